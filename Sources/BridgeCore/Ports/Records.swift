@@ -1,0 +1,127 @@
+import Foundation
+
+/// A delivery in listings.
+public struct DeliverySummary: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var source: String
+    public var forge: Forge
+    public var key: String
+    public var eventName: String
+    public var receivedAt: Date
+    /// `queued`, `ping`, `ignored` or `duplicate`.
+    public var status: String
+    public var reason: String?
+    /// How many later copies of the same delivery key were answered as duplicates.
+    public var duplicates: Int
+    public var runCount: Int
+
+    public init(
+        id: Int64, source: String, forge: Forge, key: String, eventName: String, receivedAt: Date, status: String,
+        reason: String?, duplicates: Int, runCount: Int
+    ) {
+        self.id = id
+        self.source = source
+        self.forge = forge
+        self.key = key
+        self.eventName = eventName
+        self.receivedAt = receivedAt
+        self.status = status
+        self.reason = reason
+        self.duplicates = duplicates
+        self.runCount = runCount
+    }
+}
+
+/// A delivery with the runs it created.
+public struct DeliveryDetail: Sendable, Hashable, Codable {
+    public var summary: DeliverySummary
+    public var runs: [RunSummary]
+
+    public init(summary: DeliverySummary, runs: [RunSummary]) {
+        self.summary = summary
+        self.runs = runs
+    }
+}
+
+/// A run in listings.
+public struct RunSummary: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var deliveryID: Int64
+    public var rule: String
+    public var environment: String?
+    public var source: String
+    public var repository: String
+    public var ref: String
+    public var sha: String
+    /// `queued` until the worker takes it; later `running`, `succeeded`, `failed`, `canceled`, `superseded`.
+    public var status: String
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(
+        id: Int64, deliveryID: Int64, rule: String, environment: String?, source: String, repository: String, ref: String,
+        sha: String, status: String, createdAt: Date, updatedAt: Date
+    ) {
+        self.id = id
+        self.deliveryID = deliveryID
+        self.rule = rule
+        self.environment = environment
+        self.source = source
+        self.repository = repository
+        self.ref = ref
+        self.sha = sha
+        self.status = status
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+/// A step of a run.
+public struct StepRecord: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var position: Int
+    public var target: String
+    public var provider: String
+    public var parameters: ConfigValue
+    /// `pending` until the worker takes it.
+    public var status: String
+    public var attempts: Int
+    public var externalID: String?
+    public var error: String?
+    public var log: String?
+    public var startedAt: Date?
+    public var finishedAt: Date?
+
+    public init(
+        id: Int64, position: Int, target: String, provider: String, parameters: ConfigValue, status: String, attempts: Int,
+        externalID: String?, error: String?, log: String?, startedAt: Date?, finishedAt: Date?
+    ) {
+        self.id = id
+        self.position = position
+        self.target = target
+        self.provider = provider
+        self.parameters = parameters
+        self.status = status
+        self.attempts = attempts
+        self.externalID = externalID
+        self.error = error
+        self.log = log
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+    }
+}
+
+/// A run with its event, notes and steps.
+public struct RunDetail: Sendable, Hashable, Codable {
+    public var summary: RunSummary
+    public var event: PushEvent
+    public var notes: [String]
+    public var steps: [StepRecord]
+
+    public init(summary: RunSummary, event: PushEvent, notes: [String], steps: [StepRecord]) {
+        self.summary = summary
+        self.event = event
+        self.notes = notes
+        self.steps = steps
+    }
+}

@@ -1,0 +1,3 @@
+import BridgeCore
+import BridgeStore
+import Hummingbird

@@ -1,0 +1,2 @@
+import BridgeCore
+import GRDB

@@ -1,0 +1,2 @@
+import BridgeServer
+import Testing

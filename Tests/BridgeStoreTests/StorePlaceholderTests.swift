@@ -1,0 +1,2 @@
+import BridgeStore
+import Testing
