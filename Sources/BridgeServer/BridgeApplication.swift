@@ -1,3 +1,0 @@
-import BridgeCore
-import BridgeStore
-import Hummingbird

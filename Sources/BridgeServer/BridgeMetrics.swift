@@ -1,0 +1,43 @@
+import Prometheus
+
+/// The bridge's Prometheus metrics, on a registry of its own (no process-wide bootstrap, so tests stay independent).
+public final class BridgeMetrics: Sendable {
+    /// The registry `/metrics` renders.
+    public let registry: PrometheusCollectorRegistry
+
+    private static let durationBuckets: [Duration] = [
+        .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+        .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5),
+    ]
+
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+    }
+
+    /// Counts a delivery by source and outcome (`queued`, `duplicate_delivery`, `duplicate_push`, `ignored`, `ping`,
+    /// `unauthorized`, `malformed`, `too_large`, `store_unavailable`, `unknown_source`).
+    public func countDelivery(source: String, outcome: String) {
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(
+                namespace: "gitops_bridge", metricName: "deliveries", unitName: "total",
+                helpText: "Webhook deliveries by source and outcome."),
+            labels: [("source", source), ("outcome", outcome)]
+        ).increment()
+    }
+
+    /// Records how long a request took, by route and status code.
+    public func recordRequest(route: String, method: String, status: Int, duration: Duration) {
+        registry.makeDurationHistogram(
+            descriptor: MetricNameDescriptor(
+                namespace: "gitops_bridge", subsystem: "http", metricName: "request_duration", unitName: "seconds",
+                helpText: "HTTP request durations by route, method and status."),
+            labels: [("route", route), ("method", method), ("status", String(status))],
+            buckets: Self.durationBuckets
+        ).record(duration)
+    }
+
+    /// The Prometheus text exposition of every metric.
+    public func render() -> String {
+        registry.emitToString()
+    }
+}

@@ -1,0 +1,112 @@
+import BridgeCore
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// Builds the bridge's HTTP routes (DESIGN.md §7).
+public struct BridgeRouter: Sendable {
+    /// The largest webhook body accepted: 25 MiB, as GitHub and GitLab.com cap their payloads.
+    public static let defaultMaxBodySize = 25 * 1024 * 1024
+
+    let intake: WebhookIntake
+    let store: any DeliveryStore
+    let metrics: BridgeMetrics
+    let maxBodySize: Int
+
+    public init(intake: WebhookIntake, store: any DeliveryStore, metrics: BridgeMetrics, maxBodySize: Int = defaultMaxBodySize) {
+        self.intake = intake
+        self.store = store
+        self.metrics = metrics
+        self.maxBodySize = maxBodySize
+    }
+
+    /// The router: webhooks, health, readiness and metrics.
+    public func build() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: MetricsMiddleware(metrics: metrics))
+        router.post("/hooks/:source") { request, context in
+            try await receive(request, context: context)
+        }
+        for method in [HTTPRequest.Method.get, .put, .patch, .delete] {
+            router.on("/hooks/:source", method: method) { _, _ in
+                Self.json(405, IntakeResponse.Body(status: "error", error: "method not allowed; webhooks are POSTed"), headers: [.allow: "POST"])
+            }
+        }
+        router.get("/healthz") { _, _ in Self.text(200, "ok\n") }
+        router.get("/readyz") { _, _ in
+            do {
+                try await store.checkReachable()
+                return Self.text(200, "ready\n")
+            } catch {
+                return Self.text(503, "not ready: \(error)\n")
+            }
+        }
+        router.get("/metrics") { _, _ in
+            Self.text(200, metrics.render(), contentType: "text/plain; version=0.0.4; charset=utf-8")
+        }
+        return router
+    }
+
+    private func receive(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let sourceName = context.parameters.get("source") ?? ""
+        guard intake.knows(source: sourceName) else {
+            metrics.countDelivery(source: "unknown", outcome: IntakeResponse.unknownSource.outcome)
+            return Self.respond(.unknownSource)
+        }
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodySize {
+            metrics.countDelivery(source: sourceName, outcome: IntakeResponse.tooLarge.outcome)
+            return Self.respond(.tooLarge)
+        }
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: maxBodySize)
+        } catch is NIOTooManyBytesError {
+            metrics.countDelivery(source: sourceName, outcome: IntakeResponse.tooLarge.outcome)
+            return Self.respond(.tooLarge)
+        }
+        let headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
+        let webhook = WebhookRequest(headers: headers, body: Array(buffer: body))
+        let response = await intake.handle(source: sourceName, request: webhook)
+        metrics.countDelivery(source: sourceName, outcome: response.outcome)
+        return Self.respond(response)
+    }
+
+    static func respond(_ response: IntakeResponse) -> Response {
+        json(response.status, response.body)
+    }
+
+    static func json(_ status: Int, _ body: some Encodable, headers: HTTPFields = [:]) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Safety: the bodies are plain structs of strings and integers, which always encode.
+        let data = (try? encoder.encode(body)) ?? Data("{}".utf8)
+        var fields = headers
+        fields[.contentType] = "application/json"
+        return Response(status: .init(code: status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func text(_ status: Int, _ text: String, contentType: String = "text/plain; charset=utf-8") -> Response {
+        Response(
+            status: .init(code: status), headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+/// Times every request into `gitops_bridge_http_request_duration_seconds`.
+struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
+    let metrics: BridgeMetrics
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        let method = request.method.rawValue
+        do {
+            let response = try await next(request, context)
+            metrics.recordRequest(
+                route: context.endpointPath ?? "unmatched", method: method, status: response.status.code, duration: .now - start)
+            return response
+        } catch {
+            let status = (error as? any HTTPResponseError)?.status.code ?? 500
+            metrics.recordRequest(route: context.endpointPath ?? "unmatched", method: method, status: status, duration: .now - start)
+            throw error
+        }
+    }
+}

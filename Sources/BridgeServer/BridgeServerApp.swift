@@ -1,0 +1,60 @@
+import BridgeCore
+import BridgeStore
+import Foundation
+import Hummingbird
+import Logging
+
+/// Why the server could not start. One clear line (or one per problem), never a secret.
+public struct StartupError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}
+
+/// Assembles the running bridge: rules, sources, store, intake, routes.
+public enum BridgeServerApp {
+    /// Loads and checks everything, then returns the application to run. Throws before binding if anything is wrong.
+    public static func make(
+        configuration: ServeConfiguration, resolver: any SecretResolver = ProcessSecretResolver(),
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) throws(StartupError) -> some ApplicationProtocol {
+        var logger = Logger(label: "gitops-bridge")
+        logger.logLevel = configuration.logLevel
+        let rules: RuleSet
+        do {
+            rules = try RulesLoader.load(path: configuration.rulesPath)
+        } catch {
+            throw StartupError("rules \(configuration.rulesPath) are invalid:\n\(error)")
+        }
+        let sources: SourceRegistry
+        do {
+            sources = try SourceRegistry(rules: rules, resolver: resolver)
+        } catch {
+            throw StartupError("cannot resolve the secrets of the rules' sources:\n\(error)")
+        }
+        let store: SQLiteDeliveryStore
+        do {
+            store = try SQLiteDeliveryStore(path: configuration.databasePath)
+        } catch {
+            throw StartupError("cannot open database \(configuration.databasePath): \(error)")
+        }
+        let metrics = BridgeMetrics()
+        let intake = WebhookIntake(rules: rules, sources: sources, store: store, now: { Date() }, logger: logger)
+        let router = BridgeRouter(intake: intake, store: store, metrics: metrics, maxBodySize: configuration.maxBodySize).build()
+        logger.info(
+            "rules loaded",
+            metadata: [
+                "rules.path": "\(configuration.rulesPath)", "sources": "\(sources.names.joined(separator: ","))",
+                "rules.count": "\(rules.rules.count)", "database": "\(configuration.databasePath)",
+            ])
+        return Application(
+            router: router,
+            server: .http1(configuration: .init(idleTimeout: .seconds(configuration.idleTimeoutSeconds))),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "gitops-bridge"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+            logger: logger
+        )
+    }
+}

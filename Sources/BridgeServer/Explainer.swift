@@ -1,0 +1,70 @@
+import BridgeCore
+
+/// Explains, without touching the database, what the bridge would do with a payload: which rules match, why the
+/// others don't, and the runs and steps it would create.
+public enum Explainer {
+    /// Explains a request for each candidate source (signatures are not checked: the payload is the user's own).
+    public static func explain(_ request: WebhookRequest, sources: [SourceDefinition], rules: RuleSet) -> String {
+        var lines: [String] = []
+        for source in sources {
+            lines.append("source \(source.name) (\(source.forge.rawValue))")
+            let parsed: ParsedWebhook
+            do {
+                parsed = try WebhookParser.parse(request, forge: source.forge)
+            } catch {
+                lines.append("  the payload cannot be parsed as a \(source.forge.rawValue) delivery: \(error)")
+                continue
+            }
+            let delivery = parsed.deliveryID ?? "(none: the body's sha256 would be the key)"
+            lines.append("  event \(parsed.eventName), delivery \(delivery)")
+            switch parsed.content {
+            case .ping:
+                lines.append("  a ping: answered 200, recorded, nothing deployed")
+            case .ignored(let reason):
+                lines.append("  ignored: \(reason)")
+            case .push(let events):
+                for event in events {
+                    let plan = Planner.plan(event: event, source: source, rules: rules)
+                    lines += describe(plan, delivery: parsed.deliveryID ?? "(sha256 of body)")
+                }
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func describe(_ plan: EventPlan, delivery: String) -> [String] {
+        let event = plan.event
+        var lines = ["  \(describeEvent(event))"]
+        for verdict in plan.verdicts {
+            lines.append("    rule \(verdict.rule): \(verdict.matched ? "matches" : "no match") — \(verdict.reason)")
+        }
+        if let reason = plan.ignoredReason {
+            lines.append("  → ignored: \(reason)")
+        }
+        for run in plan.runs {
+            lines.append("  → run for rule \(run.rule)" + (run.environment.map { ", environment \($0)" } ?? ""))
+            for note in run.notes { lines.append("      note: \(note)") }
+            let variables = TemplateVariables.make(
+                event: event, rule: run.rule, environment: run.environment, delivery: delivery, run: "<run id>")
+            for (index, step) in run.steps.enumerated() {
+                let rendered = step.parameters.rendered(with: variables)
+                lines.append("      step \(index + 1): \(step.target) (\(step.provider)) \(rendered)")
+            }
+        }
+        return lines
+    }
+
+    static func describeEvent(_ event: PushEvent) -> String {
+        let what = event.refKind == .branch ? "branch" : "tag"
+        var text = "\(event.repository) \(what) \(event.refName)"
+        if event.deleted {
+            text += " deleted"
+        } else {
+            text += " at \(event.sha)" + (event.created ? " (created)" : "")
+        }
+        let paths = event.changedPaths.count
+        text += ", \(paths) changed path\(paths == 1 ? "" : "s")" + (event.pathsTruncated ? " (list incomplete)" : "")
+        if !event.pusher.isEmpty { text += ", pushed by \(event.pusher)" }
+        return text
+    }
+}

@@ -1,0 +1,100 @@
+import BridgeCore
+import Foundation
+
+/// Plain-text and JSON renderings of recorded deliveries and runs, for the command line.
+public enum RecordFormatter {
+    /// Deliveries as a table, newest first.
+    public static func table(_ deliveries: [DeliverySummary]) -> String {
+        guard !deliveries.isEmpty else { return "no deliveries recorded" }
+        var rows = [["ID", "RECEIVED", "SOURCE", "EVENT", "STATUS", "RUNS", "DUPES", "KEY"]]
+        for delivery in deliveries {
+            rows.append([
+                String(delivery.id), timestamp(delivery.receivedAt), delivery.source, delivery.eventName, delivery.status,
+                String(delivery.runCount), String(delivery.duplicates), delivery.key,
+            ])
+        }
+        return align(rows)
+    }
+
+    /// Runs as a table, newest first.
+    public static func table(_ runs: [RunSummary]) -> String {
+        guard !runs.isEmpty else { return "no runs recorded" }
+        var rows = [["ID", "CREATED", "RULE", "ENVIRONMENT", "REPOSITORY", "REF", "SHA", "STATUS", "DELIVERY"]]
+        for run in runs {
+            rows.append([
+                String(run.id), timestamp(run.createdAt), run.rule, run.environment ?? "-", run.repository, run.ref,
+                String(run.sha.prefix(12)), run.status, String(run.deliveryID),
+            ])
+        }
+        return align(rows)
+    }
+
+    /// One delivery with its runs.
+    public static func detail(_ delivery: DeliveryDetail) -> String {
+        let summary = delivery.summary
+        var lines = [
+            "delivery \(summary.id)",
+            "  source:    \(summary.source) (\(summary.forge.rawValue))",
+            "  key:       \(summary.key)",
+            "  event:     \(summary.eventName)",
+            "  received:  \(timestamp(summary.receivedAt))",
+            "  status:    \(summary.status)" + (summary.reason.map { " — \($0)" } ?? ""),
+            "  duplicates answered: \(summary.duplicates)",
+        ]
+        lines.append(delivery.runs.isEmpty ? "  runs: none" : "  runs:")
+        for run in delivery.runs {
+            lines.append("    \(run.id)  \(run.rule)  \(run.repository) \(run.ref) \(run.sha.prefix(12))  \(run.status)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// One run with its event, notes and steps.
+    public static func detail(_ run: RunDetail) -> String {
+        let summary = run.summary
+        var lines = [
+            "run \(summary.id)",
+            "  rule:        \(summary.rule)",
+            "  environment: \(summary.environment ?? "-")",
+            "  repository:  \(summary.repository) (source \(summary.source))",
+            "  ref:         \(summary.ref)",
+            "  sha:         \(summary.sha)",
+            "  status:      \(summary.status)",
+            "  delivery:    \(summary.deliveryID)",
+            "  created:     \(timestamp(summary.createdAt)), updated \(timestamp(summary.updatedAt))",
+        ]
+        lines += run.notes.map { "  note: \($0)" }
+        lines.append("  steps:")
+        for step in run.steps {
+            var line = "    \(step.position + 1). \(step.target) (\(step.provider))  \(step.status), attempts \(step.attempts)"
+            if let external = step.externalID { line += ", external id \(external)" }
+            lines.append(line)
+            if let error = step.error { lines.append("       error: \(error)") }
+            if let log = step.log, !log.isEmpty {
+                lines += log.split(separator: "\n", omittingEmptySubsequences: false).suffix(20).map { "       | \($0)" }
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Any record as pretty JSON.
+    public static func json(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        // Safety: records are plain Codable structs of strings, numbers and dates.
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon))
+    }
+
+    static func align(_ rows: [[String]]) -> String {
+        let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { index, cell in
+                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,98 @@
+import BridgeCore
+import Foundation
+import Logging
+
+/// The webhook pipeline without HTTP: verify, parse, plan, record, answer (DESIGN.md §1 steps 2–6).
+public struct WebhookIntake: Sendable {
+    private let rules: RuleSet
+    private let sources: SourceRegistry
+    private let store: any DeliveryStore
+    private let now: @Sendable () -> Date
+    private let logger: Logger
+
+    public init(rules: RuleSet, sources: SourceRegistry, store: any DeliveryStore, now: @escaping @Sendable () -> Date, logger: Logger) {
+        self.rules = rules
+        self.sources = sources
+        self.store = store
+        self.now = now
+        self.logger = logger
+    }
+
+    /// Whether a source of that name exists (checked before reading the body).
+    public func knows(source name: String) -> Bool { sources[name] != nil }
+
+    /// Handles one delivery to `POST /hooks/<source>`.
+    public func handle(source name: String, request: WebhookRequest) async -> IntakeResponse {
+        guard let source = sources[name] else { return .unknownSource }
+        var logger = logger
+        logger[metadataKey: "source"] = "\(name)"
+        let receivedAt = now()
+        do {
+            try WebhookVerifier.verify(request, forge: source.definition.forge, credentials: source.credentials, now: receivedAt)
+        } catch {
+            // The reason goes to the log only; the forge (or an attacker) learns nothing from the answer.
+            logger.notice("delivery refused", metadata: ["reason": "\(error)"])
+            return .unauthorized
+        }
+        let parsed: ParsedWebhook
+        do {
+            parsed = try WebhookParser.parse(request, forge: source.definition.forge)
+        } catch {
+            logger.notice("malformed delivery", metadata: ["reason": "\(error)"])
+            return .failure(400, "malformed payload: \(error)", outcome: "malformed")
+        }
+        let delivery = newDelivery(parsed: parsed, source: source.definition, request: request, receivedAt: receivedAt)
+        logger[metadataKey: "delivery.key"] = "\(delivery.key)"
+        let outcome: RecordOutcome
+        do {
+            outcome = try await store.record(delivery)
+        } catch {
+            logger.error("could not record delivery", metadata: ["error": "\(error)"])
+            return .storeUnavailable
+        }
+        logger.info(
+            "delivery recorded",
+            metadata: ["delivery.id": "\(outcome.deliveryID)", "outcome": "\(outcome.kind.rawValue)", "runs": "\(outcome.runs.map(\.id))"])
+        return Self.response(outcome, disposition: delivery.disposition)
+    }
+
+    /// Plans the delivery: every event against the source's rules.
+    func newDelivery(parsed: ParsedWebhook, source: SourceDefinition, request: WebhookRequest, receivedAt: Date) -> NewDelivery {
+        let key = parsed.deliveryID.flatMap { $0.isEmpty ? nil : $0 } ?? "sha256:" + Digest.sha256Hex(request.body)
+        var delivery = NewDelivery(
+            source: source.name, forge: source.forge, key: key, eventName: parsed.eventName, receivedAt: receivedAt,
+            disposition: .ignored)
+        switch parsed.content {
+        case .ping:
+            delivery.disposition = .ping
+            delivery.reason = "ping"
+        case .ignored(let reason):
+            delivery.reason = reason
+        case .push(let events):
+            let plans = events.map { Planner.plan(event: $0, source: source, rules: rules) }
+            delivery.runs = plans.flatMap(\.runs)
+            if delivery.runs.isEmpty {
+                let reasons = plans.compactMap(\.ignoredReason)
+                delivery.reason = reasons.isEmpty ? "no event to deploy" : reasons.joined(separator: "; ")
+            } else {
+                delivery.disposition = .queued
+            }
+        }
+        return delivery
+    }
+
+    static func response(_ outcome: RecordOutcome, disposition: NewDelivery.Disposition) -> IntakeResponse {
+        typealias Body = IntakeResponse.Body
+        switch outcome.kind {
+        case .queued:
+            return IntakeResponse(status: 202, body: Body(status: "queued", delivery: outcome.deliveryID, runs: outcome.runs), outcome: "queued")
+        case .duplicateDelivery, .duplicatePush:
+            return IntakeResponse(
+                status: 200, body: Body(status: "duplicate", delivery: outcome.deliveryID, runs: outcome.runs, reason: outcome.reason),
+                outcome: outcome.kind.rawValue)
+        case .ignored:
+            let status = disposition == .ping ? "ping" : "ignored"
+            return IntakeResponse(status: 200, body: Body(status: status, delivery: outcome.deliveryID, reason: outcome.reason), outcome: status)
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import BridgeCore
+import BridgeServer
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Validate a rules file or directory; list every error with file, line and column (exit 1 if any).")
+
+    @Argument(help: "Rules file or directory (default: env GITOPS_BRIDGE_RULES or rules/example.yaml).")
+    var rules: String?
+
+    @Flag(help: "Also check that every secret reference (env:, file:) can be read here.")
+    var resolveSecrets = false
+
+    func run() throws {
+        let path = Setting.rules(rules)
+        let ruleSet: RuleSet
+        do {
+            ruleSet = try RulesLoader.load(path: path)
+        } catch {
+            print(error.description)
+            print("\(error.diagnostics.count) error\(error.diagnostics.count == 1 ? "" : "s") in \(path)")
+            throw ExitCode(1)
+        }
+        if resolveSecrets {
+            do {
+                _ = try SourceRegistry(rules: ruleSet, resolver: ProcessSecretResolver())
+            } catch {
+                print(error.description)
+                throw ExitCode(1)
+            }
+        }
+        print(
+            "\(path): ok — \(ruleSet.sources.count) sources, \(ruleSet.targets.count) targets, \(ruleSet.rules.count) rules"
+                + (ruleSet.files.count > 1 ? " in \(ruleSet.files.count) files" : ""))
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+
+/// Option values from flags, then the environment, then the built-in default.
+enum Setting {
+    static let environment = ProcessInfo.processInfo.environment
+
+    static func value(_ flag: String?, env name: String, default fallback: String) -> String {
+        if let flag { return flag }
+        if let value = environment[name], !value.isEmpty { return value }
+        return fallback
+    }
+
+    static let rulesVariable = "GITOPS_BRIDGE_RULES"
+    static let databaseVariable = "GITOPS_BRIDGE_DATABASE"
+    static let listenVariable = "GITOPS_BRIDGE_LISTEN"
+    static let defaultRules = "rules/example.yaml"
+    static let defaultDatabase = "gitops-bridge.sqlite"
+    static let defaultListen = "127.0.0.1:8080"
+
+    static func rules(_ flag: String?) -> String { value(flag, env: rulesVariable, default: defaultRules) }
+    static func database(_ flag: String?) -> String { value(flag, env: databaseVariable, default: defaultDatabase) }
+}
+
+/// Writes to standard error.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}

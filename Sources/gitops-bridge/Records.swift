@@ -1,0 +1,91 @@
+import ArgumentParser
+import BridgeCore
+import BridgeServer
+import BridgeStore
+
+/// Options shared by the commands that read the database.
+struct DatabaseOptions: ParsableArguments {
+    @Option(help: "SQLite database file (env GITOPS_BRIDGE_DATABASE; default ./gitops-bridge.sqlite).")
+    var database: String?
+
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    func open() throws -> SQLiteDeliveryStore {
+        let path = Setting.database(database)
+        do {
+            return try SQLiteDeliveryStore.openExisting(path: path)
+        } catch {
+            printError("gitops-bridge: \(error)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct Deliveries: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List and show recorded deliveries.", subcommands: [List.self, Show.self], defaultSubcommand: List.self)
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Recent deliveries, newest first.")
+        @OptionGroup var options: DatabaseOptions
+        @Option(help: "Only this source's deliveries.") var source: String?
+        @Option(help: "How many to show.") var limit = 50
+
+        func run() async throws {
+            let deliveries = try await options.open().deliveries(limit: limit, source: source)
+            print(options.json ? RecordFormatter.json(deliveries) : RecordFormatter.table(deliveries))
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One delivery with its runs.")
+        @OptionGroup var options: DatabaseOptions
+        @Argument(help: "The delivery's id.") var id: Int64
+
+        func run() async throws {
+            let store = try options.open()
+            let delivery = try await reportingNotFound { () async throws(StoreError) in try await store.delivery(id: id) }
+            print(options.json ? RecordFormatter.json(delivery) : RecordFormatter.detail(delivery))
+        }
+    }
+}
+
+struct Runs: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List and show recorded deployment runs.", subcommands: [List.self, Show.self], defaultSubcommand: List.self)
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Recent runs, newest first.")
+        @OptionGroup var options: DatabaseOptions
+        @Option(help: "Only runs with this status (queued, running, succeeded, failed, canceled, superseded).") var status: String?
+        @Option(help: "How many to show.") var limit = 50
+
+        func run() async throws {
+            let runs = try await options.open().runs(limit: limit, status: status)
+            print(options.json ? RecordFormatter.json(runs) : RecordFormatter.table(runs))
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One run: its event, notes and every step.")
+        @OptionGroup var options: DatabaseOptions
+        @Argument(help: "The run's id.") var id: Int64
+
+        func run() async throws {
+            let store = try options.open()
+            let run = try await reportingNotFound { () async throws(StoreError) in try await store.run(id: id) }
+            print(options.json ? RecordFormatter.json(run) : RecordFormatter.detail(run))
+        }
+    }
+}
+
+/// Runs a store query; a missing record or an unreadable store becomes one line on stderr and exit 1.
+func reportingNotFound<T>(_ body: () async throws(StoreError) -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch {
+        printError("gitops-bridge: \(error)")
+        throw ExitCode(1)
+    }
+}

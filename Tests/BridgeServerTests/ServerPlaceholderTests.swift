@@ -1,2 +1,0 @@
-import BridgeServer
-import Testing
