@@ -210,6 +210,80 @@ import Testing
                 """,
             at: "3:3", says: "source shop has no token or signing_secret"),
         Case(
+            name: "insecure together with a secret",
+            yaml: """
+                version: 1
+                sources:
+                  shop:
+                    forge: github
+                    secret: env:S
+                    insecure: true
+                """,
+            at: "6:5", says: "sources.shop sets both insecure: true and secret"),
+        Case(
+            name: "paths with on: tag",
+            yaml: """
+                version: 1
+                sources: {shop: {forge: github, secret: env:S}}
+                targets: {api: {provider: aws-apigateway, region: eu-west-2, rest_api_id: x}}
+                rules:
+                  - name: r
+                    source: shop
+                    on: tag
+                    paths: ["api/**"]
+                    deploy: [api]
+                """,
+            at: "8:5", says: "rules.r: paths applies only to on: push"),
+        Case(
+            name: "step cannot change the provider",
+            yaml: """
+                version: 1
+                sources: {shop: {forge: github, secret: env:S}}
+                targets: {api: {provider: aws-apigateway, region: eu-west-2, rest_api_id: x}}
+                rules:
+                  - name: r
+                    source: shop
+                    on: push
+                    deploy:
+                      - {target: api, provider: command}
+                """,
+            at: "9:23", says: "rules.r.deploy[0] cannot set provider"),
+        Case(
+            name: "step keys are checked against the target's provider",
+            yaml: """
+                version: 1
+                sources: {shop: {forge: github, secret: env:S}}
+                targets: {smoke: {provider: command, run: [echo]}}
+                rules:
+                  - name: r
+                    source: shop
+                    on: push
+                    deploy:
+                      - {target: smoke, run: "echo hi"}
+                """,
+            at: "9:30", says: "rules.r.deploy[0].run must be a non-empty list of strings (one argument each, no shell), found a string"),
+        Case(
+            name: "environment is not a template",
+            yaml: """
+                version: 1
+                sources: {shop: {forge: github, secret: env:S}}
+                targets: {api: {provider: aws-apigateway, region: eu-west-2, rest_api_id: x}}
+                rules:
+                  - {name: r, source: shop, on: push, environment: "review/${branch}", deploy: [api]}
+                """,
+            at: "5:52", says: "rules.r.environment is a plain name, not a template"),
+        Case(
+            name: "duplicate rule names in one file",
+            yaml: """
+                version: 1
+                sources: {shop: {forge: github, secret: env:S}}
+                targets: {api: {provider: aws-apigateway, region: eu-west-2, rest_api_id: x}}
+                rules:
+                  - {name: r, source: shop, on: push, deploy: [api]}
+                  - {name: r, source: shop, on: tag, deploy: [api]}
+                """,
+            at: "6:5", says: "rule r is defined twice: here and at rules.yaml:5:5"),
+        Case(
             name: "key of another forge",
             yaml: """
                 version: 1
@@ -313,6 +387,17 @@ import Testing
             #expect(!line.contains("hunter2"))
             #expect(!line.contains("123456789"))
         }
+    }
+
+    @Test func syntaxErrorsDoNotQuoteTheFile() {
+        let found = diagnostics(
+            """
+            version: 1
+            sources:
+              shop: {forge: github, secret: hunter2: correct-horse}
+            """)
+        #expect(found.count == 1)
+        #expect(found.allSatisfy { $0.hasPrefix("rules.yaml:3:") && !$0.contains("hunter2") }, "\(found)")
     }
 
     @Test func oneLoadReportsEveryProblem() {

@@ -32,7 +32,7 @@ extension RulesFileReader {
     private mutating func compose(_ contents: String) -> Node? {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: contents)
+            root = try Yams.compose(yaml: contents, .default, .default, .utf8)
         } catch let error as YamlError {
             report(error)
             return nil
