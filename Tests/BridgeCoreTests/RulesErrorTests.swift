@@ -369,6 +369,11 @@ import Testing
         #expect(found[0].contains(testCase.says), "\(found[0])")
     }
 
+    @Test func abbreviatedKeysGetASuggestion() {
+        let found = diagnostics("version: 1\nsources:\n  shop: {forge: github, secret: env:S, repos: [acme/shop]}\n")
+        #expect(found.first?.contains("unknown key 'repos' in sources.shop (did you mean repositories?)") == true, "\(found)")
+    }
+
     @Test func literalSecretsAreNeverEchoed() {
         let yaml = """
             version: 1

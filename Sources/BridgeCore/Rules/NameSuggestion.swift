@@ -1,6 +1,7 @@
 /// "Did you mean …?" for misspelt keys, names and variables.
 enum NameSuggestion {
-    /// The candidate closest to `name` by edit distance, when it is close enough to be a likely typo.
+    /// The candidate closest to `name` by edit distance, when it is close enough to be a likely typo; failing that,
+    /// the only candidate `name` abbreviates (`repos` → `repositories`).
     static func closest(to name: String, in candidates: [String]) -> String? {
         let limit = max(1, name.count / 3)
         var best: (name: String, distance: Int)?
@@ -10,7 +11,9 @@ enum NameSuggestion {
                 best = (candidate, distance)
             }
         }
-        return best?.name
+        if let best { return best.name }
+        let expansions = candidates.filter { name.count >= 3 && $0.lowercased().hasPrefix(name.lowercased()) }
+        return expansions.count == 1 ? expansions.first : nil
     }
 
     /// " (did you mean x?)" or "".
