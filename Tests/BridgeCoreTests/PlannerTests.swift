@@ -80,12 +80,14 @@ import Testing
     }
 
     static let cases: [Case] = [
-        Case(name: "main with an api change fires every matching rule", event: push("main", ["api/handler.go"]),
-             runs: ["main-api", "any-main", "not-legacy"]),
+        Case(
+            name: "main with an api change fires every matching rule", event: push("main", ["api/handler.go"]),
+            runs: ["main-api", "any-main", "not-legacy"]),
         Case(name: "excluded path does not count", event: push("main", ["api/README.md"]), runs: ["any-main", "not-legacy"]),
         Case(name: "unrelated path", event: push("main", ["web/index.html"]), runs: ["any-main", "not-legacy"]),
-        Case(name: "one counting path among others", event: push("main", ["api/README.md", "api/x.go"]),
-             runs: ["main-api", "any-main", "not-legacy"]),
+        Case(
+            name: "one counting path among others", event: push("main", ["api/README.md", "api/x.go"]),
+            runs: ["main-api", "any-main", "not-legacy"]),
         Case(name: "release branch glob", event: push("release/1.2", ["api/x.go"]), runs: ["main-api", "not-legacy"]),
         Case(name: "* stays within a segment", event: push("release/1/2", ["api/x.go"]), runs: ["not-legacy"]),
         Case(name: "excluded branch", event: push("legacy/old", ["api/x.go"]), runs: []),
@@ -94,12 +96,14 @@ import Testing
         Case(name: "excluded tag", event: tag("v1.3.0-rc1"), runs: []),
         Case(name: "tag not matching", event: tag("nightly"), runs: []),
         Case(name: "deletion never deploys", event: push("main", deleted: true), runs: []),
-        Case(name: "truncated commit list matches the path filter", event: push("main", ["web/x.go"], truncated: true),
-             runs: ["main-api", "any-main", "not-legacy"]),
+        Case(
+            name: "truncated commit list matches the path filter", event: push("main", ["web/x.go"], truncated: true),
+            runs: ["main-api", "any-main", "not-legacy"]),
         Case(name: "truncation does not bypass the branch filter", event: push("develop", [], truncated: true), runs: ["not-legacy"]),
         Case(name: "source allow-list", source: "locked", event: push("main", repository: "acme/web", forge: .gitlab), runs: []),
-        Case(name: "source allow-list passes", source: "locked", event: push("main", repository: "acme/shop", forge: .gitlab),
-             runs: ["locked-all"]),
+        Case(
+            name: "source allow-list passes", source: "locked", event: push("main", repository: "acme/shop", forge: .gitlab),
+            runs: ["locked-all"]),
         Case(name: "source without rules", source: "quiet", event: push("main", forge: .gitea), runs: []),
     ]
 
@@ -204,7 +208,9 @@ import Testing
     @Test func deepMergeReachesNestedMaps() {
         let target = TargetDefinition(
             name: "backend", provider: "aws-codedeploy",
-            parameters: ["revision": .object(["s3": .object(["bucket": .string("builds"), "bundle_type": .string("zip")])]), "tags": .array([.string("a")])],
+            parameters: [
+                "revision": .object(["s3": .object(["bucket": .string("builds"), "bundle_type": .string("zip")])]), "tags": .array([.string("a")]),
+            ],
             position: .init(file: "r.yaml", line: 1, column: 1))
         let step = StepDefinition(
             target: "backend",
@@ -213,7 +219,9 @@ import Testing
         #expect(
             Planner.parameters(target: target, step: step)
                 == .object([
-                    "revision": .object(["s3": .object(["bucket": .string("builds"), "bundle_type": .string("zip"), "key": .string("shop/${sha}.zip")])]),
+                    "revision": .object([
+                        "s3": .object(["bucket": .string("builds"), "bundle_type": .string("zip"), "key": .string("shop/${sha}.zip")])
+                    ]),
                     "tags": .array([.string("b")]),
                 ]))
     }
@@ -221,7 +229,8 @@ import Testing
     @Test func handBuiltRuleSetWithAMissingTargetDoesNotPlanARun() {
         let position = SourcePosition(file: "r.yaml", line: 1, column: 1)
         let source = SourceDefinition(name: "s", forge: .github, insecure: true, position: position)
-        let rule = Rule(name: "r", source: "s", on: .branch, deploy: [StepDefinition(target: "gone", parameters: [:], position: position)], position: position)
+        let rule = Rule(
+            name: "r", source: "s", on: .branch, deploy: [StepDefinition(target: "gone", parameters: [:], position: position)], position: position)
         let rules = RuleSet(sources: ["s": source], status: StatusSettings(), targets: [:], rules: [rule], files: [])
         let plan = Planner.plan(event: Self.push("main"), source: source, rules: rules)
         #expect(plan.runs.isEmpty)

@@ -14,7 +14,8 @@ import Testing
         #expect(target.parameters == ["region": .string("eu-west-2"), "rest_api_id": .string("abc123")])
         #expect(rules.rules.map(\.name) == ["main"])
         #expect(rules.rules.first?.on == .branch)
-        #expect(rules.rules.first?.deploy == [StepDefinition(target: "api", parameters: [:], position: .init(file: "rules.yaml", line: 17, column: 9))])
+        #expect(
+            rules.rules.first?.deploy == [StepDefinition(target: "api", parameters: [:], position: .init(file: "rules.yaml", line: 17, column: 9))])
         #expect(rules.files == ["rules.yaml"])
     }
 

@@ -59,6 +59,7 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The pattern as written.
     public var description: String { pattern }
 
     /// Whether the whole of `text` matches the pattern.

@@ -49,7 +49,8 @@ extension RulesFileReader {
     private mutating func checkSecret(_ value: ConfigValue, _ node: Node, _ what: String) {
         switch value {
         case .string(let text):
-            _ = secretReference(text, at: node, what)
+            // A reference is still a string the worker renders, so its templates are checked too.
+            if secretReference(text, at: node, what) != nil { checkTemplate(text, node, what) }
         case .int, .double:
             report(SecretKeys.literalMessage(what, text: ""), at: node)
         case .null, .bool, .array, .object:

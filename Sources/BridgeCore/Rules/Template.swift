@@ -7,6 +7,7 @@ public enum TemplateError: Error, Sendable, Hashable, CustomStringConvertible {
     /// `${name}` where `name` is not one of the known variables.
     case unknownVariable(String, suggestion: String?)
 
+    /// What is wrong, for a diagnostic; the template's text is not repeated.
     public var description: String {
         switch self {
         case .unterminated:
