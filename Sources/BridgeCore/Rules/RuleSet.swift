@@ -30,7 +30,11 @@ public struct SourceDefinition: Sendable, Hashable {
     /// Accept unverified deliveries (no secret configured). Refused unless explicitly set.
     public var insecure: Bool
     /// Repository allow-list (globs over the full name); empty allows all.
-    public var repositories: [String]
+    public var repositories: [String] {
+        didSet { repositoryPatterns = PatternList(repositories) }
+    }
+    /// `repositories`, compiled (kept in step with it).
+    public private(set) var repositoryPatterns: PatternList
     public var position: SourcePosition
 
     public init(
@@ -46,6 +50,7 @@ public struct SourceDefinition: Sendable, Hashable {
         self.allowSHA1 = allowSHA1
         self.insecure = insecure
         self.repositories = repositories
+        self.repositoryPatterns = PatternList(repositories)
         self.position = position
     }
 }
@@ -112,13 +117,29 @@ public struct Rule: Sendable, Hashable {
     /// `push` (branch updates) or `tag` (tag pushes).
     public var on: RefKind
     /// Branch globs (`on: push`); `!x` excludes; empty matches every branch.
-    public var branches: [String]
+    public var branches: [String] {
+        didSet { branchPatterns = PatternList(branches) }
+    }
     /// Tag globs (`on: tag`); `!x` excludes; empty matches every tag.
-    public var tags: [String]
+    public var tags: [String] {
+        didSet { tagPatterns = PatternList(tags) }
+    }
     /// Changed-path globs; `!x` excludes; empty means no path filter.
-    public var paths: [String]
+    public var paths: [String] {
+        didSet { pathPatterns = PatternList(paths) }
+    }
     /// Repository globs over the full name; empty matches every repository of the source.
-    public var repositories: [String]
+    public var repositories: [String] {
+        didSet { repositoryPatterns = PatternList(repositories) }
+    }
+    /// `branches`, compiled (kept in step with it, so matching a webhook compiles nothing).
+    public private(set) var branchPatterns: PatternList
+    /// `tags`, compiled.
+    public private(set) var tagPatterns: PatternList
+    /// `paths`, compiled.
+    public private(set) var pathPatterns: PatternList
+    /// `repositories`, compiled.
+    public private(set) var repositoryPatterns: PatternList
     public var environment: String?
     public var deploy: [StepDefinition]
     public var position: SourcePosition
@@ -134,6 +155,10 @@ public struct Rule: Sendable, Hashable {
         self.tags = tags
         self.paths = paths
         self.repositories = repositories
+        self.branchPatterns = PatternList(branches)
+        self.tagPatterns = PatternList(tags)
+        self.pathPatterns = PatternList(paths)
+        self.repositoryPatterns = PatternList(repositories)
         self.environment = environment
         self.deploy = deploy
         self.position = position

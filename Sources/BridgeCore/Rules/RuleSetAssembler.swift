@@ -1,0 +1,81 @@
+import Yams
+
+/// Merges the fragments of every file into one `RuleSet` and checks what spans files: unique names, the sources and
+/// targets rules refer to, and deploy steps against their target's provider.
+struct RuleSetAssembler {
+    private(set) var diagnostics: [RulesDiagnostic] = []
+
+    mutating func assemble(_ fragments: [RulesFragment]) -> RuleSet {
+        var sources: [String: SourceDefinition] = [:]
+        var targets: [String: TargetDefinition] = [:]
+        var status = StatusSettings()
+        for fragment in fragments {
+            for source in fragment.sources {
+                unique(source.name, "source", at: source.position, previous: sources[source.name]?.position)
+                sources[source.name] = sources[source.name] ?? source
+            }
+            for target in fragment.targets {
+                unique(target.name, "target", at: target.position, previous: targets[target.name]?.position)
+                targets[target.name] = targets[target.name] ?? target
+            }
+            if let gitlab = fragment.status {
+                unique("gitlab", "status setting", at: gitlab.position, previous: status.gitlab?.position)
+                status.gitlab = status.gitlab ?? gitlab
+            }
+        }
+        let rules = rules(fragments.flatMap(\.rules), sources: sources, targets: targets)
+        return RuleSet(sources: sources, status: status, targets: targets, rules: rules, files: fragments.map(\.file))
+    }
+
+    private mutating func unique(_ name: String, _ kind: String, at position: SourcePosition, previous: SourcePosition?) {
+        guard let previous else { return }
+        report("\(kind) \(name) is defined twice: here and at \(previous)", at: position)
+    }
+
+    private mutating func rules(
+        _ parsed: [ParsedRule], sources: [String: SourceDefinition], targets: [String: TargetDefinition]
+    ) -> [Rule] {
+        var seen: [String: SourcePosition] = [:]
+        return parsed.map { entry in
+            var rule = entry.rule
+            if !rule.name.isEmpty {
+                unique(rule.name, "rule", at: rule.position, previous: seen[rule.name])
+                seen[rule.name] = seen[rule.name] ?? rule.position
+            }
+            if let node = entry.sourceNode, !rule.source.isEmpty, sources[rule.source] == nil {
+                report(
+                    "rule \(rule.name) refers to unknown source '\(rule.source)'"
+                        + NameSuggestion.hint(for: rule.source, in: sources.keys.sorted()) + known(sources.keys.sorted()),
+                    at: node.position(in: entry.file))
+            }
+            rule.deploy = entry.steps.compactMap { step($0, file: entry.file, targets: targets) }
+            return rule
+        }
+    }
+
+    /// A deploy step, its keys checked against its target's provider.
+    private mutating func step(_ step: ParsedStep, file: String, targets: [String: TargetDefinition]) -> StepDefinition? {
+        var reader = RulesFileReader(file: file)
+        defer { diagnostics += reader.diagnostics }
+        guard let target = targets[step.target] else {
+            reader.report(
+                "unknown target '\(step.target)' in \(step.what)"
+                    + NameSuggestion.hint(for: step.target, in: targets.keys.sorted()) + known(targets.keys.sorted()),
+                at: step.targetNode)
+            return nil
+        }
+        var parameters = step.parameters
+        if let map = step.map, let schema = ProviderSchema.all[target.provider] {
+            parameters = reader.applySchema(schema, to: map, parameters: parameters, step.what)
+        }
+        return StepDefinition(target: step.target, parameters: parameters, position: reader.position(of: step.node))
+    }
+
+    private func known(_ names: [String]) -> String {
+        names.isEmpty ? "; none is defined" : "; defined: " + names.joined(separator: ", ")
+    }
+
+    private mutating func report(_ message: String, at position: SourcePosition) {
+        diagnostics.append(RulesDiagnostic(position: position, message: message))
+    }
+}

@@ -1,0 +1,90 @@
+import Yams
+
+extension RulesFileReader {
+    static let ruleKeys = ["name", "source", "on", "branches", "tags", "paths", "repositories", "environment", "deploy"]
+
+    /// `rules:`: a list of rules, in order.
+    mutating func rules(_ node: Node) -> [ParsedRule] {
+        guard case .sequence(let sequence) = node else {
+            report("rules must be a list of rules (each starting with '- name:'), found \(node.kindDescription)", at: node)
+            return []
+        }
+        return sequence.enumerated().compactMap { rule($1, index: $0) }
+    }
+
+    private mutating func rule(_ node: Node, index: Int) -> ParsedRule? {
+        guard let map = map(node, "rules[\(index)]") else { return nil }
+        let name = required(map, "name", "rules[\(index)]", owner: node).flatMap { string($0, "rules[\(index)].name") }
+        let what = name.map { "rules.\($0)" } ?? "rules[\(index)]"
+        rejectUnknownKeys(map, allowed: Self.ruleKeys, what)
+        let sourceNode = required(map, "source", what, owner: node)
+        let source = sourceNode.flatMap { string($0, "\(what).source") }
+        let on = refKind(map, what, owner: node)
+        var rule = Rule(name: name ?? "", source: source ?? "", on: on ?? .branch, deploy: [], position: position(of: node))
+        rule.branches = filter(map, "branches", what, allowedWith: on, .branch)
+        rule.tags = filter(map, "tags", what, allowedWith: on, .tag)
+        rule.paths = filter(map, "paths", what, allowedWith: on, .branch)
+        rule.repositories = map["repositories"].map { patterns($0.value, "\(what).repositories") } ?? []
+        rule.environment = map["environment"].flatMap { environment($0.value, "\(what).environment") }
+        let deploy = required(map, "deploy", what, owner: node).map { steps($0, "\(what).deploy") } ?? []
+        return ParsedRule(rule: rule, sourceNode: sourceNode, steps: deploy, file: file)
+    }
+
+    private mutating func refKind(_ map: YAMLMap, _ what: String, owner: Node) -> RefKind? {
+        guard let node = required(map, "on", what, owner: owner), let text = string(node, "\(what).on") else { return nil }
+        switch text {
+        case "push": return .branch
+        case "tag": return .tag
+        default:
+            report("\(what).on must be push (branch updates) or tag (tag pushes), found '\(text)'", at: node)
+            return nil
+        }
+    }
+
+    /// `branches`, `tags` or `paths`: globs, only meaningful for one kind of rule.
+    private mutating func filter(_ map: YAMLMap, _ key: String, _ what: String, allowedWith on: RefKind?, _ kind: RefKind) -> [String] {
+        guard let entry = map[key] else { return [] }
+        if let on, on != kind {
+            let reason =
+                switch key {
+                case "branches": "branches applies only to on: push; a tag rule filters with tags"
+                case "tags": "tags applies only to on: tag; a push rule filters with branches"
+                default: "paths applies only to on: push: tag pushes carry no changed paths, so the rule would never fire"
+                }
+            report("\(what): \(reason)", at: entry.keyNode)
+        }
+        return patterns(entry.value, "\(what).\(key)")
+    }
+
+    private mutating func environment(_ node: Node, _ what: String) -> String? {
+        guard let text = string(node, what) else { return nil }
+        if text.contains("${") {
+            report("\(what) is a plain name, not a template", at: node)
+        }
+        return text
+    }
+
+    private mutating func steps(_ node: Node, _ what: String) -> [ParsedStep] {
+        guard case .sequence(let sequence) = node, !sequence.isEmpty else {
+            report("\(what) must be a non-empty list of steps ({target: <name>, …}), found \(node.kindDescription)", at: node)
+            return []
+        }
+        return sequence.enumerated().compactMap { step($1, "\(what)[\($0)]") }
+    }
+
+    /// `{target: name, …keys}`, or just `name`.
+    private mutating func step(_ node: Node, _ what: String) -> ParsedStep? {
+        if let name = node.scalarText {
+            return ParsedStep(target: name, targetNode: node, map: nil, node: node, what: what, parameters: [:])
+        }
+        guard let map = map(node, what) else { return nil }
+        if let entry = map["provider"] {
+            report("\(what) cannot set provider: a step's provider is its target's", at: entry.keyNode)
+        }
+        let parameters = parameters(map, excluding: "target", what)
+        guard let targetNode = required(map, "target", what, owner: node), let target = string(targetNode, "\(what).target") else {
+            return nil
+        }
+        return ParsedStep(target: target, targetNode: targetNode, map: map, node: node, what: what, parameters: parameters)
+    }
+}

@@ -1,0 +1,30 @@
+import Yams
+
+extension RulesFileReader {
+    /// `targets:`: a map of name to target.
+    mutating func targets(_ node: Node) -> [TargetDefinition] {
+        guard let map = map(node, "targets") else { return [] }
+        return map.entries.compactMap { target($0) }
+    }
+
+    private mutating func target(_ entry: YAMLMap.Entry) -> TargetDefinition? {
+        let what = "targets.\(entry.key)"
+        guard let map = map(entry.value, what) else { return nil }
+        var parameters = parameters(map, excluding: "provider", what)
+        guard let providerNode = required(map, "provider", what, owner: entry.keyNode),
+            let provider = string(providerNode, "\(what).provider")
+        else { return nil }
+        if let schema = ProviderSchema.all[provider] {
+            parameters = applySchema(schema, to: map, parameters: parameters, what)
+            for key in schema.required where map[key] == nil {
+                report("target \(entry.key) (provider \(provider)) is missing required key '\(key)'", at: entry.keyNode)
+            }
+        } else {
+            report(
+                "unknown provider '\(provider)' in \(what).provider\(NameSuggestion.hint(for: provider, in: ProviderSchema.names)); "
+                    + "expected one of: \(ProviderSchema.names.joined(separator: ", "))",
+                at: providerNode)
+        }
+        return TargetDefinition(name: entry.key, provider: provider, parameters: parameters, position: position(of: entry.keyNode))
+    }
+}
