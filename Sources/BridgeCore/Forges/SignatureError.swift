@@ -2,7 +2,7 @@
 ///
 /// Descriptions name headers and configuration, never a secret, a token, a signature value or the body.
 public enum SignatureError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The source has no secret, token or signing secret for this forge and is not marked insecure.
+    /// The source has no secret, token or signing secret usable for this forge (and is not an insecure source with none).
     case noSecretConfigured
     /// The signature header is absent or blank (Gitea and Forgejo send it blank when the hook has no secret).
     case missingSignature(header: String)
@@ -32,7 +32,8 @@ public enum SignatureError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .noSecretConfigured:
-            "no secret is configured for this source; configure one or mark the source insecure"
+            "no secret usable for this forge is configured (GitLab uses tokens and signing secrets, the other forges "
+                + "HMAC secrets); configure one, or mark a source without any secret insecure"
         case .missingSignature(let header):
             "the \(header) header is missing or empty; is a secret set on the forge's webhook?"
         case .malformedSignature(let header):

@@ -62,6 +62,9 @@ public struct SourceCredentials: Sendable {
         }
     }
 
+    /// Whether no secret, token or signing secret is configured at all.
+    var isEmpty: Bool { secrets.isEmpty && tokens.isEmpty && signingSecrets.isEmpty }
+
     /// The HMAC key of a `whsec_<base64>` signing secret (surrounding whitespace, such as a file's newline, ignored).
     static func signingKey(from secret: Secret) throws(CredentialsError) -> [UInt8] {
         let text = secret.text.trimmingCharacters(in: .whitespacesAndNewlines)

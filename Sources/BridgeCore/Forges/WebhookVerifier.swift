@@ -13,12 +13,14 @@ public enum WebhookVerifier {
     ///   form-encoded hooks is the decoded `payload` field.
     /// - Bitbucket Cloud: `X-Hub-Signature: sha256=<hex>`.
     ///
-    /// A source with nothing configured is accepted unverified only when it is marked insecure.
+    /// A source with nothing configured at all is accepted unverified only when it is marked insecure.
     public static func verify(_ request: WebhookRequest, forge: Forge, credentials: SourceCredentials, now: Date)
         throws(SignatureError)
     {
         guard credentials.hasVerificationMaterial(for: forge) else {
-            if credentials.insecure { return }
+            // Insecure waives verification only when nothing is configured: material of the wrong kind for this
+            // forge (an HMAC secret on a GitLab source) is a mistake, not a request for unverified deliveries.
+            if credentials.insecure && credentials.isEmpty { return }
             throw .noSecretConfigured
         }
         switch forge {
