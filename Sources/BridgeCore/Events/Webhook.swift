@@ -45,7 +45,7 @@ public struct ParsedWebhook: Sendable, Hashable {
         case ignored(reason: String)
     }
 
-    /// The forge's own delivery id (see `ForgeHeaders.deliveryID`); nil when the forge sent none.
+    /// The forge's own delivery id (see `WebhookParser.deliveryID`); nil when the forge sent none.
     public var deliveryID: String?
     /// The forge's event name as sent (`push`, `Tag Push Hook`, `repo:push`).
     public var eventName: String
