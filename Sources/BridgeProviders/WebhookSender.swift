@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import BridgeCore
 import Foundation
 import NIOCore
+import NIOHTTP1
 
 /// Posts a signed webhook delivery, as `gitops-bridge send` does to set up or try out a hook.
 public struct WebhookSender: Sendable {

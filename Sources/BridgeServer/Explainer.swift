@@ -47,7 +47,7 @@ public enum Explainer {
             let variables = TemplateVariables.make(
                 event: event, rule: run.rule, environment: run.environment, delivery: delivery, run: "<run id>")
             for (index, step) in run.steps.enumerated() {
-                let rendered = step.parameters.rendered(with: variables)
+                let rendered = step.parameters.renderingTemplates(variables)
                 lines.append("      step \(index + 1): \(step.target) (\(step.provider)) \(rendered)")
             }
         }

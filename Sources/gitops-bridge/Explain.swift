@@ -56,7 +56,12 @@ struct Explain: ParsableCommand {
         var fields = try lines.map(Self.parseHeader)
         let forge = candidates[0].forge
         if WebhookParser.eventName(WebhookRequest(headers: fields, body: body), forge: forge) == nil {
-            fields += WebhookSigner.eventHeaders(forge: forge, body: body)
+            // The forge's own event headers, unsigned: explain never checks signatures.
+            let text = String(decoding: body, as: UTF8.self)
+            let kind: RefKind = text.contains("refs/tags/") || text.contains("\"tag_push\"") ? .tag : .branch
+            let unsigned = WebhookSigner.headers(
+                forge: forge, body: body, kind: kind, credentials: try SourceCredentials(), deliveryID: "explain", now: Date())
+            fields += unsigned.filter { !$0.name.lowercased().contains("delivery") && $0.name.lowercased() != "content-type" }
         }
         if !fields.contains(where: { $0.name.lowercased() == "content-type" }) {
             fields.append((name: "Content-Type", value: body.first == UInt8(ascii: "{") ? "application/json" : "application/x-www-form-urlencoded"))

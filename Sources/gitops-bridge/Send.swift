@@ -53,8 +53,9 @@ struct Send: AsyncParsableCommand {
         let forge = resolved.definition.forge
         let body = try payloadBytes(forge: forge)
         let deliveryID = delivery ?? UUID().uuidString.lowercased()
-        let headers = WebhookSigner.sign(
-            body: body, forge: forge, credentials: resolved.credentials, deliveryID: deliveryID, now: Date())
+        let headers = WebhookSigner.headers(
+            forge: forge, body: body, kind: tag == nil ? .branch : .tag, credentials: resolved.credentials, deliveryID: deliveryID,
+            now: Date())
         let target = url.hasSuffix("/") ? String(url.dropLast()) : url
         let answer: WebhookSender.Answer
         do {
