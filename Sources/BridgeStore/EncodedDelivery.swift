@@ -1,0 +1,80 @@
+import BridgeCore
+
+/// A `NewDelivery` with its columns ready to bind: times in milliseconds, documents as JSON text.
+///
+/// Built before the write transaction, so encoding never holds the writer lock.
+struct EncodedDelivery: Sendable {
+    var source: String
+    var forge: String
+    var key: String
+    var eventName: String
+    var receivedAt: Int64
+    /// The status to insert with; `queued` may become `duplicate` when every run already exists.
+    var status: NewDelivery.Disposition
+    var reason: String?
+    /// Empty unless `status` is `queued`: a ping or an ignored delivery never creates runs.
+    var runs: [EncodedRun]
+
+    init(_ delivery: NewDelivery) throws(StoreError) {
+        source = delivery.source
+        forge = delivery.forge.rawValue
+        key = delivery.key
+        eventName = delivery.eventName
+        receivedAt = StoredTime.milliseconds(delivery.receivedAt)
+        switch delivery.disposition {
+        case .queued where delivery.runs.isEmpty:
+            // Nothing planned after all: record it as ignored rather than as queued work that does not exist.
+            status = .ignored
+            reason = delivery.reason ?? "no runs planned"
+            runs = []
+        case .queued:
+            status = .queued
+            reason = nil
+            runs = try delivery.runs.map { run throws(StoreError) in try EncodedRun(run) }
+        case .ping, .ignored:
+            status = delivery.disposition
+            reason = delivery.reason ?? delivery.disposition.rawValue
+            runs = []
+        }
+    }
+}
+
+/// A `PlannedRun` with its columns ready to bind.
+struct EncodedRun: Sendable {
+    var rule: String
+    var environment: String?
+    var repository: String
+    var ref: String
+    var refKind: String
+    var refName: String
+    var sha: String
+    var projectID: String?
+    var event: String
+    var notes: String
+    var steps: [EncodedStep]
+
+    init(_ run: PlannedRun) throws(StoreError) {
+        rule = run.rule
+        environment = run.environment
+        repository = run.event.repository
+        ref = run.event.ref
+        refKind = run.event.refKind.rawValue
+        refName = run.event.refName
+        sha = run.event.sha
+        projectID = run.event.projectID
+        event = try StoredJSON.encode(run.event, "event of rule \(run.rule)")
+        notes = try StoredJSON.encode(run.notes, "notes of rule \(run.rule)")
+        steps = try run.steps.map { step throws(StoreError) in
+            EncodedStep(
+                target: step.target, provider: step.provider,
+                parameters: try StoredJSON.encode(step.parameters, "parameters of target \(step.target)"))
+        }
+    }
+}
+
+/// A `PlannedStep` with its parameters as JSON text.
+struct EncodedStep: Sendable {
+    var target: String
+    var provider: String
+    var parameters: String
+}

@@ -1,0 +1,150 @@
+import GRDB
+
+/// The store's schema, as named migrations applied in order.
+///
+/// Conventions, chosen so the same schema can move to PostgreSQL (DESIGN §9) with type renames only:
+/// - Ids are `INTEGER PRIMARY KEY AUTOINCREMENT` (PostgreSQL: `BIGINT GENERATED ALWAYS AS IDENTITY`).
+///   AUTOINCREMENT means an id shown to a user or sent to a forge ("run 12") is never reused, even after
+///   old records are pruned.
+/// - Timestamps are INTEGER milliseconds since the Unix epoch, UTC (PostgreSQL: `BIGINT`): portable,
+///   sortable and free of time-zone and text-format questions.
+/// - JSON documents are TEXT (PostgreSQL: `jsonb`); the store never queries inside them.
+/// - Statuses are TEXT with a CHECK on the closed set, so a typo in a later UPDATE fails loudly.
+/// - Only `ON CONFLICT … DO NOTHING` and `RETURNING`, which both databases accept in the same spelling.
+enum Migrations {
+    /// The migrator with every migration registered.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: v1Deliveries)
+            try db.execute(sql: v1Runs)
+            try db.execute(sql: v1Steps)
+            try db.execute(sql: v1StatusOutbox)
+        }
+        return migrator
+    }
+
+    /// One row per webhook delivery received, whatever became of it.
+    ///
+    /// Invariants:
+    /// - (source, delivery_key) is unique: it is the delivery's idempotency key. A later copy of the same key
+    ///   writes nothing but `duplicates = duplicates + 1` on the original row.
+    /// - status `queued`: it created at least one run. `duplicate`: it planned runs but every one already
+    ///   existed (the same push through another hook or a resend). `ping` / `ignored`: nothing to deploy;
+    ///   `reason` says why.
+    static let v1Deliveries = """
+        CREATE TABLE deliveries (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            source TEXT NOT NULL,
+            forge TEXT NOT NULL,
+            delivery_key TEXT NOT NULL,
+            event_name TEXT NOT NULL,
+            received_at INTEGER NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('queued', 'ping', 'ignored', 'duplicate')),
+            reason TEXT,
+            duplicates INTEGER NOT NULL DEFAULT 0 CHECK (duplicates >= 0),
+            UNIQUE (source, delivery_key)
+        );
+        CREATE INDEX deliveries_by_source ON deliveries (source, id);
+        """
+
+    /// One row per deployment run: a matching rule applied to one ref update.
+    ///
+    /// Invariants:
+    /// - (rule, repository, ref, sha) is unique: the semantic idempotency key, so the same push arriving
+    ///   with another delivery key never deploys twice. `delivery_id` is the delivery that created the run.
+    /// - `ref` is the full ref (`refs/heads/main`); `ref_kind` and `ref_name` are its parts.
+    /// - `event` is the JSON of the `PushEvent`; `notes` a JSON array of strings. Both are written once.
+    /// - status moves `queued` → `running` → `succeeded` | `failed` | `canceled`, or `queued` → `superseded`
+    ///   when a newer run of the same rule and environment arrives before it starts.
+    static let v1Runs = """
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            delivery_id INTEGER NOT NULL REFERENCES deliveries (id),
+            rule TEXT NOT NULL,
+            environment TEXT,
+            source TEXT NOT NULL,
+            forge TEXT NOT NULL,
+            repository TEXT NOT NULL,
+            ref TEXT NOT NULL,
+            ref_kind TEXT NOT NULL CHECK (ref_kind IN ('branch', 'tag')),
+            ref_name TEXT NOT NULL,
+            sha TEXT NOT NULL,
+            project_id TEXT,
+            event TEXT NOT NULL,
+            notes TEXT NOT NULL,
+            status TEXT NOT NULL
+                CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'canceled', 'superseded')),
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            started_at INTEGER,
+            finished_at INTEGER,
+            UNIQUE (rule, repository, ref, sha)
+        );
+        CREATE INDEX runs_by_delivery ON runs (delivery_id);
+        CREATE INDEX runs_by_status ON runs (status, id);
+        CREATE INDEX runs_by_rule_environment ON runs (rule, environment, status);
+        """
+
+    /// One row per deploy entry of a run, executed in `position` order (1-based).
+    ///
+    /// Invariants:
+    /// - (run_id, position) is unique; a run's steps are all inserted with the run, in one transaction.
+    /// - `parameters` is the JSON of the step's `ConfigValue`, templates unrendered.
+    /// - A step is runnable when `status = 'pending'` and `next_attempt_at` is NULL (no backoff) or past,
+    ///   its predecessors succeeded, and no other step of the same `target` is `running`.
+    /// - While `running`, `lease_owner` holds the lease until `lease_expires_at`; after a crash an expired
+    ///   lease is resumed from `external_id` (the provider's deployment id) rather than started again.
+    static let v1Steps = """
+        CREATE TABLE steps (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+            position INTEGER NOT NULL CHECK (position >= 1),
+            target TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            parameters TEXT NOT NULL,
+            status TEXT NOT NULL
+                CHECK (status IN ('pending', 'running', 'succeeded', 'failed', 'canceled', 'skipped')),
+            attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+            external_id TEXT,
+            error TEXT,
+            log TEXT,
+            lease_owner TEXT,
+            lease_expires_at INTEGER,
+            next_attempt_at INTEGER,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            started_at INTEGER,
+            finished_at INTEGER,
+            UNIQUE (run_id, position)
+        );
+        CREATE INDEX steps_runnable ON steps (status, next_attempt_at, run_id, position);
+        CREATE INDEX steps_by_target ON steps (target, status);
+        """
+
+    /// Status updates waiting to be sent to a forge (DESIGN §4, §5): a durable outbox with retries.
+    ///
+    /// Invariants:
+    /// - Rows are appended in the transaction that changes the run's status; `sent_at` is NULL until the
+    ///   forge accepted the update.
+    /// - A run's rows are sent in id order: a row waits while an earlier row of the same run is unsent, so
+    ///   the forge never sees an illegal transition (success before running).
+    /// - `reporter` names the forge API (`gitlab`); `target_status` the status to report
+    ///   (`running`, `success`, `failed`, `canceled`); `payload` is the JSON the reporter needs.
+    static let v1StatusOutbox = """
+        CREATE TABLE status_outbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+            reporter TEXT NOT NULL,
+            target_status TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+            next_attempt_at INTEGER,
+            created_at INTEGER NOT NULL,
+            sent_at INTEGER,
+            last_error TEXT
+        );
+        CREATE INDEX status_outbox_pending ON status_outbox (sent_at, next_attempt_at);
+        CREATE INDEX status_outbox_by_run ON status_outbox (run_id, id);
+        """
+}

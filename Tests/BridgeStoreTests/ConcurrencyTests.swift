@@ -1,0 +1,72 @@
+import BridgeCore
+import BridgeStore
+import Foundation
+import Testing
+
+@Suite("Concurrent deliveries")
+struct ConcurrencyTests {
+    private func recordConcurrently(
+        _ deliveries: [NewDelivery], into stores: [SQLiteDeliveryStore]
+    ) async throws -> [RecordOutcome] {
+        try await withThrowingTaskGroup(of: RecordOutcome.self) { group in
+            for (index, delivery) in deliveries.enumerated() {
+                let store = stores[index % stores.count]
+                group.addTask { try await store.record(delivery) }
+            }
+            return try await group.reduce(into: [RecordOutcome]()) { $0.append($1) }
+        }
+    }
+
+    @Test func fiftyCopiesOfOneDeliveryRecordItOnce() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try Fixtures.store(in: directory)
+        let delivery = Fixtures.delivery(key: "same", runs: [Fixtures.run("main-to-staging"), Fixtures.run("main-to-smoke")])
+
+        let outcomes = try await recordConcurrently(Array(repeating: delivery, count: 50), into: [store])
+
+        let queued = outcomes.filter { $0.kind == .queued }
+        #expect(queued.count == 1)
+        #expect(outcomes.filter { $0.kind == .duplicateDelivery }.count == 49)
+        #expect(Set(outcomes.map(\.deliveryID)).count == 1)
+        #expect(outcomes.allSatisfy { $0.runs == queued.first?.runs })
+        #expect(try Fixtures.count("deliveries", in: directory) == 1)
+        #expect(try Fixtures.count("runs", in: directory) == 2)
+        #expect(try Fixtures.count("steps", in: directory) == 6)
+        #expect(try await store.deliveries(limit: 5, source: nil).first?.duplicates == 49)
+    }
+
+    @Test func fiftyDeliveriesOfOnePushCreateOneSetOfRuns() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try Fixtures.store(in: directory)
+        let planned = [Fixtures.run("main-to-staging"), Fixtures.run("main-to-smoke")]
+        let deliveries = (0..<50).map { Fixtures.delivery(key: "key-\($0)", runs: planned) }
+
+        let outcomes = try await recordConcurrently(deliveries, into: [store])
+
+        let queued = try #require(outcomes.first { $0.kind == .queued })
+        #expect(outcomes.filter { $0.kind == .queued }.count == 1)
+        #expect(outcomes.filter { $0.kind == .duplicatePush }.count == 49)
+        #expect(outcomes.filter { $0.kind == .duplicatePush }.allSatisfy { $0.runs == queued.runs })
+        #expect(try Fixtures.count("deliveries", in: directory) == 50)
+        #expect(try Fixtures.count("runs", in: directory) == 2)
+        #expect(try Fixtures.count("steps", in: directory) == 6)
+        let statuses = try await store.deliveries(limit: 100, source: nil).map(\.status)
+        #expect(statuses.filter { $0 == "duplicate" }.count == 49)
+    }
+
+    /// Two pools on one file, as two processes would have: the UNIQUE constraints still decide, not a pool's
+    /// single writer.
+    @Test func twoStoresOnOneFileRecordADeliveryOnce() async throws {
+        let directory = try TemporaryDirectory()
+        let stores = [try Fixtures.store(in: directory), try Fixtures.store(in: directory)]
+        let delivery = Fixtures.delivery(key: "shared")
+
+        let outcomes = try await recordConcurrently(Array(repeating: delivery, count: 40), into: stores)
+
+        #expect(outcomes.filter { $0.kind == .queued }.count == 1)
+        #expect(outcomes.filter { $0.kind == .duplicateDelivery }.count == 39)
+        #expect(try Fixtures.count("deliveries", in: directory) == 1)
+        #expect(try Fixtures.count("runs", in: directory) == 1)
+        #expect(try Fixtures.count("steps", in: directory) == 3)
+    }
+}

@@ -1,0 +1,65 @@
+import BridgeCore
+import BridgeStore
+import Foundation
+import Testing
+
+@Suite("Queries")
+struct QueryTests {
+    /// Three deliveries: two queued from shop-github (one with two runs), one ignored from shop-gitlab.
+    private func seeded(_ directory: TemporaryDirectory) async throws -> (SQLiteDeliveryStore, [RecordOutcome]) {
+        let store = try Fixtures.store(in: directory)
+        let outcomes = [
+            try await store.record(Fixtures.delivery(key: "1", runs: [Fixtures.run("a"), Fixtures.run("b")])),
+            try await store.record(Fixtures.delivery(key: "2", source: "shop-gitlab", runs: [], disposition: .ignored)),
+            try await store.record(Fixtures.delivery(key: "3", runs: [Fixtures.run("a", sha: Fixtures.shaB)])),
+        ]
+        return (store, outcomes)
+    }
+
+    @Test func deliveriesAreNewestFirstWithRunCounts() async throws {
+        let directory = try TemporaryDirectory()
+        let (store, outcomes) = try await seeded(directory)
+
+        let all = try await store.deliveries(limit: 10, source: nil)
+
+        #expect(all.map(\.id) == outcomes.reversed().map(\.deliveryID))
+        #expect(all.map(\.key) == ["3", "2", "1"])
+        #expect(all.map(\.runCount) == [1, 0, 2])
+        #expect(all.map(\.status) == ["queued", "ignored", "queued"])
+        #expect(try await store.deliveries(limit: 2, source: nil).map(\.key) == ["3", "2"])
+        #expect(try await store.deliveries(limit: 10, source: "shop-github").map(\.key) == ["3", "1"])
+        #expect(try await store.deliveries(limit: 10, source: "nobody").isEmpty)
+        #expect(try await store.deliveries(limit: 0, source: nil).isEmpty)
+        #expect(try await store.deliveries(limit: -1, source: nil).isEmpty)
+    }
+
+    @Test func deliveryHasItsRuns() async throws {
+        let directory = try TemporaryDirectory()
+        let (store, outcomes) = try await seeded(directory)
+
+        let detail = try await store.delivery(id: outcomes[0].deliveryID)
+
+        #expect(detail.summary.key == "1")
+        #expect(detail.runs.map(\.id) == outcomes[0].runs.map(\.id))
+        #expect(detail.runs.map(\.rule) == ["a", "b"])
+        #expect(detail.runs.allSatisfy { $0.deliveryID == outcomes[0].deliveryID })
+    }
+
+    @Test func runsAreNewestFirstAndFilterByStatus() async throws {
+        let directory = try TemporaryDirectory()
+        let (store, outcomes) = try await seeded(directory)
+        let ids = outcomes.flatMap(\.runs).map(\.id)
+
+        #expect(try await store.runs(limit: 10, status: nil).map(\.id) == ids.reversed())
+        #expect(try await store.runs(limit: 1, status: nil).map(\.id) == [ids[2]])
+        #expect(try await store.runs(limit: 10, status: "queued").count == 3)
+        #expect(try await store.runs(limit: 10, status: "running").isEmpty)
+    }
+
+    @Test func missingRecordsAreNotFound() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try Fixtures.store(in: directory)
+        await #expect(throws: StoreError.notFound("delivery 99")) { try await store.delivery(id: 99) }
+        await #expect(throws: StoreError.notFound("run 99")) { try await store.run(id: 99) }
+    }
+}

@@ -1,0 +1,165 @@
+import BridgeCore
+import BridgeStore
+import Foundation
+import Testing
+
+@Suite("Recording deliveries")
+struct RecordTests {
+    @Test func queuedDeliveryCreatesRunsWithOrderedSteps() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try Fixtures.store(in: directory)
+        let planned = [Fixtures.run("main-to-staging"), Fixtures.run("main-to-smoke", environment: nil)]
+
+        let outcome = try await store.record(Fixtures.delivery(runs: planned))
+
+        #expect(outcome.kind == .queued)
+        #expect(outcome.reason == nil)
+        #expect(outcome.runs.map(\.rule) == ["main-to-staging", "main-to-smoke"])
+        #expect(outcome.runs.allSatisfy { $0.status == "queued" })
+        let run = try await store.run(id: try #require(outcome.runs.first).id)
+        #expect(run.summary.deliveryID == outcome.deliveryID)
+        #expect(run.summary.rule == "main-to-staging")
+        #expect(run.summary.environment == "staging")
+        #expect(run.summary.source == "shop-github")
+        #expect(run.summary.repository == "acme/shop")
+        #expect(run.summary.ref == "refs/heads/main")
+        #expect(run.summary.sha == Fixtures.shaA)
+        #expect(run.summary.status == "queued")
+        #expect(run.summary.createdAt == Fixtures.receivedAt)
+        #expect(run.event == Fixtures.event())
+        #expect(run.notes == ["commit list truncated: path filter matched"])
+        #expect(run.steps.map(\.position) == [1, 2, 3])
+        #expect(run.steps.map(\.target) == ["backend", "staging-api", "smoke"])
+        #expect(run.steps.map(\.provider) == ["aws-codedeploy", "aws-apigateway", "command"])
+        #expect(run.steps.map(\.parameters) == planned[0].steps.map(\.parameters))
+        #expect(run.steps[1].parameters == Fixtures.stagingParameters)
+        #expect(run.steps.allSatisfy { $0.status == "pending" && $0.attempts == 0 && $0.externalID == nil })
+        let second = try await store.run(id: outcome.runs[1].id)
+        #expect(second.summary.environment == nil)
+        #expect(try Fixtures.count("steps", in: directory) == 6)
+    }
+
+    @Test func duplicateDeliveryKeyWritesNothingButTheCounter() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try Fixtures.store(in: directory)
+        let first = try await store.record(Fixtures.delivery(key: "abc"))
+        // A later copy, even with a different plan, is answered from the original.
+        let copy = Fixtures.delivery(key: "abc", runs: [Fixtures.run("other", sha: Fixtures.shaB)])
+
+        let second = try await store.record(copy)
+        let third = try await store.record(copy)
+
+        #expect(second.kind == .duplicateDelivery)
+        #expect(second.deliveryID == first.deliveryID)
+        #expect(second.runs == first.runs)
+        #expect(second.reason == "delivery abc was already received as delivery \(first.deliveryID)")
+        #expect(third.kind == .duplicateDelivery)
+        let deliveries = try await store.deliveries(limit: 10, source: nil)
+        #expect(deliveries.count == 1)
+        #expect(deliveries.first?.duplicates == 2)
+        #expect(deliveries.first?.status == "queued")
+        #expect(try Fixtures.count("runs", in: directory) == 1)
+        #expect(try Fixtures.count("steps", in: directory) == 3)
+    }
+
+    @Test func sameKeyFromAnotherSourceIsADifferentDelivery() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try Fixtures.store(in: directory)
+        _ = try await store.record(Fixtures.delivery(key: "abc", source: "shop-github"))
+        let other = try await store.record(Fixtures.delivery(key: "abc", source: "shop-mirror", runs: [Fixtures.run("mirror")]))
+        #expect(other.kind == .queued)
+        #expect(try Fixtures.count("deliveries", in: directory) == 2)
+    }
+
+    @Test func samePushThroughAnotherKeyIsADuplicatePush() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try Fixtures.store(in: directory)
+        let planned = [Fixtures.run("main-to-staging"), Fixtures.run("main-to-smoke")]
+        let first = try await store.record(Fixtures.delivery(key: "one", runs: planned))
+
+        let second = try await store.record(Fixtures.delivery(key: "two", runs: planned))
+
+        let ids = first.runs.map { String($0.id) }.joined(separator: ", ")
+        let reason = "push already recorded as run(s) \(ids) (delivery \(first.deliveryID))"
+        #expect(second.kind == .duplicatePush)
+        #expect(second.deliveryID != first.deliveryID)
+        #expect(second.runs == first.runs)
+        #expect(second.reason == reason)
+        let recorded = try await store.delivery(id: second.deliveryID)
+        #expect(recorded.summary.status == "duplicate")
+        #expect(recorded.summary.reason == reason)
+        #expect(recorded.summary.runCount == 0)
+        #expect(recorded.runs.isEmpty)
+        #expect(try Fixtures.count("runs", in: directory) == 2)
+        #expect(try Fixtures.count("steps", in: directory) == 6)
+    }
+
+    @Test func partialOverlapQueuesOnlyTheNewRun() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try Fixtures.store(in: directory)
+        let first = try await store.record(Fixtures.delivery(key: "one", runs: [Fixtures.run("main-to-staging")]))
+
+        let second = try await store.record(
+            Fixtures.delivery(key: "two", runs: [Fixtures.run("main-to-staging"), Fixtures.run("main-to-smoke")]))
+
+        #expect(second.kind == .queued)
+        #expect(second.reason == nil)
+        #expect(second.runs.map(\.rule) == ["main-to-smoke"])
+        #expect(second.runs.first?.id != first.runs.first?.id)
+        let recorded = try await store.delivery(id: second.deliveryID)
+        #expect(recorded.summary.status == "queued")
+        #expect(recorded.runs.map(\.rule) == ["main-to-smoke"])
+        let existing = try #require(first.runs.first).id
+        #expect(recorded.summary.reason == "some runs existed: push already recorded as run(s) \(existing) (delivery \(first.deliveryID))")
+        #expect(try Fixtures.count("runs", in: directory) == 2)
+    }
+
+    @Test func sameRuleOnAnotherCommitIsANewRun() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try Fixtures.store(in: directory)
+        _ = try await store.record(Fixtures.delivery(key: "one"))
+        let next = try await store.record(Fixtures.delivery(key: "two", runs: [Fixtures.run("main-to-staging", sha: Fixtures.shaB)]))
+        #expect(next.kind == .queued)
+        #expect(next.runs.count == 1)
+    }
+
+    @Test(arguments: [NewDelivery.Disposition.ping, .ignored])
+    func pingAndIgnoredAreRecordedWithTheirReason(disposition: NewDelivery.Disposition) async throws {
+        let directory = try TemporaryDirectory()
+        let store = try Fixtures.store(in: directory)
+        let delivery = Fixtures.delivery(key: "p", runs: [], disposition: disposition, reason: "no rule matches refs/heads/dev")
+
+        let outcome = try await store.record(delivery)
+
+        #expect(outcome.kind == .ignored)
+        #expect(outcome.runs.isEmpty)
+        #expect(outcome.reason == "no rule matches refs/heads/dev")
+        let recorded = try await store.delivery(id: outcome.deliveryID)
+        #expect(recorded.summary.status == disposition.rawValue)
+        #expect(recorded.summary.reason == "no rule matches refs/heads/dev")
+        #expect(recorded.summary.key == "p")
+        #expect(recorded.summary.forge == .github)
+        #expect(recorded.summary.eventName == "push")
+        #expect(recorded.summary.receivedAt == Fixtures.receivedAt)
+        let again = try await store.record(delivery)
+        #expect(again.kind == .duplicateDelivery)
+        #expect(again.deliveryID == outcome.deliveryID)
+    }
+
+    @Test func ignoredDeliveryNeverCreatesRunsEvenIfPlanned() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try Fixtures.store(in: directory)
+        let outcome = try await store.record(Fixtures.delivery(disposition: .ignored, reason: "branch deleted"))
+        #expect(outcome.kind == .ignored)
+        #expect(try Fixtures.count("runs", in: directory) == 0)
+    }
+
+    @Test func queuedWithoutRunsIsRecordedAsIgnored() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try Fixtures.store(in: directory)
+        let outcome = try await store.record(Fixtures.delivery(runs: []))
+        #expect(outcome.kind == .ignored)
+        #expect(outcome.reason == "no runs planned")
+        #expect(try await store.delivery(id: outcome.deliveryID).summary.status == "ignored")
+    }
+}

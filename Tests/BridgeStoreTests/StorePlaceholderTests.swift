@@ -1,2 +1,0 @@
-import BridgeStore
-import Testing
