@@ -65,7 +65,7 @@ public enum RecordFormatter {
         lines += run.notes.map { "  note: \($0)" }
         lines.append("  steps:")
         for step in run.steps {
-            var line = "    \(step.position + 1). \(step.target) (\(step.provider))  \(step.status), attempts \(step.attempts)"
+            var line = "    \(step.position). \(step.target) (\(step.provider))  \(step.status), attempts \(step.attempts)"
             if let external = step.externalID { line += ", external id \(external)" }
             lines.append(line)
             if let error = step.error { lines.append("       error: \(error)") }

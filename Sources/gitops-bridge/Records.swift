@@ -14,7 +14,7 @@ struct DatabaseOptions: ParsableArguments {
     func open() throws -> SQLiteDeliveryStore {
         let path = Setting.database(database)
         do {
-            return try SQLiteDeliveryStore.openExisting(path: path)
+            return try SQLiteDeliveryStore.openReadOnly(path: path)
         } catch {
             printError("gitops-bridge: \(error)")
             throw ExitCode(1)

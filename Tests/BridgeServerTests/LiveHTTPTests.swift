@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import NIOHTTP1
 import Testing
 
 /// Real HTTP over loopback: the server on a free port, requests from AsyncHTTPClient.

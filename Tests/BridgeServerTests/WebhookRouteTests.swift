@@ -2,6 +2,7 @@ import BridgeCore
 import BridgeServer
 import Foundation
 import Hummingbird
+import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import Testing
@@ -13,7 +14,7 @@ import Testing
         var fields = HTTPFields()
         for (name, value) in headers { fields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
         return try await client.execute(uri: "/hooks/\(source)", method: .post, headers: fields, body: ByteBuffer(bytes: body)) { response in
-            let json = (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:]
+            let json = (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))) as? [String: Any] ?? [:]
             return (Int(response.status.code), json)
         }
     }
