@@ -50,9 +50,11 @@ public struct WebhookIntake: Sendable {
             logger.error("could not record delivery", metadata: ["error": "\(error)"])
             return .storeUnavailable
         }
-        logger.info(
-            "delivery recorded",
-            metadata: ["delivery.id": "\(outcome.deliveryID)", "outcome": "\(outcome.kind.rawValue)", "runs": "\(outcome.runs.map(\.id))"])
+        var metadata: Logger.Metadata = [
+            "delivery.id": "\(outcome.deliveryID)", "outcome": "\(outcome.kind.rawValue)", "runs": "\(outcome.runs.map(\.id))",
+        ]
+        if let reason = outcome.reason { metadata["reason"] = "\(reason)" }
+        logger.info("delivery recorded", metadata: metadata)
         return Self.response(outcome, disposition: delivery.disposition)
     }
 
