@@ -2,15 +2,16 @@ import BridgeCore
 import GRDB
 
 extension SQLiteDeliveryStore {
-    /// Records a delivery, its new runs and their steps in one write transaction.
+    /// Records a delivery, its new runs and their steps, durably, before returning.
     ///
     /// Idempotency rests on the UNIQUE constraints, never on a check-then-insert: `INSERT … ON CONFLICT DO
     /// NOTHING RETURNING id` returns no row when the key exists, whichever connection or process got there
     /// first. JSON is encoded before the transaction so the writer lock is held only for the inserts.
     /// Runs and steps take the delivery's `receivedAt` as their creation time: the store never reads the clock.
+    /// Deliveries arriving together share one commit (`GroupCommitWriter`).
     public func record(_ delivery: NewDelivery) async throws(StoreError) -> RecordOutcome {
         let encoded = try EncodedDelivery(delivery)
-        return try await writing("record delivery") { db in try Self.record(encoded, in: db) }
+        return try await groupCommit.submit(encoded)
     }
 
     static func record(_ delivery: EncodedDelivery, in db: Database) throws -> RecordOutcome {

@@ -12,6 +12,7 @@ public final class SQLiteDeliveryStore: DeliveryStore {
     /// The database file's path.
     public let path: String
     let pool: DatabasePool
+    let groupCommit: GroupCommitWriter
 
     /// How long a connection waits for another one's lock before failing.
     static let busyTimeout: TimeInterval = 5
@@ -21,7 +22,9 @@ public final class SQLiteDeliveryStore: DeliveryStore {
         self.path = path
         try Self.createParentDirectory(of: path)
         do {
-            pool = try DatabasePool(path: path, configuration: Self.configuration(readonly: false))
+            let pool = try DatabasePool(path: path, configuration: Self.configuration(readonly: false))
+            self.pool = pool
+            groupCommit = GroupCommitWriter(pool: pool)
             // GRDB sets `synchronous = NORMAL` on the writer when it enables WAL, after `prepareDatabase`
             // ran: set FULL again. The writer connection lives as long as the pool, so once is enough.
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
@@ -56,6 +59,7 @@ public final class SQLiteDeliveryStore: DeliveryStore {
     private init(path: String, pool: DatabasePool) {
         self.path = path
         self.pool = pool
+        self.groupCommit = GroupCommitWriter(pool: pool)
     }
 
     /// Closes every connection; later calls fail with `StoreError.unavailable`.

@@ -17,6 +17,28 @@ struct ConcurrencyTests {
         }
     }
 
+    @Test func manyDistinctDeliveriesSharingCommitsEachGetTheirOwnOutcome() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try Fixtures.store(in: directory)
+        // 300 deliveries at once: more than one group commit's worth, each a different push.
+        let deliveries = (0..<300).map { index in
+            Fixtures.delivery(key: "k-\(index)", runs: [Fixtures.run("main-to-staging", sha: String(format: "%040x", index))])
+        }
+
+        let outcomes = try await recordConcurrently(deliveries, into: [store])
+
+        #expect(outcomes.allSatisfy { $0.kind == .queued && $0.runs.count == 1 })
+        #expect(Set(outcomes.map(\.deliveryID)).count == 300)
+        #expect(Set(outcomes.flatMap(\.runs).map(\.id)).count == 300)
+        #expect(try Fixtures.count("deliveries", in: directory) == 300)
+        #expect(try Fixtures.count("steps", in: directory) == 900)
+        // Each outcome names the run created for its own delivery.
+        for outcome in outcomes {
+            let detail = try await store.delivery(id: outcome.deliveryID)
+            #expect(detail.runs.map(\.id) == outcome.runs.map(\.id))
+        }
+    }
+
     @Test func fiftyCopiesOfOneDeliveryRecordItOnce() async throws {
         let directory = try TemporaryDirectory()
         let store = try Fixtures.store(in: directory)
