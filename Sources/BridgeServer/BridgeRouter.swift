@@ -1,5 +1,4 @@
 import BridgeCore
-import Foundation
 import Hummingbird
 import NIOCore
 
@@ -29,7 +28,9 @@ public struct BridgeRouter: Sendable {
         }
         for method in [HTTPRequest.Method.get, .put, .patch, .delete] {
             router.on("/hooks/:source", method: method) { _, _ in
-                Self.json(405, IntakeResponse.Body(status: "error", error: "method not allowed; webhooks are POSTed"), headers: [.allow: "POST"])
+                var response = Self.respond(.failure(405, "method not allowed; webhooks are POSTed", outcome: "method_not_allowed"))
+                response.headers[.allow] = "POST"
+                return response
             }
         }
         router.get("/healthz") { _, _ in Self.text(200, "ok\n") }
@@ -72,17 +73,7 @@ public struct BridgeRouter: Sendable {
     }
 
     static func respond(_ response: IntakeResponse) -> Response {
-        json(response.status, response.body)
-    }
-
-    static func json(_ status: Int, _ body: some Encodable, headers: HTTPFields = [:]) -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Safety: the bodies are plain structs of strings and integers, which always encode.
-        let data = (try? encoder.encode(body)) ?? Data("{}".utf8)
-        var fields = headers
-        fields[.contentType] = "application/json"
-        return Response(status: .init(code: status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        text(response.status, response.jsonText, contentType: "application/json")
     }
 
     static func text(_ status: Int, _ text: String, contentType: String = "text/plain; charset=utf-8") -> Response {

@@ -36,6 +36,19 @@ public struct IntakeResponse: Sendable, Equatable {
         self.outcome = outcome
     }
 
+    /// The body as JSON text (hand-written: it is on every webhook's path).
+    var jsonText: String {
+        var members: [String: ConfigValue] = ["status": .string(body.status)]
+        if let delivery = body.delivery { members["delivery"] = .int(Int(delivery)) }
+        if let runs = body.runs {
+            members["runs"] = .array(
+                runs.map { .object(["id": .int(Int($0.id)), "rule": .string($0.rule), "status": .string($0.status)]) })
+        }
+        if let reason = body.reason { members["reason"] = .string(reason) }
+        if let error = body.error { members["error"] = .string(error) }
+        return ConfigValue.object(members).jsonText
+    }
+
     static func failure(_ status: Int, _ message: String, outcome: String) -> IntakeResponse {
         IntakeResponse(status: status, body: Body(status: "error", error: message), outcome: outcome)
     }

@@ -15,7 +15,7 @@ struct EncodedDelivery: Sendable {
     /// Empty unless `status` is `queued`: a ping or an ignored delivery never creates runs.
     var runs: [EncodedRun]
 
-    init(_ delivery: NewDelivery) throws(StoreError) {
+    init(_ delivery: NewDelivery) {
         source = delivery.source
         forge = delivery.forge.rawValue
         key = delivery.key
@@ -30,7 +30,7 @@ struct EncodedDelivery: Sendable {
         case .queued:
             status = .queued
             reason = nil
-            runs = try delivery.runs.map { run throws(StoreError) in try EncodedRun(run) }
+            runs = delivery.runs.map(EncodedRun.init)
         case .ping, .ignored:
             status = delivery.disposition
             reason = delivery.reason ?? delivery.disposition.rawValue
@@ -53,7 +53,7 @@ struct EncodedRun: Sendable {
     var notes: String
     var steps: [EncodedStep]
 
-    init(_ run: PlannedRun) throws(StoreError) {
+    init(_ run: PlannedRun) {
         rule = run.rule
         environment = run.environment
         repository = run.event.repository
@@ -62,12 +62,10 @@ struct EncodedRun: Sendable {
         refName = run.event.refName
         sha = run.event.sha
         projectID = run.event.projectID
-        event = try StoredJSON.encode(run.event, "event of rule \(run.rule)")
-        notes = try StoredJSON.encode(run.notes, "notes of rule \(run.rule)")
-        steps = try run.steps.map { step throws(StoreError) in
-            EncodedStep(
-                target: step.target, provider: step.provider,
-                parameters: try StoredJSON.encode(step.parameters, "parameters of target \(step.target)"))
+        event = run.event.configValue.jsonText
+        notes = ConfigValue.array(run.notes.map(ConfigValue.string)).jsonText
+        steps = run.steps.map { step in
+            EncodedStep(target: step.target, provider: step.provider, parameters: step.parameters.jsonText)
         }
     }
 }

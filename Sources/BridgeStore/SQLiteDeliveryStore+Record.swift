@@ -10,7 +10,7 @@ extension SQLiteDeliveryStore {
     /// Runs and steps take the delivery's `receivedAt` as their creation time: the store never reads the clock.
     /// Deliveries arriving together share one commit (`GroupCommitWriter`).
     public func record(_ delivery: NewDelivery) async throws(StoreError) -> RecordOutcome {
-        let encoded = try EncodedDelivery(delivery)
+        let encoded = EncodedDelivery(delivery)
         return try await groupCommit.submit(encoded)
     }
 

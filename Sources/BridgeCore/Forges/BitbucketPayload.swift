@@ -13,12 +13,20 @@ struct BitbucketPayload: Decodable {
     }
 
     struct Repository: Decodable {
+        enum CodingKeys: String, CodingKey {
+            case fullName = "full_name", uuid, links
+        }
+
         var fullName: String
         var uuid: String?
         var links: RepositoryLinks?
     }
 
     struct Actor: Decodable {
+        enum CodingKeys: String, CodingKey {
+            case nickname, displayName = "display_name", username
+        }
+
         var nickname: String?
         var displayName: String?
         var username: String?

@@ -3,11 +3,19 @@
 /// Only the fields the bridge uses are decoded: `repository.created_at` is an integer in push payloads and a
 /// string elsewhere, so it is never read.
 struct GitHubPayload: Decodable {
+    enum CodingKeys: String, CodingKey {
+        case ref, before, after, created, deleted, forced, commits, headCommit = "head_commit", repository, pusher, sender
+    }
+
     struct Commit: Decodable {
         var id: String
     }
 
     struct Repository: Decodable {
+        enum CodingKeys: String, CodingKey {
+            case id, fullName = "full_name", cloneUrl = "clone_url", htmlUrl = "html_url"
+        }
+
         var id: LenientString?
         var fullName: String
         var cloneUrl: String?

@@ -3,7 +3,15 @@ import Foundation
 /// GitLab push and tag push payloads, also as system hooks
 /// (https://docs.gitlab.com/user/project/integrations/webhook_events/#push-events).
 struct GitLabPayload: Decodable {
+    enum CodingKeys: String, CodingKey {
+        case objectKind = "object_kind", eventName = "event_name", ref, before, after, checkoutSha = "checkout_sha", userUsername = "user_username", userName = "user_name", projectId = "project_id", project, repository, commits, totalCommitsCount = "total_commits_count"
+    }
+
     struct Project: Decodable {
+        enum CodingKeys: String, CodingKey {
+            case id, pathWithNamespace = "path_with_namespace", webUrl = "web_url", gitHttpUrl = "git_http_url"
+        }
+
         var id: LenientString?
         var pathWithNamespace: String?
         var webUrl: String?
@@ -12,6 +20,10 @@ struct GitLabPayload: Decodable {
 
     /// The deprecated `repository` subset, read only when `project` lacks a field.
     struct Repository: Decodable {
+        enum CodingKeys: String, CodingKey {
+            case homepage, gitHttpUrl = "git_http_url"
+        }
+
         var homepage: String?
         var gitHttpUrl: String?
     }

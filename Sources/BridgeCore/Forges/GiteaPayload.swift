@@ -2,11 +2,19 @@
 ///
 /// There are no `created`/`deleted`/`forced` flags: zero SHAs say whether the ref was created or deleted.
 struct GiteaPayload: Decodable {
+    enum CodingKeys: String, CodingKey {
+        case ref, before, after, commits, totalCommits = "total_commits", headCommit = "head_commit", repository, pusher, sender
+    }
+
     struct Commit: Decodable {
         var id: String
     }
 
     struct Repository: Decodable {
+        enum CodingKeys: String, CodingKey {
+            case id, fullName = "full_name", cloneUrl = "clone_url", htmlUrl = "html_url"
+        }
+
         var id: LenientString?
         var fullName: String
         var cloneUrl: String?

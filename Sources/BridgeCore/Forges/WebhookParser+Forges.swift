@@ -51,6 +51,10 @@ extension WebhookParser {
 
 /// The fields that say which event a GitLab system hook carries.
 private struct GitLabEventKind: Decodable {
+    enum CodingKeys: String, CodingKey {
+        case eventName = "event_name", objectKind = "object_kind"
+    }
+
     var eventName: String?
     var objectKind: String?
 }
