@@ -1,3 +1,5 @@
+import ArgumentParser
+import BridgeCore
 import Foundation
 
 /// Option values from flags, then the environment, then the built-in default.
@@ -24,4 +26,14 @@ enum Setting {
 /// Writes to standard error.
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Loads the rules named by a `--rules` flag (or its environment and default); prints every error and exits 1.
+func loadRules(_ flag: String?) throws -> RuleSet {
+    do {
+        return try RulesLoader.load(path: Setting.rules(flag))
+    } catch {
+        print(error.description)
+        throw ExitCode(1)
+    }
 }

@@ -32,13 +32,7 @@ struct Explain: ParsableCommand {
     var rules: String?
 
     func run() throws {
-        let ruleSet: RuleSet
-        do {
-            ruleSet = try RulesLoader.load(path: Setting.rules(rules))
-        } catch {
-            print(error.description)
-            throw ExitCode(1)
-        }
+        let ruleSet = try loadRules(rules)
         let candidates = try sources(in: ruleSet)
         let body: [UInt8]
         do {

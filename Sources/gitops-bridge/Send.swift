@@ -33,13 +33,7 @@ struct Send: AsyncParsableCommand {
     @Option(help: "Delivery id to send (default: a new random one).") var delivery: String?
 
     func run() async throws {
-        let ruleSet: RuleSet
-        do {
-            ruleSet = try RulesLoader.load(path: Setting.rules(rules))
-        } catch {
-            print(error.description)
-            throw ExitCode(1)
-        }
+        let ruleSet = try loadRules(rules)
         let registry: SourceRegistry
         do {
             registry = try SourceRegistry(rules: ruleSet, resolver: ProcessSecretResolver())
