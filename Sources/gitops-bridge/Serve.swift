@@ -26,10 +26,11 @@ struct Serve: AsyncParsableCommand {
         guard let address = ServeConfiguration.parseListen(listenText) else {
             throw ValidationError("--listen must be host:port, got '\(listenText)'")
         }
-        let maxBody = try maxBodySize ?? Setting.environment["GITOPS_BRIDGE_MAX_BODY_SIZE"].map { text in
-            guard let value = Int(text), value > 0 else { throw ValidationError("GITOPS_BRIDGE_MAX_BODY_SIZE must be a positive integer") }
-            return value
-        } ?? BridgeRouter.defaultMaxBodySize
+        let maxBody =
+            try maxBodySize ?? Setting.environment["GITOPS_BRIDGE_MAX_BODY_SIZE"].map { text in
+                guard let value = Int(text), value > 0 else { throw ValidationError("GITOPS_BRIDGE_MAX_BODY_SIZE must be a positive integer") }
+                return value
+            } ?? BridgeRouter.defaultMaxBodySize
         let levelText = Setting.value(logLevel, env: "GITOPS_BRIDGE_LOG_LEVEL", default: "info")
         guard let level = Logger.Level(rawValue: levelText) else { throw ValidationError("unknown log level '\(levelText)'") }
         let configuration = ServeConfiguration(

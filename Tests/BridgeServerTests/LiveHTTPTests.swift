@@ -53,7 +53,8 @@ import Testing
         try await bridge.application().test(.live) { client in
             let port = try #require(client.port)
             let body = Deliveries.githubPush()
-            let answer = try await send(port: port, path: "/hooks/shop-github", headers: Deliveries.githubHeaders(body: body, delivery: "s"), body: body)
+            let answer = try await send(
+                port: port, path: "/hooks/shop-github", headers: Deliveries.githubHeaders(body: body, delivery: "s"), body: body)
             #expect(answer.status == 503)
         }
     }

@@ -1,8 +1,8 @@
 import BridgeCore
 import BridgeServer
 import Foundation
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Testing

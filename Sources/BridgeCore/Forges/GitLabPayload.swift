@@ -4,7 +4,8 @@ import Foundation
 /// (https://docs.gitlab.com/user/project/integrations/webhook_events/#push-events).
 struct GitLabPayload: Decodable {
     enum CodingKeys: String, CodingKey {
-        case objectKind = "object_kind", eventName = "event_name", ref, before, after, checkoutSha = "checkout_sha", userUsername = "user_username", userName = "user_name", projectId = "project_id", project, repository, commits, totalCommitsCount = "total_commits_count"
+        case objectKind = "object_kind", eventName = "event_name", ref, before, after, checkoutSha = "checkout_sha", userUsername = "user_username",
+            userName = "user_name", projectId = "project_id", project, repository, commits, totalCommitsCount = "total_commits_count"
     }
 
     struct Project: Decodable {
