@@ -1,0 +1,118 @@
+import Foundation
+
+/// A step the worker holds a lease on, with what it needs to run it.
+public struct ClaimedStep: Sendable, Hashable {
+    public var stepID: Int64
+    public var runID: Int64
+    /// 1-based position in the run.
+    public var position: Int
+    /// How many steps the run has.
+    public var stepCount: Int
+    public var target: String
+    public var provider: String
+    /// Unrendered parameters (the worker renders templates with `TemplateVariables.make`).
+    public var parameters: ConfigValue
+    /// This attempt's number (1 for the first).
+    public var attempt: Int
+    /// The provider's id for a deployment an earlier holder started: poll it, never start again.
+    public var externalID: String?
+    public var rule: String
+    public var environment: String?
+    public var deliveryKey: String
+    public var event: PushEvent
+    public var leaseExpiresAt: Date
+
+    public init(
+        stepID: Int64, runID: Int64, position: Int, stepCount: Int, target: String, provider: String, parameters: ConfigValue,
+        attempt: Int, externalID: String?, rule: String, environment: String?, deliveryKey: String, event: PushEvent,
+        leaseExpiresAt: Date
+    ) {
+        self.stepID = stepID
+        self.runID = runID
+        self.position = position
+        self.stepCount = stepCount
+        self.target = target
+        self.provider = provider
+        self.parameters = parameters
+        self.attempt = attempt
+        self.externalID = externalID
+        self.rule = rule
+        self.environment = environment
+        self.deliveryKey = deliveryKey
+        self.event = event
+        self.leaseExpiresAt = leaseExpiresAt
+    }
+}
+
+/// How a step ended.
+public enum StepResult: Sendable, Hashable {
+    case succeeded
+    case failed(reason: String)
+    case canceled(reason: String)
+}
+
+/// What renewing a lease found.
+public enum LeaseState: Sendable, Hashable {
+    /// Still ours, until the new expiry.
+    case held
+    /// Someone asked to cancel the run (`gitops-bridge runs cancel`): cancel the deployment and finish as canceled.
+    case cancelRequested
+    /// No longer ours (expired and taken, or the step finished elsewhere): stop touching it.
+    case lost
+}
+
+/// A status update waiting in the durable outbox.
+public struct PendingStatusUpdate: Sendable, Hashable {
+    public var outboxID: Int64
+    /// `gitlab` (later `github`).
+    public var reporter: String
+    public var update: StatusUpdate
+    /// Attempts made so far.
+    public var attempts: Int
+
+    public init(outboxID: Int64, reporter: String, update: StatusUpdate, attempts: Int) {
+        self.outboxID = outboxID
+        self.reporter = reporter
+        self.update = update
+        self.attempts = attempts
+    }
+}
+
+/// The worker's side of the store: leases on steps, their outcomes, and the status outbox.
+///
+/// Every state change of a run that a forge should show (started, succeeded, failed, canceled) enqueues an outbox
+/// row in the same transaction, for runs whose source forge reports status (GitLab) and whose rule names an
+/// environment, so a crash can never lose one.
+public protocol WorkQueue: Sendable {
+    /// Claims the next runnable step for `owner`, leased until `now + lease`: the lowest pending step of the
+    /// oldest active run whose earlier steps all succeeded, whose target has no other step running under a live
+    /// lease, and whose retry time has come; or a running step whose lease expired (to resume). Supersedes, first,
+    /// every queued run for which a newer run of the same rule and environment exists.
+    func claimNextStep(owner: String, now: Date, lease: Duration) async throws(StoreError) -> ClaimedStep?
+    /// Extends the lease; says whether it is still held, or whether a cancel was requested.
+    func renewLease(stepID: Int64, owner: String, now: Date, lease: Duration) async throws(StoreError) -> LeaseState
+    /// Records the provider's id for the step's deployment, as soon as it is known.
+    func recordExternalID(stepID: Int64, owner: String, externalID: String) async throws(StoreError)
+    /// Appends provider output to the step's log (the store keeps the last 64 KiB).
+    func appendLog(stepID: Int64, text: String) async throws(StoreError)
+    /// Finishes the step and, when that ends the run, the run (later steps of a failed or canceled run are skipped).
+    func finishStep(stepID: Int64, owner: String, result: StepResult, now: Date) async throws(StoreError)
+    /// Gives the step back after a retryable error: pending again from `retryAt`, the error recorded.
+    func retryStepLater(stepID: Int64, owner: String, error: String, retryAt: Date, now: Date) async throws(StoreError)
+    /// Releases every lease `owner` holds (graceful shutdown), so another worker or the next start resumes them.
+    func releaseLeases(owner: String, now: Date) async throws(StoreError)
+    /// How many steps are waiting to run.
+    func queueDepth() async throws(StoreError) -> Int
+
+    /// Cancels a run: a queued one at once, a running one by asking its worker (see `LeaseState.cancelRequested`).
+    func cancelRun(id: Int64, now: Date) async throws(StoreError) -> RunSummary
+    /// Runs a failed or canceled run again from its first unfinished step.
+    func retryRun(id: Int64, now: Date) async throws(StoreError) -> RunSummary
+
+    /// Outbox rows due at `now`, at most one per run (its oldest unsent), oldest first.
+    func dueStatusUpdates(now: Date, limit: Int) async throws(StoreError) -> [PendingStatusUpdate]
+    /// Marks an outbox row sent and remembers the forge's deployment id for the run's later updates.
+    func statusSent(outboxID: Int64, deploymentID: String, now: Date) async throws(StoreError)
+    /// Records a failed send: tried again at `retryAt`, or, when nil, given up (the error kept on the row).
+    func statusFailed(outboxID: Int64, error: String, retryAt: Date?, now: Date) async throws(StoreError)
+}
