@@ -36,6 +36,49 @@ public final class BridgeMetrics: Sendable {
         ).record(duration)
     }
 
+    /// Counts a run that ended, by status (`succeeded`, `failed`, `canceled`).
+    public func countRun(status: String) {
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(
+                namespace: "gitops_bridge", metricName: "runs", unitName: "total", helpText: "Runs that ended, by status."),
+            labels: [("status", status)]
+        ).increment()
+    }
+
+    /// Records how long a step took (start or resume to outcome), by provider.
+    public func recordStep(provider: String, duration: Duration) {
+        registry.makeDurationHistogram(
+            descriptor: MetricNameDescriptor(
+                namespace: "gitops_bridge", metricName: "step_duration", unitName: "seconds",
+                helpText: "Step durations by provider."),
+            labels: [("provider", provider)],
+            buckets: Self.stepBuckets
+        ).record(duration)
+    }
+
+    /// Sets how many steps wait to run.
+    public func setQueueDepth(_ depth: Int) {
+        registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                namespace: "gitops_bridge", metricName: "queue_depth", unitName: "", helpText: "Steps waiting to run.")
+        ).set(Double(depth))
+    }
+
+    /// Counts status reports to forges by result (`sent`, `retry`, `given_up`, `not_configured`).
+    public func countStatusPost(result: String) {
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(
+                namespace: "gitops_bridge", metricName: "status_posts", unitName: "total",
+                helpText: "Deployment status reports to forges, by result."),
+            labels: [("result", result)]
+        ).increment()
+    }
+
+    private static let stepBuckets: [Duration] = [
+        .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5), .seconds(15), .seconds(30), .seconds(60), .seconds(120),
+        .seconds(300), .seconds(600), .seconds(1800),
+    ]
+
     /// The Prometheus text exposition of every metric.
     public func render() -> String {
         registry.emitToString()

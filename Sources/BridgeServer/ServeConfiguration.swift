@@ -15,11 +15,13 @@ public struct ServeConfiguration: Sendable {
     /// Seconds a connection may stay idle (no bytes read or written) before it is closed.
     public var idleTimeoutSeconds: Int64
     public var logLevel: Logger.Level
+    /// The deployment worker's settings.
+    public var worker: WorkerConfiguration
 
     public init(
         rulesPath: String = "rules/example.yaml", databasePath: String = "gitops-bridge.sqlite", host: String = "127.0.0.1",
         port: Int = 8080, maxBodySize: Int = BridgeRouter.defaultMaxBodySize, idleTimeoutSeconds: Int64 = 30,
-        logLevel: Logger.Level = .info
+        logLevel: Logger.Level = .info, worker: WorkerConfiguration = WorkerConfiguration()
     ) {
         self.rulesPath = rulesPath
         self.databasePath = databasePath
@@ -28,6 +30,7 @@ public struct ServeConfiguration: Sendable {
         self.maxBodySize = maxBodySize
         self.idleTimeoutSeconds = idleTimeoutSeconds
         self.logLevel = logLevel
+        self.worker = worker
     }
 
     /// Parses `host:port`, `:port` or `[v6]:port`.

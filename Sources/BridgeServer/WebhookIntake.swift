@@ -9,13 +9,19 @@ public struct WebhookIntake: Sendable {
     private let store: any DeliveryStore
     private let now: @Sendable () -> Date
     private let logger: Logger
+    private let workQueued: @Sendable () -> Void
 
-    public init(rules: RuleSet, sources: SourceRegistry, store: any DeliveryStore, now: @escaping @Sendable () -> Date, logger: Logger) {
+    /// `workQueued` is called after a delivery queued runs (the worker wakes its idle slots).
+    public init(
+        rules: RuleSet, sources: SourceRegistry, store: any DeliveryStore, now: @escaping @Sendable () -> Date, logger: Logger,
+        workQueued: @escaping @Sendable () -> Void = {}
+    ) {
         self.rules = rules
         self.sources = sources
         self.store = store
         self.now = now
         self.logger = logger
+        self.workQueued = workQueued
     }
 
     /// Whether a source of that name exists (checked before reading the body).
@@ -55,6 +61,7 @@ public struct WebhookIntake: Sendable {
         ]
         if let reason = outcome.reason { metadata["reason"] = "\(reason)" }
         logger.info("delivery recorded", metadata: metadata)
+        if outcome.kind == .queued { workQueued() }
         return Self.response(outcome, disposition: delivery.disposition)
     }
 

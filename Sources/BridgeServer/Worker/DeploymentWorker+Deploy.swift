@@ -1,0 +1,85 @@
+import BridgeCore
+import Foundation
+import Logging
+
+extension DeploymentWorker {
+    /// Starts (or, after a restart, resumes) the deployment and polls it to a terminal state.
+    func deploy(
+        _ step: ClaimedStep, request: DeploymentRequest, deployer: any Deployer, externalID: ExternalIDBox, logger: Logger
+    ) async -> StepOutcome {
+        do {
+            if let id = step.externalID {
+                return .deployed(try await pollUntilTerminal(id, request: request, deployer: deployer))
+            }
+            let start = try await deployer.start(request)
+            if let id = start.externalID {
+                externalID.set(id)
+                do {
+                    try await queue.recordExternalID(stepID: step.stepID, owner: configuration.owner, externalID: id)
+                } catch {
+                    // Keep going: the deployment exists. Only a crash before the next write could start it twice.
+                    logger.error("could not record the deployment id", metadata: ["error": "\(error)", "external.id": "\(id)"])
+                }
+            }
+            await appendLog(start.log, step: step, logger: logger)
+            if start.status.isTerminal { return .deployed(start.status) }
+            guard let id = start.externalID else {
+                return .deployed(.failed(reason: "provider \(step.provider) left the deployment running without an id to poll"))
+            }
+            return .deployed(try await pollUntilTerminal(id, request: request, deployer: deployer))
+        } catch let error as ProviderError {
+            return Task.isCancelled ? .interrupted : .providerError(error)
+        } catch {
+            return .interrupted
+        }
+    }
+
+    /// Polls every `providerPoll` until the deployment is terminal; transient poll errors are retried by the policy.
+    private func pollUntilTerminal(_ id: String, request: DeploymentRequest, deployer: any Deployer) async throws -> DeploymentStatus {
+        var failures = 0
+        while true {
+            try await Task.sleep(for: configuration.providerPoll)
+            do {
+                let progress = try await deployer.poll(externalID: id, request: request)
+                failures = 0
+                if !progress.log.isEmpty { try? await queue.appendLog(stepID: request.stepID, text: progress.log) }
+                if progress.status.isTerminal { return progress.status }
+            } catch {
+                failures += 1
+                guard let delay = configuration.retry.delay(after: failures, error: error, random: random()) else { throw error }
+                try await Task.sleep(for: delay)
+            }
+        }
+    }
+
+    private func appendLog(_ text: String, step: ClaimedStep, logger: Logger) async {
+        guard !text.isEmpty else { return }
+        do {
+            try await queue.appendLog(stepID: step.stepID, text: text)
+        } catch {
+            logger.warning("could not keep the step's output", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Keeps the lease while the step runs; ends the step early for a cancel request, a lost lease or shutdown.
+    func watch(_ step: ClaimedStep) async -> StepOutcome {
+        let renewEvery = min(configuration.lease / 3, .seconds(5))
+        var nextRenewal = ContinuousClock.now + renewEvery
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(100))
+            if shutdown.isGraceOver { return .shutdown }
+            guard ContinuousClock.now >= nextRenewal else { continue }
+            nextRenewal = .now + renewEvery
+            do {
+                switch try await queue.renewLease(stepID: step.stepID, owner: configuration.owner, now: now(), lease: configuration.lease) {
+                case .held: continue
+                case .cancelRequested: return .cancelRequested
+                case .lost: return .leaseLost
+                }
+            } catch {
+                logger.warning("could not renew a lease", metadata: ["run.id": "\(step.runID)", "error": "\(error)"])
+            }
+        }
+        return .interrupted
+    }
+}

@@ -1,0 +1,148 @@
+import BridgeCore
+import Foundation
+import Logging
+import Synchronization
+
+/// How one claimed step's execution ended, before it is recorded.
+enum StepOutcome: Sendable {
+    /// The provider reached a terminal state.
+    case deployed(DeploymentStatus)
+    /// The provider failed; retried or failed by the retry policy.
+    case providerError(ProviderError)
+    /// `gitops-bridge runs cancel` asked for it.
+    case cancelRequested
+    /// Someone else holds the step now: touch nothing.
+    case leaseLost
+    /// Shutdown grace is over: the lease is released for the next start to resume.
+    case shutdown
+    /// The deploying task was cancelled by one of the above.
+    case interrupted
+}
+
+/// The provider's id of the step's deployment, shared between the deploying and the watching task.
+final class ExternalIDBox: Sendable {
+    private let value: Mutex<String?>
+
+    init(_ value: String?) {
+        self.value = Mutex(value)
+    }
+
+    var current: String? { value.withLock { $0 } }
+    func set(_ id: String) { value.withLock { $0 = id } }
+}
+
+extension DeploymentWorker {
+    func execute(_ step: ClaimedStep) async {
+        let logger = Self.logger(logger, for: step)
+        let started = ContinuousClock.now
+        guard let deployer = deployers[step.provider] else {
+            logger.error("no deployer for this provider")
+            await record(step, .failed(reason: "provider \(step.provider) is not available in this version of gitops-bridge"), logger)
+            return
+        }
+        let request = Self.request(for: step)
+        let externalID = ExternalIDBox(step.externalID)
+        logger.info(step.externalID == nil ? "step started" : "step resumed: polling the deployment started before a restart")
+        let outcome = await withTaskGroup(of: StepOutcome.self) { group in
+            group.addTask { await self.deploy(step, request: request, deployer: deployer, externalID: externalID, logger: logger) }
+            group.addTask { await self.watch(step) }
+            let first = await group.next() ?? .interrupted
+            group.cancelAll()
+            return first
+        }
+        metrics.recordStep(provider: step.provider, duration: .now - started)
+        await conclude(step, outcome: outcome, request: request, deployer: deployer, externalID: externalID, logger: logger)
+    }
+
+    static func logger(_ base: Logger, for step: ClaimedStep) -> Logger {
+        var logger = base
+        logger[metadataKey: "run.id"] = "\(step.runID)"
+        logger[metadataKey: "step.target"] = "\(step.target)"
+        logger[metadataKey: "provider"] = "\(step.provider)"
+        logger[metadataKey: "attempt"] = "\(step.attempt)"
+        return logger
+    }
+
+    /// The provider's request: parameters with every template rendered for this run.
+    static func request(for step: ClaimedStep) -> DeploymentRequest {
+        let variables = TemplateVariables.make(
+            event: step.event, rule: step.rule, environment: step.environment, delivery: step.deliveryKey, run: String(step.runID))
+        return DeploymentRequest(
+            runID: step.runID, stepID: step.stepID, target: step.target, provider: step.provider,
+            parameters: step.parameters.renderingTemplates(variables), environment: step.environment, event: step.event,
+            attempt: step.attempt)
+    }
+
+    private func conclude(
+        _ step: ClaimedStep, outcome: StepOutcome, request: DeploymentRequest, deployer: any Deployer, externalID: ExternalIDBox,
+        logger: Logger
+    ) async {
+        switch outcome {
+        case .deployed(.succeeded):
+            await record(step, .succeeded, logger)
+        case .deployed(.failed(let reason)):
+            await record(step, .failed(reason: reason), logger)
+        case .deployed(.canceled(let reason)):
+            await record(step, .canceled(reason: reason), logger)
+        case .deployed(.inProgress), .interrupted:
+            logger.warning("step interrupted; its lease will expire and the step resume")
+        case .providerError(let error):
+            await handle(error, step: step, logger: logger)
+        case .cancelRequested:
+            if let id = externalID.current {
+                do {
+                    try await deployer.cancel(externalID: id, request: request)
+                } catch {
+                    logger.warning("the provider could not cancel the deployment", metadata: ["error": "\(error)"])
+                }
+            }
+            await record(step, .canceled(reason: "canceled with gitops-bridge runs cancel"), logger)
+        case .leaseLost:
+            logger.warning("lease lost: another worker holds the step now")
+        case .shutdown:
+            logger.notice("shutdown grace over: the step's lease is released and the next start resumes it")
+        }
+    }
+
+    private func handle(_ error: ProviderError, step: ClaimedStep, logger: Logger) async {
+        if let delay = configuration.retry.delay(after: step.attempt, error: error, random: random()) {
+            let retryAt = now().addingTimeInterval(Self.seconds(delay))
+            logger.notice("step will be retried", metadata: ["error": "\(error)", "retry.in": "\(delay)"])
+            do {
+                try await queue.retryStepLater(stepID: step.stepID, owner: configuration.owner, error: error.description, retryAt: retryAt, now: now())
+            } catch {
+                logger.error("could not reschedule the step; its lease will expire", metadata: ["error": "\(error)"])
+            }
+            return
+        }
+        let reason = error.isRetryable ? "\(error) (gave up after \(step.attempt) attempts)" : error.description
+        await record(step, .failed(reason: reason), logger)
+    }
+
+    /// Records the step's end; the store ends the run with it when it was the last step or a failure.
+    func record(_ step: ClaimedStep, _ result: StepResult, _ logger: Logger) async {
+        do {
+            try await queue.finishStep(stepID: step.stepID, owner: configuration.owner, result: result, now: now())
+        } catch {
+            logger.error("could not record the step's result; its lease will expire and the step resume", metadata: ["error": "\(error)"])
+            return
+        }
+        switch result {
+        case .succeeded:
+            logger.info("step succeeded")
+            if step.position == step.stepCount { metrics.countRun(status: "succeeded") }
+        case .failed(let reason):
+            logger.error("step failed", metadata: ["reason": "\(reason)"])
+            metrics.countRun(status: "failed")
+        case .canceled(let reason):
+            logger.notice("step canceled", metadata: ["reason": "\(reason)"])
+            metrics.countRun(status: "canceled")
+        }
+        outbox.wake(signal)
+    }
+
+    static func seconds(_ duration: Duration) -> TimeInterval {
+        let (seconds, attoseconds) = duration.components
+        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,87 @@
+import BridgeCore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Runs recorded deployment steps exactly once, in order, one step at a time per target (DESIGN.md §1 steps 7–10).
+///
+/// Each of `configuration.slots` slots claims the next runnable step under a lease, renders its templates, calls
+/// the provider, and records the outcome. On SIGTERM it stops claiming, lets running steps finish within the
+/// shutdown grace period, then releases the leases it still holds so the next start resumes those steps.
+public final class DeploymentWorker: Service, Sendable {
+    let queue: any WorkQueue
+    let deployers: [String: any Deployer]
+    let outbox: StatusOutboxSender
+    let configuration: WorkerConfiguration
+    let metrics: BridgeMetrics
+    let logger: Logger
+    let now: @Sendable () -> Date
+    let random: @Sendable () -> Double
+    let signal = WorkSignal()
+    let shutdown: ShutdownState
+
+    public init(
+        queue: any WorkQueue, deployers: [any Deployer], statusReporter: (any StatusReporter)?, configuration: WorkerConfiguration,
+        metrics: BridgeMetrics, logger: Logger, now: @escaping @Sendable () -> Date = { Date() },
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+    ) {
+        self.queue = queue
+        self.deployers = Dictionary(deployers.map { ($0.provider, $0) }, uniquingKeysWith: { first, _ in first })
+        self.configuration = configuration
+        self.metrics = metrics
+        self.logger = logger
+        self.now = now
+        self.random = random
+        self.shutdown = ShutdownState(grace: configuration.shutdownGrace)
+        self.outbox = StatusOutboxSender(
+            queue: queue, reporter: statusReporter, retry: configuration.statusRetry, metrics: metrics, logger: logger, now: now,
+            random: random)
+    }
+
+    /// Tells idle slots there may be work (called when a delivery queued runs).
+    public func workArrived() {
+        signal.notify()
+    }
+
+    public func run() async throws {
+        logger.info("worker started", metadata: ["worker.slots": "\(configuration.slots)", "worker.owner": "\(configuration.owner)"])
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                for _ in 0..<max(configuration.slots, 1) {
+                    group.addTask { await self.slotLoop() }
+                }
+                group.addTask { await self.outbox.run(signal: self.signal, shutdown: self.shutdown) }
+            }
+        } onGracefulShutdown: {
+            self.shutdown.begin()
+            self.signal.notify()
+        }
+        do {
+            try await queue.releaseLeases(owner: configuration.owner, now: now())
+        } catch {
+            logger.error("could not release leases on shutdown; they expire by themselves", metadata: ["error": "\(error)"])
+        }
+        logger.info("worker stopped")
+    }
+
+    private func slotLoop() async {
+        while !shutdown.isStopping && !Task.isCancelled {
+            do {
+                if let step = try await queue.claimNextStep(owner: configuration.owner, now: now(), lease: configuration.lease) {
+                    await execute(step)
+                    // The run's next step, or another run waiting for this target, may be runnable now.
+                    signal.notify()
+                    continue
+                }
+            } catch {
+                logger.error("cannot claim work", metadata: ["error": "\(error)"])
+            }
+            await refreshQueueDepth()
+            await signal.wait(upTo: configuration.idlePoll)
+        }
+    }
+
+    private func refreshQueueDepth() async {
+        if let depth = try? await queue.queueDepth() { metrics.setQueueDepth(depth) }
+    }
+}

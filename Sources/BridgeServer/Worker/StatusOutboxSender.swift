@@ -1,0 +1,72 @@
+import BridgeCore
+import Foundation
+import Logging
+
+/// Drains the durable status outbox to the forge: one update at a time per run, in order, retried on 429/5xx
+/// and network errors (honouring `Retry-After`), so a forge outage delays statuses but loses none.
+struct StatusOutboxSender: Sendable {
+    let queue: any WorkQueue
+    let reporter: (any StatusReporter)?
+    let retry: RetryPolicy
+    let metrics: BridgeMetrics
+    let logger: Logger
+    let now: @Sendable () -> Date
+    let random: @Sendable () -> Double
+
+    /// How often the outbox is read when nobody wakes it (updates that became due after a backoff).
+    static let idlePoll: Duration = .seconds(1)
+
+    /// Sends due updates until shutdown, and once more after it began, so the last statuses go out.
+    func run(signal: WorkSignal, shutdown: ShutdownState) async {
+        while !Task.isCancelled {
+            let stopping = shutdown.isStopping
+            let sent = await sendDue()
+            if stopping { return }
+            if sent == 0 { await signal.wait(upTo: Self.idlePoll) }
+        }
+    }
+
+    /// Wakes the sender (a run changed state).
+    func wake(_ signal: WorkSignal) {
+        signal.notify()
+    }
+
+    /// Sends every update due now; returns how many were attempted.
+    func sendDue() async -> Int {
+        let due: [PendingStatusUpdate]
+        do {
+            due = try await queue.dueStatusUpdates(now: now(), limit: 50)
+        } catch {
+            logger.error("cannot read the status outbox", metadata: ["error": "\(error)"])
+            return 0
+        }
+        for pending in due { await send(pending) }
+        return due.count
+    }
+
+    private func send(_ pending: PendingStatusUpdate) async {
+        var logger = logger
+        logger[metadataKey: "run.id"] = "\(pending.update.runID)"
+        logger[metadataKey: "status"] = "\(pending.update.status.rawValue)"
+        guard let reporter else {
+            metrics.countStatusPost(result: "not_configured")
+            logger.warning("no status.gitlab in the rules: the run's status is not reported")
+            try? await queue.statusFailed(outboxID: pending.outboxID, error: "no status.gitlab configured", retryAt: nil, now: now())
+            return
+        }
+        do {
+            let deploymentID = try await reporter.report(pending.update)
+            try await queue.statusSent(outboxID: pending.outboxID, deploymentID: deploymentID, now: now())
+            metrics.countStatusPost(result: "sent")
+            logger.info("status reported", metadata: ["forge.deployment": "\(deploymentID)"])
+        } catch let error as ProviderError {
+            let delay = retry.delay(after: pending.attempts + 1, error: error, random: random())
+            metrics.countStatusPost(result: delay == nil ? "given_up" : "retry")
+            let retryAt = delay.map { now().addingTimeInterval(DeploymentWorker.seconds($0)) }
+            logger.log(level: delay == nil ? .error : .notice, "status report failed", metadata: ["error": "\(error)"])
+            try? await queue.statusFailed(outboxID: pending.outboxID, error: error.description, retryAt: retryAt, now: now())
+        } catch {
+            logger.error("could not record a sent status; it will be sent again", metadata: ["error": "\(error)"])
+        }
+    }
+}
