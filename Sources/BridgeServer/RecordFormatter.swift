@@ -68,6 +68,13 @@ public enum RecordFormatter {
             var line = "    \(step.position). \(step.target) (\(step.provider))  \(step.status), attempts \(step.attempts)"
             if let external = step.externalID { line += ", external id \(external)" }
             lines.append(line)
+            if let started = step.startedAt {
+                var timing = "       started \(timestamp(started))"
+                if let finished = step.finishedAt {
+                    timing += ", finished \(timestamp(finished)) (\(duration(from: started, to: finished)))"
+                }
+                lines.append(timing)
+            }
             if let error = step.error { lines.append("       error: \(error)") }
             if let log = step.log, !log.isEmpty {
                 lines += log.split(separator: "\n", omittingEmptySubsequences: false).suffix(20).map { "       | \($0)" }
@@ -83,6 +90,13 @@ public enum RecordFormatter {
         encoder.dateEncodingStrategy = .iso8601
         // Safety: records are plain Codable structs of strings, numbers and dates.
         return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+    }
+
+    static func duration(from start: Date, to end: Date) -> String {
+        let seconds = end.timeIntervalSince(start)
+        if seconds < 60 { return String(format: "%.1fs", seconds) }
+        let whole = Int(seconds.rounded())
+        return whole < 3600 ? "\(whole / 60)m\(whole % 60)s" : "\(whole / 3600)h\(whole % 3600 / 60)m"
     }
 
     static func timestamp(_ date: Date) -> String {

@@ -19,6 +19,17 @@ enum Setting {
     static let defaultDatabase = "gitops-bridge.sqlite"
     static let defaultListen = "127.0.0.1:8080"
 
+    /// A positive integer from a flag or, failing that, an environment variable; nil when neither is set.
+    static func positiveInteger(_ flag: Int?, env name: String) throws -> Int? {
+        if let flag {
+            guard flag > 0 else { throw ValidationError("the value must be a positive integer, got \(flag)") }
+            return flag
+        }
+        guard let text = environment[name], !text.isEmpty else { return nil }
+        guard let value = Int(text), value > 0 else { throw ValidationError("\(name) must be a positive integer, got '\(text)'") }
+        return value
+    }
+
     static func rules(_ flag: String?) -> String { value(flag, env: rulesVariable, default: defaultRules) }
     static func database(_ flag: String?) -> String { value(flag, env: databaseVariable, default: defaultDatabase) }
 }

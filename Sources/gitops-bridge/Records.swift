@@ -2,6 +2,7 @@ import ArgumentParser
 import BridgeCore
 import BridgeServer
 import BridgeStore
+import Foundation
 
 /// Options shared by the commands that read the database.
 struct DatabaseOptions: ParsableArguments {
@@ -10,6 +11,21 @@ struct DatabaseOptions: ParsableArguments {
 
     @Flag(help: "Print JSON instead of text.")
     var json = false
+
+    /// Opens an existing database to change it (`runs retry`, `runs cancel`); never creates one.
+    func openForWriting() throws -> SQLiteDeliveryStore {
+        let path = Setting.database(database)
+        guard FileManager.default.fileExists(atPath: path) else {
+            printError("gitops-bridge: store unavailable: no database at \(path)")
+            throw ExitCode(1)
+        }
+        do {
+            return try SQLiteDeliveryStore(path: path)
+        } catch {
+            printError("gitops-bridge: \(error)")
+            throw ExitCode(1)
+        }
+    }
 
     func open() throws -> SQLiteDeliveryStore {
         let path = Setting.database(database)
@@ -53,7 +69,8 @@ struct Deliveries: AsyncParsableCommand {
 
 struct Runs: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List and show recorded deployment runs.", subcommands: [List.self, Show.self], defaultSubcommand: List.self)
+        abstract: "List, show, retry and cancel deployment runs.", subcommands: [List.self, Show.self, Retry.self, Cancel.self],
+        defaultSubcommand: List.self)
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Recent runs, newest first.")
@@ -76,6 +93,38 @@ struct Runs: AsyncParsableCommand {
             let store = try options.open()
             let run = try await reportingNotFound { () async throws(StoreError) in try await store.run(id: id) }
             print(options.json ? RecordFormatter.json(run) : RecordFormatter.detail(run))
+        }
+    }
+}
+
+extension Runs {
+    struct Retry: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a failed, canceled or superseded run again, from its first step that did not succeed.",
+            discussion: "A running bridge on the same database picks it up within a second.")
+        @OptionGroup var options: DatabaseOptions
+        @Argument(help: "The run's id.") var id: Int64
+
+        func run() async throws {
+            let store = try options.openForWriting()
+            let run = try await reportingNotFound { () async throws(StoreError) in try await store.retryRun(id: id, now: Date()) }
+            print(options.json ? RecordFormatter.json(run) : "run \(run.id) is \(run.status) again")
+        }
+    }
+
+    struct Cancel: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Cancel a run: a queued one at once; a running one by asking its worker to cancel the deployment.")
+        @OptionGroup var options: DatabaseOptions
+        @Argument(help: "The run's id.") var id: Int64
+
+        func run() async throws {
+            let store = try options.openForWriting()
+            let run = try await reportingNotFound { () async throws(StoreError) in try await store.cancelRun(id: id, now: Date()) }
+            let message =
+                run.status == "running"
+                ? "cancel requested: the worker stops run \(run.id) within seconds" : "run \(run.id) is \(run.status)"
+            print(options.json ? RecordFormatter.json(run) : message)
         }
     }
 }

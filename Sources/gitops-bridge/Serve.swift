@@ -1,4 +1,5 @@
 import ArgumentParser
+import BridgeCore
 import BridgeServer
 import Hummingbird
 import Logging
@@ -21,21 +22,33 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env GITOPS_BRIDGE_LOG_LEVEL; default info).")
     var logLevel: String?
 
+    @Option(help: "Steps that may run at once, each on another target (env GITOPS_BRIDGE_WORKERS; default 4).")
+    var workers: Int?
+
+    @Option(help: "Attempts per step for retryable provider errors (env GITOPS_BRIDGE_MAX_ATTEMPTS; default 5).")
+    var maxAttempts: Int?
+
+    @Option(help: "On SIGTERM, seconds running steps may take to finish before they are released (env GITOPS_BRIDGE_SHUTDOWN_GRACE; default 60).")
+    var shutdownGrace: Int?
+
     func run() async throws {
         let listenText = Setting.value(listen, env: Setting.listenVariable, default: Setting.defaultListen)
         guard let address = ServeConfiguration.parseListen(listenText) else {
             throw ValidationError("--listen must be host:port, got '\(listenText)'")
         }
-        let maxBody =
-            try maxBodySize ?? Setting.environment["GITOPS_BRIDGE_MAX_BODY_SIZE"].map { text in
-                guard let value = Int(text), value > 0 else { throw ValidationError("GITOPS_BRIDGE_MAX_BODY_SIZE must be a positive integer") }
-                return value
-            } ?? BridgeRouter.defaultMaxBodySize
+        let maxBody = try Setting.positiveInteger(maxBodySize, env: "GITOPS_BRIDGE_MAX_BODY_SIZE") ?? BridgeRouter.defaultMaxBodySize
         let levelText = Setting.value(logLevel, env: "GITOPS_BRIDGE_LOG_LEVEL", default: "info")
         guard let level = Logger.Level(rawValue: levelText) else { throw ValidationError("unknown log level '\(levelText)'") }
+        var worker = WorkerConfiguration()
+        worker.slots = try Setting.positiveInteger(workers, env: "GITOPS_BRIDGE_WORKERS") ?? worker.slots
+        worker.retry.maximumAttempts =
+            try Setting.positiveInteger(maxAttempts, env: "GITOPS_BRIDGE_MAX_ATTEMPTS") ?? worker.retry.maximumAttempts
+        if let grace = try Setting.positiveInteger(shutdownGrace, env: "GITOPS_BRIDGE_SHUTDOWN_GRACE") {
+            worker.shutdownGrace = .seconds(grace)
+        }
         let configuration = ServeConfiguration(
             rulesPath: Setting.rules(rules), databasePath: Setting.database(database), host: address.host, port: address.port,
-            maxBodySize: maxBody, logLevel: level)
+            maxBodySize: maxBody, logLevel: level, worker: worker)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
