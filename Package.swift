@@ -87,6 +87,16 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "BridgeTestSupport",
+            dependencies: [
+                "BridgeCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/BridgeTestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "BridgeCoreTests",
             dependencies: ["BridgeCore"],
@@ -105,12 +115,23 @@ let package = Package(
                 "BridgeStore",
                 "BridgeProviders",
                 "BridgeServer",
+                "BridgeTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "BridgeProvidersTests",
+            dependencies: [
+                "BridgeCore",
+                "BridgeProviders",
+                "BridgeTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strictSettings
         ),
