@@ -92,7 +92,9 @@ let package = Package(
             dependencies: [
                 "BridgeCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/BridgeTestSupport",
             swiftSettings: strictSettings
@@ -132,6 +134,8 @@ let package = Package(
                 "BridgeProviders",
                 "BridgeTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),

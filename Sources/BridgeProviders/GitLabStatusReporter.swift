@@ -15,6 +15,8 @@ public struct GitLabStatusReporter: StatusReporter {
 
     /// `https://gitlab.example.com/api/v4`, or `https://example.com/gitlab/api/v4` for an install under a path.
     let apiRoot: String
+    /// `apiRoot` without any `user:password@`, for messages.
+    private let shownRoot: String
     private let token: Secret
     private let httpClient: HTTPClient
     private let timeout: Duration
@@ -31,6 +33,10 @@ public struct GitLabStatusReporter: StatusReporter {
         var base = baseURL.trimmingCharacters(in: .whitespaces)
         while base.hasSuffix("/") { base.removeLast() }
         self.apiRoot = base + "/api/v4"
+        var components = URLComponents(string: apiRoot)
+        components?.user = nil
+        components?.password = nil
+        self.shownRoot = components?.string ?? apiRoot
         self.token = token
         self.httpClient = httpClient
         self.timeout = timeout
@@ -51,7 +57,7 @@ public struct GitLabStatusReporter: StatusReporter {
         let answer = try await send(.POST, url: "\(apiRoot)/projects/\(project)/deployments", body: body)
         guard answer.status == 200 || answer.status == 201 else { throw failure(answer) }
         guard let created = try? JSONDecoder().decode(CreatedDeployment.self, from: Data(answer.body)) else {
-            throw .permanent(redacted("GitLab \(answer.status): the answer has no deployment id; is \(apiRoot) a GitLab API?"))
+            throw .permanent(redacted("GitLab \(answer.status): the answer has no deployment id; is \(shownRoot) a GitLab API?"))
         }
         return String(created.id)
     }
@@ -70,7 +76,8 @@ public struct GitLabStatusReporter: StatusReporter {
             let bytes = try await response.body.collect(upTo: Self.maxResponseBytes)
             return GitLabAnswer(status: Int(response.status.code), headers: response.headers, body: Array(buffer: bytes))
         } catch {
-            throw GitLabError.transportFailure(error, url: url, redacting: token.text)
+            let shownURL = shownRoot + url.dropFirst(apiRoot.count)
+            throw GitLabError.transportFailure(error, url: shownURL, redacting: token.text)
         }
     }
 

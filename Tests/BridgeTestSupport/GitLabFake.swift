@@ -1,7 +1,9 @@
 import BridgeCore
 import Foundation
 import Hummingbird
+import Logging
 import NIOCore
+import ServiceLifecycle
 import Synchronization
 
 /// GitLab's Deployments API on loopback, following the documented contract, for tests of whatever reports to it.
@@ -63,40 +65,43 @@ public final class GitLabFake: Sendable {
     /// Binds `127.0.0.1` on a free port and serves until `stop()`.
     public func start() async throws {
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        // Quiet: the recorded requests say what happened; Hummingbird's own lines would only add noise to test output.
+        let logger = Logger(label: "gitlab-fake") { _ in SwiftLogNoOpLogHandler() }
         let app = Application(
             responder: CallbackResponder { [self] (request: Request, _: BasicRequestContext) in await self.respond(to: request) },
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in
                 portContinuation.yield(channel.localAddress?.port ?? 0)
                 portContinuation.finish()
-            }
+            },
+            logger: logger
         )
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
         let task = Task {
             defer { portContinuation.finish() }
-            try await app.run()
+            try await group.run()
         }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next(), port > 0 else {
-            task.cancel()
+            await group.triggerGracefulShutdown()
             let outcome = await task.result
             throw StartError(description: "the GitLab fake did not start: \(outcome)")
         }
         let previous = state.withLock { state in
-            defer { state.server = (port, task) }
-            return state.server?.task
+            defer { state.server = RunningServer(port: port, group: group, task: task) }
+            return state.server
         }
-        previous?.cancel()
+        await previous?.stop()
     }
 
-    /// Stops serving and waits until the port is closed. Safe to call twice.
+    /// Stops serving (requests in flight are answered, idle connections closed) and waits until the port is closed.
+    /// Safe to call twice.
     public func stop() async {
-        guard
-            let task = state.withLock({ state in
-                defer { state.server = nil }; return state.server?.task
-            })
-        else { return }
-        task.cancel()
-        _ = await task.result
+        let server = state.withLock { state in
+            defer { state.server = nil }
+            return state.server
+        }
+        await server?.stop()
     }
 
     /// The port, once started.

@@ -1,4 +1,17 @@
 import Foundation
+import ServiceLifecycle
+
+/// The running server: its port, and what stops it.
+struct RunningServer: Sendable {
+    var port: Int
+    var group: ServiceGroup
+    var task: Task<Void, any Error>
+
+    func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = await task.result
+    }
+}
 
 /// Everything the fake remembers, guarded by its mutex.
 struct GitLabFakeState: Sendable {
@@ -8,7 +21,7 @@ struct GitLabFakeState: Sendable {
         var name: String
     }
 
-    var server: (port: Int, task: Task<Void, any Error>)?
+    var server: RunningServer?
     var faults: [GitLabFake.Fault] = []
     var requests: [GitLabFake.RecordedRequest] = []
     var deployments: [Int: GitLabFake.Deployment] = [:]
