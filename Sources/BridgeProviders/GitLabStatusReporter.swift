@@ -64,20 +64,25 @@ public struct GitLabStatusReporter: StatusReporter {
 
     /// One request with the token and JSON headers; transport failures become retryable errors.
     private func send(_ method: HTTPMethod, url: String, body: some Encodable) async throws(ProviderError) -> GitLabAnswer {
+        // Checked here, not left to the HTTP client: its error for a bad header value quotes the value.
+        guard !token.bytes.isEmpty, token.bytes.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw .permanent("the GitLab token \(token.reference) is empty or has characters an HTTP header cannot carry")
+        }
+        guard let json = try? JSONEncoder().encode(body) else { throw .permanent("cannot encode the GitLab request body") }
         var request = HTTPClientRequest(url: url)
         request.method = method
         request.headers.add(name: "PRIVATE-TOKEN", value: token.text)
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: "gitops-bridge")
+        request.body = .bytes(ByteBuffer(bytes: json))
         do {
-            request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(body)))
             let response = try await httpClient.execute(request, timeout: .nanoseconds(timeoutNanoseconds))
             let bytes = try await response.body.collect(upTo: Self.maxResponseBytes)
             return GitLabAnswer(status: Int(response.status.code), headers: response.headers, body: Array(buffer: bytes))
         } catch {
             let shownURL = shownRoot + url.dropFirst(apiRoot.count)
-            throw GitLabError.transportFailure(error, url: shownURL, redacting: token.text)
+            throw GitLabFailure.transportFailure(error, url: shownURL, redacting: token.text)
         }
     }
 
@@ -87,11 +92,11 @@ public struct GitLabStatusReporter: StatusReporter {
     }
 
     private func failure(_ answer: GitLabAnswer) -> ProviderError {
-        GitLabError.classify(answer, now: now(), redacting: token.text)
+        GitLabFailure.classify(answer, now: now(), redacting: token.text)
     }
 
     private func redacted(_ message: String) -> String {
-        GitLabError.redact(message, secret: token.text)
+        GitLabFailure.redact(message, secret: token.text)
     }
 
     /// Percent-encodes a path segment: every byte outside RFC 3986's unreserved set, so `group/sub/project` becomes
@@ -109,6 +114,13 @@ public struct GitLabStatusReporter: StatusReporter {
         }
         return encoded
     }
+}
+
+/// One answer from GitLab, read whole.
+struct GitLabAnswer: Sendable {
+    var status: Int
+    var headers: HTTPHeaders
+    var body: [UInt8]
 }
 
 /// `POST /projects/:id/deployments`: every field is required by GitLab.

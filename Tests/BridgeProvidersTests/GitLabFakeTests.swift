@@ -30,6 +30,18 @@ import Testing
         }
     }
 
+    @Test func restartsKeepingItsDeployments() async throws {
+        let fake = GitLabFake()
+        try await withGitLabFake(fake) { fake in
+            _ = try await GitLabRawClient(fake).send(.POST, Self.deploymentsPath, json: GitLabRawClient.createBody())
+            await #expect(throws: GitLabFake.StartError.self) { try await fake.start() }
+        }
+        try await withGitLabFake(fake) { fake in
+            let answer = try await GitLabRawClient(fake).send(.GET, Self.deploymentsPath)
+            #expect(answer.json.map { if case .array(let items) = $0 { items.count } else { 0 } } == 1)
+        }
+    }
+
     // MARK: Authentication
 
     @Test(arguments: [nil, "wrong-token", ""])

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import BridgeCore
 import BridgeTestSupport
 import Foundation
@@ -203,6 +204,23 @@ import Testing
         #expect(error?.isRetryable == false)
     }
 
+    @Test(arguments: ["glpat-with-newline\n", "", "glpat mid space", "glpat-ü"])
+    func aTokenNoHeaderCanCarryIsPermanentAndNotQuoted(token: String) async throws {
+        try await withGitLabFake(Self.fake()) { fake in
+            let reporter = GitLabStatusReporter(
+                baseURL: fake.baseURL, token: Secret(bytes: Array(token.utf8), reference: .environment("GITLAB_TOKEN")))
+            let error = await Self.failure(reporter, Self.update())
+            #expect(error == .permanent("the GitLab token env:GITLAB_TOKEN is empty or has characters an HTTP header cannot carry"))
+            #expect(fake.requests.isEmpty)
+        }
+    }
+
+    @Test func anInvalidHeaderErrorNeverQuotesTheHeaders() {
+        let error = GitLabFailure.transportFailure(
+            HTTPClientError.invalidHeaderFieldValues(["glpat-secret\n"]), url: "https://gitlab.example.com/api/v4", redacting: "glpat-secret\n")
+        #expect(error == .permanent("GitLab request to https://gitlab.example.com/api/v4 failed: a header name or value is not valid HTTP"))
+    }
+
     // MARK: Retryable failures
 
     @Test func tooManyRequestsWithRetryAfterIsRetryableAfterThatLong() async throws {
@@ -252,7 +270,7 @@ import Testing
             #expect(error?.isRetryable == true)
             let message = try #require(error?.description)
             #expect(message.hasPrefix("GitLab 502: <html> <body>bad gateway"))
-            #expect(message.count <= "GitLab 502: ".count + GitLabError.maxMessageLength + 1)
+            #expect(message.count <= "GitLab 502: ".count + GitLabFailure.maxMessageLength + 1)
             guard case .retryable(_, let retryAfter) = error else { return }
             #expect(retryAfter == .seconds(5))
         }

@@ -62,8 +62,10 @@ public final class GitLabFake: Sendable {
         public var description: String
     }
 
-    /// Binds `127.0.0.1` on a free port and serves until `stop()`.
+    /// Binds `127.0.0.1` on a free port and serves until `stop()`. A stopped fake can start again (on a new port),
+    /// keeping its deployments and records.
     public func start() async throws {
+        guard port == nil else { throw StartError(description: "the GitLab fake is already serving at \(baseURL)") }
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
         // Quiet: the recorded requests say what happened; Hummingbird's own lines would only add noise to test output.
         let logger = Logger(label: "gitlab-fake") { _ in SwiftLogNoOpLogHandler() }

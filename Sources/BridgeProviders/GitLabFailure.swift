@@ -4,15 +4,8 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 
-/// One answer from GitLab, read whole.
-struct GitLabAnswer: Sendable {
-    var status: Int
-    var headers: HTTPHeaders
-    var body: [UInt8]
-}
-
 /// Turns GitLab's failures into `ProviderError`s that carry GitLab's own message and never the token.
-enum GitLabError {
+enum GitLabFailure {
     /// GitLab's messages are short; anything longer is an HTML error page or a proxy's, cut to this many characters.
     static let maxMessageLength = 500
 
@@ -40,6 +33,10 @@ enum GitLabError {
     static func transportFailure(_ error: any Error, url: String, redacting secret: String) -> ProviderError {
         let message = redact("GitLab request to \(url) failed: \(error)", secret: secret)
         if let error = error as? HTTPClientError {
+            // This error's description quotes the offending header values, and the token is one of the headers.
+            if error.description.hasPrefix("HTTPClientError.invalidHeaderField") {
+                return .permanent("GitLab request to \(url) failed: a header name or value is not valid HTTP")
+            }
             let configurationErrors: [HTTPClientError] = [
                 .invalidURL, .emptyHost, .emptyScheme, .redirectLimitReached, .redirectCycleDetected,
             ]
@@ -47,7 +44,7 @@ enum GitLabError {
                 return .permanent(message)
             }
         }
-        if error is NIOTooManyBytesError || error is EncodingError {
+        if error is NIOTooManyBytesError {
             return .permanent(redact("GitLab request to \(url) failed: the answer is larger than any GitLab answer", secret: secret))
         }
         return .retryable(message)

@@ -6,7 +6,7 @@ import Testing
 @testable import BridgeProviders
 
 /// GitLab's error shapes, and `Retry-After` in both of its forms, without a server.
-@Suite struct GitLabErrorTests {
+@Suite struct GitLabFailureTests {
     static let now = Date(timeIntervalSince1970: 784_111_777)  // Sun, 06 Nov 1994 08:49:37 GMT
 
     static func answer(_ status: Int, _ body: String, headers: [(String, String)] = []) -> GitLabAnswer {
@@ -26,26 +26,26 @@ import Testing
         ("", "Bad Request"),
     ])
     func extractsGitLabsMessage(body: String, message: String) {
-        #expect(GitLabError.bodyMessage(Self.answer(400, body)) == message)
+        #expect(GitLabFailure.bodyMessage(Self.answer(400, body)) == message)
     }
 
     @Test func boundsLongMessages() {
-        let message = GitLabError.bodyMessage(Self.answer(500, String(repeating: "x", count: 5000)))
-        #expect(message == String(repeating: "x", count: GitLabError.maxMessageLength) + "…")
+        let message = GitLabFailure.bodyMessage(Self.answer(500, String(repeating: "x", count: 5000)))
+        #expect(message == String(repeating: "x", count: GitLabFailure.maxMessageLength) + "…")
     }
 
     @Test(arguments: [400, 401, 403, 404, 405, 409, 413, 422])
     func clientErrorsArePermanent(status: Int) {
-        #expect(!GitLabError.classify(Self.answer(status, #"{"message":"no"}"#), now: Self.now, redacting: "t0ken").isRetryable)
+        #expect(!GitLabFailure.classify(Self.answer(status, #"{"message":"no"}"#), now: Self.now, redacting: "t0ken").isRetryable)
     }
 
     @Test(arguments: [408, 429, 500, 502, 503, 504])
     func throttlingAndServerErrorsAreRetryable(status: Int) {
-        #expect(GitLabError.classify(Self.answer(status, ""), now: Self.now, redacting: "t0ken").isRetryable)
+        #expect(GitLabFailure.classify(Self.answer(status, ""), now: Self.now, redacting: "t0ken").isRetryable)
     }
 
     @Test func aRedirectNamesItsTarget() {
-        let error = GitLabError.classify(
+        let error = GitLabFailure.classify(
             Self.answer(301, "", headers: [("Location", "https://gitlab.example.com/api/v4/projects/42/deployments")]), now: Self.now,
             redacting: "t0ken")
         #expect(
@@ -56,7 +56,7 @@ import Testing
     }
 
     @Test func neverRepeatsTheToken() {
-        let error = GitLabError.classify(
+        let error = GitLabFailure.classify(
             Self.answer(401, #"{"message":"token glpat-secret-123 is revoked"}"#), now: Self.now, redacting: "glpat-secret-123")
         #expect(error == .permanent("GitLab 401: token [REDACTED] is revoked"))
     }
@@ -81,7 +81,7 @@ import Testing
         // The server's clock, not ours: a skewed local clock must not stretch or cut the wait.
         let answer = Self.answer(
             503, "", headers: [("Date", "Sun, 06 Nov 1994 08:49:37 GMT"), ("Retry-After", "Sun, 06 Nov 1994 08:49:47 GMT")])
-        let error = GitLabError.classify(answer, now: Self.now.addingTimeInterval(3600), redacting: "t0ken")
+        let error = GitLabFailure.classify(answer, now: Self.now.addingTimeInterval(3600), redacting: "t0ken")
         #expect(error == .retryable("GitLab 503: Service Unavailable", retryAfter: .seconds(10)))
     }
 }
