@@ -87,6 +87,18 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "BridgeTestSupport",
+            dependencies: [
+                "BridgeCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/BridgeTestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "BridgeCoreTests",
             dependencies: ["BridgeCore"],
@@ -105,10 +117,23 @@ let package = Package(
                 "BridgeStore",
                 "BridgeProviders",
                 "BridgeServer",
+                "BridgeTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "BridgeProvidersTests",
+            dependencies: [
+                "BridgeCore",
+                "BridgeProviders",
+                "BridgeTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
