@@ -69,6 +69,28 @@ struct WorkQueueTests {
         #expect(next.runID == runs[1])
     }
 
+    /// An expired lease means the worker is gone, not its deployment: an older run's step on the same target
+    /// waits until the expired step was resumed and finished.
+    @Test func anExpiredStepBlocksItsTargetForOlderRunsToo() async throws {
+        let work = try WorkFixture()
+        let runs = try await work.record([
+            WorkFixture.run("older", targets: ["build", "backend"]), WorkFixture.run("newer", targets: ["backend"]),
+        ])
+        let build = try #require(try await work.claim("w1", at: 0))
+        let newer = try #require(try await work.claim("w2", at: 0))
+        #expect(newer.runID == runs[1])
+        try await work.finish(build, owner: "w1", at: 1)
+
+        let next = try #require(try await work.claim("w3", at: 31))
+
+        #expect(next.stepID == newer.stepID)
+        #expect(try await work.claim("w4", at: 31) == nil)
+        try await work.finish(next, owner: "w3", at: 32)
+        let older = try #require(try await work.claim("w4", at: 33))
+        #expect(older.runID == runs[0])
+        #expect(older.target == "backend")
+    }
+
     @Test func resumingAnExpiredLeaseKeepsTheExternalIDAndCountsTheAttempt() async throws {
         let work = try WorkFixture()
         let runs = try await work.record([WorkFixture.run(targets: ["backend", "smoke"])])
