@@ -182,12 +182,20 @@ enum Migrations {
         ALTER TABLE status_outbox ADD COLUMN abandoned_at INTEGER;
         """
 
-    /// Indexes for the worker's queries (v2); partial, so they stay as small as the work in flight.
+    /// Indexes for the worker's queries (v2), each checked with EXPLAIN QUERY PLAN on 50,000 finished runs.
     ///
+    /// - `runs_active` (partial: only the queued and running runs): claims join steps to active runs through it,
+    ///   even once `ANALYZE` statistics tell the planner most runs are finished (without it SQLite then scans
+    ///   every run on each claim).
+    /// - `runs_by_rule_environment_id` replaces v1's `runs_by_rule_environment` (rule, environment, status): the
+    ///   supersede check looks for a newer run of the same rule and environment, a range on `id`.
     /// - `steps_leased`: the leases a worker holds (`releaseLeases`). Claims find a target's running steps
     ///   through v1's `steps_by_target`.
     /// - `status_outbox_unsent`: each run's oldest pending row (`dueStatusUpdates`).
     static let v2WorkerIndexes = """
+        CREATE INDEX runs_active ON runs (id) WHERE status IN ('queued', 'running');
+        DROP INDEX runs_by_rule_environment;
+        CREATE INDEX runs_by_rule_environment_id ON runs (rule, environment, id);
         CREATE INDEX steps_leased ON steps (lease_owner) WHERE status = 'running';
         CREATE INDEX status_outbox_unsent ON status_outbox (run_id, id) WHERE sent_at IS NULL AND abandoned_at IS NULL;
         """
