@@ -21,6 +21,11 @@ enum Migrations {
             try db.execute(sql: v1Steps)
             try db.execute(sql: v1StatusOutbox)
         }
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: v2RunControl)
+            try db.execute(sql: v2OutboxGiveUp)
+            try db.execute(sql: v2WorkerIndexes)
+        }
         return migrator
     }
 
@@ -146,5 +151,52 @@ enum Migrations {
         );
         CREATE INDEX status_outbox_pending ON status_outbox (sent_at, next_attempt_at);
         CREATE INDEX status_outbox_by_run ON status_outbox (run_id, id);
+        """
+
+    /// What the worker needs on a run (v2): cancel requests, the forge's deployment and what the forge was told.
+    ///
+    /// Invariants:
+    /// - `cancel_requested` is 1 while a running run waits for its worker to cancel the step in flight; it is
+    ///   set back to 0 only by a retry.
+    /// - `forge_deployment_id` is the forge's id (GitLab deployment id) of the run's current deployment, set when
+    ///   an outbox row is sent; a `running` update always creates a new deployment (GitLab allows only
+    ///   created → running), the terminal updates after it update this one.
+    /// - `reported_status` is the last status enqueued to the outbox for the run (NULL: never reported). A
+    ///   `running` row is enqueued only when it is not `running` already, a terminal row only when it is
+    ///   `running`, so the forge never sees running → running, and a run it never saw gets no `canceled`.
+    /// - `retried_at` is set by a manual retry; a retried run is never superseded (the retry was explicit).
+    static let v2RunControl = """
+        ALTER TABLE runs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0 CHECK (cancel_requested IN (0, 1));
+        ALTER TABLE runs ADD COLUMN forge_deployment_id TEXT;
+        ALTER TABLE runs ADD COLUMN reported_status TEXT
+            CHECK (reported_status IN ('running', 'success', 'failed', 'canceled'));
+        ALTER TABLE runs ADD COLUMN retried_at INTEGER;
+        """
+
+    /// Outbox rows the sender gave up on (v2).
+    ///
+    /// Invariants:
+    /// - A row is pending while `sent_at` and `abandoned_at` are both NULL; only the oldest pending row of a run
+    ///   is ever due. Giving up sets `abandoned_at` (keeping `last_error`), so the run's later rows can go.
+    static let v2OutboxGiveUp = """
+        ALTER TABLE status_outbox ADD COLUMN abandoned_at INTEGER;
+        """
+
+    /// Indexes for the worker's queries (v2), each checked with EXPLAIN QUERY PLAN on 50,000 finished runs.
+    ///
+    /// - `runs_active` (partial: only the queued and running runs): claims join steps to active runs through it,
+    ///   even once `ANALYZE` statistics tell the planner most runs are finished (without it SQLite then scans
+    ///   every run on each claim).
+    /// - `runs_by_rule_environment_id` replaces v1's `runs_by_rule_environment` (rule, environment, status): the
+    ///   supersede check looks for a newer run of the same rule and environment, a range on `id`.
+    /// - `steps_leased`: the leases a worker holds (`releaseLeases`). Claims find a target's running steps
+    ///   through v1's `steps_by_target`.
+    /// - `status_outbox_unsent`: each run's oldest pending row (`dueStatusUpdates`).
+    static let v2WorkerIndexes = """
+        CREATE INDEX runs_active ON runs (id) WHERE status IN ('queued', 'running');
+        DROP INDEX runs_by_rule_environment;
+        CREATE INDEX runs_by_rule_environment_id ON runs (rule, environment, id);
+        CREATE INDEX steps_leased ON steps (lease_owner) WHERE status = 'running';
+        CREATE INDEX status_outbox_unsent ON status_outbox (run_id, id) WHERE sent_at IS NULL AND abandoned_at IS NULL;
         """
 }

@@ -21,4 +21,21 @@ enum StoredTime {
     static func date(_ milliseconds: Int64?) -> Date? {
         milliseconds.map { date($0) }
     }
+
+    /// The whole milliseconds of `duration`, never negative; saturates instead of trapping on absurd values.
+    static func milliseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+        if overflow {
+            return seconds < 0 ? 0 : .max
+        }
+        let (total, overflowAgain) = whole.addingReportingOverflow(attoseconds / 1_000_000_000_000_000)
+        return overflowAgain ? .max : max(0, total)
+    }
+
+    /// The stored value of `date + duration` (a lease's expiry), saturating.
+    static func milliseconds(_ date: Date, plus duration: Duration) -> Int64 {
+        let (sum, overflow) = milliseconds(date).addingReportingOverflow(milliseconds(duration))
+        return overflow ? .max : sum
+    }
 }

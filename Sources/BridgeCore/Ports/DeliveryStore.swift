@@ -100,11 +100,14 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case unavailable(String)
     /// A record was asked for that does not exist.
     case notFound(String)
+    /// The record is not in a state that allows the change (`run 3 is already succeeded`).
+    case conflict(String)
 
     public var description: String {
         switch self {
         case .unavailable(let detail): "store unavailable: \(detail)"
         case .notFound(let what): "\(what) not found"
+        case .conflict(let detail): detail
         }
     }
 }

@@ -1,0 +1,101 @@
+import BridgeCore
+import Foundation
+import GRDB
+
+/// Holding a claimed step: renewals, the provider's id and output, shutdown, and the queue's depth.
+///
+/// A holder is its `owner` string, so each concurrent holder (each worker slot) must use its own. A lease that
+/// expired but was not claimed again is still its owner's: renewing it takes it back.
+extension SQLiteDeliveryStore {
+    public func renewLease(stepID: Int64, owner: String, now: Date, lease: Duration) async throws(StoreError) -> LeaseState {
+        let expiry = StoredTime.milliseconds(now, plus: lease)
+        let now = StoredTime.milliseconds(now)
+        return try await writing("renew the lease of step \(stepID)") { db in
+            let cancelRequested = try Bool.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        UPDATE steps SET lease_expires_at = ?, updated_at = ?
+                        WHERE id = ? AND status = 'running' AND lease_owner = ?
+                        RETURNING (SELECT r.cancel_requested FROM runs r WHERE r.id = steps.run_id)
+                        """),
+                arguments: [expiry, now, stepID, owner])
+            switch cancelRequested {
+            case nil: return .lost
+            case true?: return .cancelRequested
+            case false?: return .held
+            }
+        }
+    }
+
+    /// Only the lease's owner may record it: anyone else gets `StoreError.conflict` (the lease was lost, and the
+    /// new holder's id must not be overwritten), so a worker that has just started a deployment learns at once
+    /// that it no longer holds the step.
+    public func recordExternalID(stepID: Int64, owner: String, externalID: String) async throws(StoreError) {
+        try await writing("record the external id of step \(stepID)") { db in
+            try db.execute(
+                sql: "UPDATE steps SET external_id = ? WHERE id = ? AND status = 'running' AND lease_owner = ?",
+                arguments: [externalID, stepID, owner])
+            if db.changesCount == 0 {
+                try Self.requireStep(stepID, in: db)
+                throw StoreError.conflict("step \(stepID) is not leased to \(owner)")
+            }
+        }
+    }
+
+    /// Appends to any step's log, whoever holds it; the log keeps its last 64 KiB (`StepLog`).
+    public func appendLog(stepID: Int64, text: String) async throws(StoreError) {
+        guard !text.isEmpty else { return }
+        try await writing("append to the log of step \(stepID)") { db in
+            let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT log FROM steps WHERE id = ?"), arguments: [stepID])
+            guard let row else { throw StoreError.notFound("step \(stepID)") }
+            let log = StepLog.appending(text, to: try row.decode(String?.self, forColumn: "log"))
+            try db.execute(sql: "UPDATE steps SET log = ? WHERE id = ?", arguments: [log, stepID])
+        }
+    }
+
+    /// Expires every lease `owner` holds now (never later than it already expired), keeping attempts and
+    /// external ids, so the next claim resumes the steps.
+    public func releaseLeases(owner: String, now: Date) async throws(StoreError) {
+        let now = StoredTime.milliseconds(now)
+        try await writing("release the leases of \(owner)") { db in
+            try db.execute(
+                sql: """
+                    UPDATE steps SET lease_expires_at = ?, updated_at = ?
+                    WHERE status = 'running' AND lease_owner = ? AND lease_expires_at > ?
+                    """,
+                arguments: [now, now, owner, now])
+        }
+    }
+
+    /// Pending steps of queued and running runs, including those waiting for a retry or behind an earlier step.
+    ///
+    /// The port passes no time, and the store never reads the clock, so running steps whose lease expired are
+    /// not counted here: `queueDepth(now:)` counts them too.
+    public func queueDepth() async throws(StoreError) -> Int {
+        try await countSteps(expiredBefore: nil)
+    }
+
+    /// `queueDepth()` plus the running steps whose lease expired at `now` (waiting to be resumed).
+    public func queueDepth(now: Date) async throws(StoreError) -> Int {
+        try await countSteps(expiredBefore: StoredTime.milliseconds(now))
+    }
+
+    private func countSteps(expiredBefore now: Int64?) async throws(StoreError) -> Int {
+        try await reading("count queued steps") { db in
+            try Int.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT COUNT(*) FROM steps s JOIN runs r ON r.id = s.run_id
+                        WHERE r.status IN ('queued', 'running')
+                          AND (s.status = 'pending' OR (s.status = 'running' AND s.lease_expires_at <= ?))
+                        """),
+                arguments: [now]) ?? 0
+        }
+    }
+
+    static func requireStep(_ id: Int64, in db: Database) throws {
+        guard try Int64.fetchOne(db, sql: "SELECT id FROM steps WHERE id = ?", arguments: [id]) != nil else {
+            throw StoreError.notFound("step \(id)")
+        }
+    }
+}

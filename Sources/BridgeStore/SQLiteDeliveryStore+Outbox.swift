@@ -1,0 +1,170 @@
+import BridgeCore
+import Foundation
+import GRDB
+
+/// The durable status outbox (DESIGN §4, §5).
+///
+/// Rows are enqueued in the transaction that changes a run's status (see `enqueueStatus`), and sent by one
+/// sender per database: `dueStatusUpdates` is a plain read, so two senders polling the same file would both
+/// be handed the same row.
+///
+/// The payload column holds the JSON of the `StatusUpdate` without its `deploymentID`, written from the run
+/// when the row is enqueued. The deployment id is added when the row is read: nil for `running` (which always
+/// creates a new GitLab deployment: GitLab moves only created → running), else the run's `forge_deployment_id`,
+/// which the previous row's `statusSent` recorded.
+extension SQLiteDeliveryStore {
+    public func dueStatusUpdates(now: Date, limit: Int) async throws(StoreError) -> [PendingStatusUpdate] {
+        guard limit > 0 else { return [] }
+        let now = StoredTime.milliseconds(now)
+        return try await reading("read due status updates") { db in
+            // Each run's oldest pending row, if due: a later row never overtakes an earlier one of its run.
+            let rows = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT o.id, o.reporter, o.target_status, o.payload, o.attempts, r.forge_deployment_id
+                        FROM status_outbox o JOIN runs r ON r.id = o.run_id
+                        WHERE o.sent_at IS NULL AND o.abandoned_at IS NULL
+                          AND o.id = (SELECT MIN(p.id) FROM status_outbox p
+                                      WHERE p.run_id = o.run_id AND p.sent_at IS NULL AND p.abandoned_at IS NULL)
+                          AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= ?)
+                        ORDER BY o.id
+                        LIMIT ?
+                        """),
+                arguments: [now, limit])
+            return try rows.map(Self.pendingStatusUpdate)
+        }
+    }
+
+    public func statusSent(outboxID: Int64, deploymentID: String, now: Date) async throws(StoreError) {
+        let now = StoredTime.milliseconds(now)
+        try await writing("record a sent status update") { db in
+            let runID = try Int64.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        UPDATE status_outbox SET sent_at = ?, attempts = attempts + 1
+                        WHERE id = ? AND sent_at IS NULL
+                        RETURNING run_id
+                        """),
+                arguments: [now, outboxID])
+            guard let runID else {
+                // Sent already (a repeated call changes nothing), or no such row.
+                try Self.requireOutboxRow(outboxID, in: db)
+                return
+            }
+            try db.execute(sql: "UPDATE runs SET forge_deployment_id = ? WHERE id = ?", arguments: [deploymentID, runID])
+        }
+    }
+
+    /// With `retryAt`, the row waits until then; with nil it is given up: `abandoned_at` is set, `sent_at` stays
+    /// NULL and `last_error` says why, and the run's next row becomes due. Giving up a `running` row also forgets
+    /// the run's deployment id, so the terminal row after it creates a deployment of its own rather than
+    /// updating an earlier attempt's.
+    public func statusFailed(outboxID: Int64, error: String, retryAt: Date?, now: Date) async throws(StoreError) {
+        let now = StoredTime.milliseconds(now)
+        let retryAt = retryAt.map(StoredTime.milliseconds)
+        try await writing("record a failed status update") { db in
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        UPDATE status_outbox
+                        SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,
+                            abandoned_at = CASE WHEN ? IS NULL THEN ? END
+                        WHERE id = ? AND sent_at IS NULL AND abandoned_at IS NULL
+                        RETURNING run_id, target_status
+                        """),
+                arguments: [error, retryAt, retryAt, now, outboxID])
+            guard let row else {
+                try Self.requireOutboxRow(outboxID, in: db)
+                return
+            }
+            let status = try row.decode(String.self, forColumn: "target_status")
+            if retryAt == nil, status == ForgeDeploymentStatus.running.rawValue {
+                let runID = try row.decode(Int64.self, forColumn: "run_id")
+                try db.execute(sql: "UPDATE runs SET forge_deployment_id = NULL WHERE id = ?", arguments: [runID])
+            }
+        }
+    }
+
+    private static func requireOutboxRow(_ id: Int64, in db: Database) throws {
+        guard try Int64.fetchOne(db, sql: "SELECT id FROM status_outbox WHERE id = ?", arguments: [id]) != nil else {
+            throw StoreError.notFound("status update \(id)")
+        }
+    }
+
+    private static func pendingStatusUpdate(_ row: Row) throws -> PendingStatusUpdate {
+        let id = try row.decode(Int64.self, forColumn: "id")
+        let payload = try row.decode(String.self, forColumn: "payload")
+        let statusName = try row.decode(String.self, forColumn: "target_status")
+        guard let status = ForgeDeploymentStatus(rawValue: statusName) else {
+            throw StoreError.unavailable("status update \(id) has an unknown status")
+        }
+        var update = try StoredJSON.decode(StatusUpdate.self, from: payload, "status update \(id)")
+        update.status = status
+        update.deploymentID = status == .running ? nil : try row.decode(String?.self, forColumn: "forge_deployment_id")
+        return PendingStatusUpdate(
+            outboxID: id, reporter: try row.decode(forColumn: "reporter"), update: update,
+            attempts: try row.decode(forColumn: "attempts"))
+    }
+}
+
+extension SQLiteDeliveryStore {
+    /// Appends `status` to the run's outbox when its forge reports status and the forge may see that move.
+    ///
+    /// Only GitLab runs whose rule names an environment report (GitLab deployments belong to an environment);
+    /// other forges get no rows until they have a reporter. See `OutboxTransition` for which moves are enqueued.
+    static func enqueueStatus(_ status: ForgeDeploymentStatus, runID: Int64, now: Int64, in db: Database) throws {
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT id, forge, environment, reported_status, project_id, repository, sha, ref_name, ref_kind
+                FROM runs WHERE id = ?
+                """)
+        guard let run = try Row.fetchOne(statement, arguments: [runID]) else {
+            throw StoreError.notFound("run \(runID)")
+        }
+        guard try run.decode(String.self, forColumn: "forge") == OutboxTransition.reporter,
+            let environment = try run.decode(String?.self, forColumn: "environment")
+        else { return }
+        let reported = try run.decode(String?.self, forColumn: "reported_status").flatMap(ForgeDeploymentStatus.init)
+        guard OutboxTransition.mayEnqueue(status, after: reported) else { return }
+        let update = StatusUpdate(
+            runID: runID,
+            project: try run.decode(String?.self, forColumn: "project_id") ?? run.decode(forColumn: "repository"),
+            environment: environment,
+            sha: try run.decode(forColumn: "sha"),
+            ref: try run.decode(forColumn: "ref_name"),
+            tag: try run.decode(String.self, forColumn: "ref_kind") == RefKind.tag.rawValue,
+            status: status)
+        try db.execute(
+            sql: """
+                INSERT INTO status_outbox (run_id, reporter, target_status, payload, created_at) VALUES (?, ?, ?, ?, ?)
+                """,
+            arguments: [runID, OutboxTransition.reporter, status.rawValue, try OutboxTransition.payload(update), now])
+        try db.execute(sql: "UPDATE runs SET reported_status = ? WHERE id = ?", arguments: [status.rawValue, runID])
+    }
+}
+
+/// Which status changes the outbox records, so the forge never sees an illegal transition.
+enum OutboxTransition {
+    /// The only reporter so far.
+    static let reporter = Forge.gitlab.rawValue
+
+    /// GitLab's deployment state machine as the outbox drives it: `running` starts a new deployment, so it may
+    /// follow nothing or a terminal status (a retried run) but never `running`; a terminal status ends the
+    /// deployment that `running` started, so it follows only `running`. A run the forge never saw as running
+    /// (canceled or superseded while queued) gets nothing.
+    static func mayEnqueue(_ status: ForgeDeploymentStatus, after reported: ForgeDeploymentStatus?) -> Bool {
+        switch status {
+        case .running: reported != .running
+        case .success, .failed, .canceled: reported == .running
+        }
+    }
+
+    /// The stored payload: the update's JSON, keys sorted, without a deployment id.
+    static func payload(_ update: StatusUpdate) throws -> String {
+        var update = update
+        update.deploymentID = nil
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(update), as: UTF8.self)
+    }
+}

@@ -1,0 +1,211 @@
+import BridgeCore
+import BridgeStore
+import Foundation
+import GRDB
+import Testing
+
+@Suite("Status outbox")
+struct OutboxTests {
+    /// Runs a one-step run to the end with `result`.
+    private func runToEnd(_ work: WorkFixture, _ result: StepResult = .succeeded) async throws -> Int64 {
+        let step = try #require(try await work.claim(at: 0))
+        try await work.finish(step, result, at: 1)
+        return step.runID
+    }
+
+    @Test func aSucceededRunQueuesRunningThenSuccessAndOnlyTheOldestIsDue() async throws {
+        let work = try WorkFixture()
+        let store = work.store
+        let runs = try await work.record([WorkFixture.run(targets: ["backend", "api"])])
+        let first = try #require(try await work.claim(at: 0))
+        #expect(try work.outbox(runs[0]) == ["running"])
+        try await work.finish(first, at: 1)
+        #expect(try work.outbox(runs[0]) == ["running"])
+        let second = try #require(try await work.claim(at: 2))
+        try await work.finish(second, at: 3)
+        #expect(try work.outbox(runs[0]) == ["running", "success"])
+        #expect(try await work.runStatus(runs[0]) == "succeeded")
+
+        let due = try await store.dueStatusUpdates(now: WorkFixture.at(4), limit: 10)
+        let running = try #require(due.first)
+        #expect(due.count == 1)
+        #expect(running.reporter == "gitlab")
+        #expect(running.attempts == 0)
+        #expect(
+            running.update
+                == StatusUpdate(
+                    runID: runs[0], project: "42", environment: "staging", sha: WorkFixture.sha(1), ref: "main", tag: false,
+                    status: .running, deploymentID: nil))
+
+        try await store.statusSent(outboxID: running.outboxID, deploymentID: "701", now: WorkFixture.at(5))
+        let next = try await store.dueStatusUpdates(now: WorkFixture.at(5), limit: 10)
+        #expect(next.map(\.update.status) == [.success])
+        #expect(next.first?.update.deploymentID == "701")
+        #expect(next.first.map { $0.outboxID > running.outboxID } == true)
+
+        try await store.statusSent(outboxID: try #require(next.first).outboxID, deploymentID: "701", now: WorkFixture.at(6))
+        #expect(try await store.dueStatusUpdates(now: WorkFixture.at(6), limit: 10).isEmpty)
+    }
+
+    @Test func aFailedStepFailsTheRunSkipsTheRestAndQueuesFailed() async throws {
+        let work = try WorkFixture()
+        let runs = try await work.record([WorkFixture.run(targets: ["backend", "api", "smoke"])])
+        let first = try #require(try await work.claim(at: 0))
+        try await work.finish(first, at: 1)
+        let second = try #require(try await work.claim(at: 2))
+
+        try await work.finish(second, .failed(reason: "CodeDeploy: deployment d-1 failed"), at: 3)
+
+        let detail = try await work.store.run(id: runs[0])
+        #expect(detail.summary.status == "failed")
+        #expect(detail.steps.map(\.status) == ["succeeded", "failed", "skipped"])
+        #expect(detail.steps[1].error == "CodeDeploy: deployment d-1 failed")
+        #expect(detail.steps[1].finishedAt == WorkFixture.at(3))
+        #expect(try work.outbox(runs[0]) == ["running", "failed"])
+        #expect(try await work.claim(at: 4) == nil)
+    }
+
+    @Test func aCanceledStepCancelsTheRun() async throws {
+        let work = try WorkFixture()
+        try await work.record([WorkFixture.run(targets: ["backend", "api"])])
+        let runID = try await runToEnd(work, .canceled(reason: "stopped in the console"))
+        #expect(try await work.stepStatuses(runID) == ["canceled", "skipped"])
+        #expect(try await work.runStatus(runID) == "canceled")
+        #expect(try work.outbox(runID) == ["running", "canceled"])
+    }
+
+    @Test func tagsAndProjectsWithoutAnIDAreReportedByName() async throws {
+        let work = try WorkFixture()
+        let event = WorkFixture.event(refKind: .tag, refName: "v1.2.0", projectID: nil)
+        try await work.record([WorkFixture.run("release", environment: "production", event: event)])
+        _ = try await runToEnd(work)
+
+        let due = try await work.store.dueStatusUpdates(now: WorkFixture.at(2), limit: 10)
+
+        #expect(due.map(\.update.project) == ["acme/shop"])
+        #expect(due.map(\.update.ref) == ["v1.2.0"])
+        #expect(due.map(\.update.tag) == [true])
+        #expect(due.map(\.update.environment) == ["production"])
+    }
+
+    @Test func dueUpdatesAreOldestFirstOnePerRunAndLimited() async throws {
+        let work = try WorkFixture()
+        let runs = try await work.record([
+            WorkFixture.run("a", targets: ["t1"]), WorkFixture.run("b", targets: ["t2"]),
+        ])
+        let first = try #require(try await work.claim(at: 0))
+        let second = try #require(try await work.claim(at: 0))
+        try await work.finish(second, at: 1)
+        try await work.finish(first, at: 2)
+        #expect(try work.allOutbox() == ["\(runs[0]):running", "\(runs[1]):running", "\(runs[1]):success", "\(runs[0]):success"])
+
+        let due = try await work.store.dueStatusUpdates(now: WorkFixture.at(3), limit: 10)
+        #expect(due.map(\.update.runID) == runs)
+        #expect(due.map(\.update.status) == [.running, .running])
+        #expect(try await work.store.dueStatusUpdates(now: WorkFixture.at(3), limit: 1).map(\.update.runID) == [runs[0]])
+        #expect(try await work.store.dueStatusUpdates(now: WorkFixture.at(3), limit: 0).isEmpty)
+    }
+
+    @Test func aFailedSendIsRetriedAtRetryAt() async throws {
+        let work = try WorkFixture()
+        let store = work.store
+        try await work.record([WorkFixture.run()])
+        let runID = try await runToEnd(work)
+        let running = try #require(try await store.dueStatusUpdates(now: WorkFixture.at(2), limit: 10).first)
+
+        try await store.statusFailed(
+            outboxID: running.outboxID, error: "HTTP 503", retryAt: WorkFixture.at(60), now: WorkFixture.at(2))
+
+        #expect(try await store.dueStatusUpdates(now: WorkFixture.at(59.999), limit: 10).isEmpty)
+        let again = try await store.dueStatusUpdates(now: WorkFixture.at(60), limit: 10)
+        #expect(again.map(\.outboxID) == [running.outboxID])
+        #expect(again.map(\.attempts) == [1])
+        let lastError = try work.read { db in
+            try String.fetchOne(db, sql: "SELECT last_error FROM status_outbox WHERE id = ?", arguments: [running.outboxID])
+        }
+        #expect(lastError == "HTTP 503")
+        #expect(try work.outbox(runID) == ["running", "success"])
+    }
+
+    @Test func givingUpLetsTheRunsNextUpdateGoAndCreateItsOwnDeployment() async throws {
+        let work = try WorkFixture()
+        let store = work.store
+        try await work.record([WorkFixture.run()])
+        _ = try await runToEnd(work)
+        let running = try #require(try await store.dueStatusUpdates(now: WorkFixture.at(2), limit: 10).first)
+
+        try await store.statusFailed(outboxID: running.outboxID, error: "HTTP 403 Forbidden", retryAt: nil, now: WorkFixture.at(3))
+
+        let due = try await store.dueStatusUpdates(now: WorkFixture.at(3), limit: 10)
+        #expect(due.map(\.update.status) == [.success])
+        // The deployment `running` would have created does not exist: `success` creates one.
+        #expect(due.first?.update.deploymentID == nil)
+        let row = try work.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT sent_at, abandoned_at, last_error, attempts FROM status_outbox WHERE id = ?",
+                arguments: [running.outboxID])
+        }
+        #expect(row?["sent_at"] as Int64? == nil)
+        #expect(row?["abandoned_at"] as Int64? == 1_700_000_103_000)
+        #expect(row?["last_error"] as String? == "HTTP 403 Forbidden")
+        #expect(row?["attempts"] as Int? == 1)
+        // Giving up twice, or failing a row given up, changes nothing.
+        try await store.statusFailed(outboxID: running.outboxID, error: "again", retryAt: WorkFixture.at(9), now: WorkFixture.at(4))
+        #expect(try await store.dueStatusUpdates(now: WorkFixture.at(10), limit: 10).map(\.update.status) == [.success])
+    }
+
+    @Test func givingUpATerminalUpdateKeepsTheDeploymentID() async throws {
+        let work = try WorkFixture()
+        let store = work.store
+        try await work.record([WorkFixture.run()])
+        _ = try await runToEnd(work, .failed(reason: "boom"))
+        let running = try #require(try await store.dueStatusUpdates(now: WorkFixture.at(2), limit: 10).first)
+        try await store.statusSent(outboxID: running.outboxID, deploymentID: "55", now: WorkFixture.at(2))
+        let failed = try #require(try await store.dueStatusUpdates(now: WorkFixture.at(2), limit: 10).first)
+        #expect(failed.update.deploymentID == "55")
+
+        try await store.statusFailed(outboxID: failed.outboxID, error: "HTTP 400", retryAt: nil, now: WorkFixture.at(3))
+
+        #expect(try await store.dueStatusUpdates(now: WorkFixture.at(3), limit: 10).isEmpty)
+    }
+
+    @Test func sendingTwiceIsHarmlessAndUnknownRowsAreNotFound() async throws {
+        let work = try WorkFixture()
+        let store = work.store
+        try await work.record([WorkFixture.run()])
+        _ = try await runToEnd(work)
+        let running = try #require(try await store.dueStatusUpdates(now: WorkFixture.at(2), limit: 10).first)
+        try await store.statusSent(outboxID: running.outboxID, deploymentID: "1", now: WorkFixture.at(2))
+        try await store.statusSent(outboxID: running.outboxID, deploymentID: "1", now: WorkFixture.at(3))
+        #expect(try await store.dueStatusUpdates(now: WorkFixture.at(3), limit: 10).map(\.update.status) == [.success])
+
+        await #expect(throws: StoreError.notFound("status update 999")) {
+            try await store.statusSent(outboxID: 999, deploymentID: "1", now: WorkFixture.at(3))
+        }
+        await #expect(throws: StoreError.notFound("status update 999")) {
+            try await store.statusFailed(outboxID: 999, error: "x", retryAt: nil, now: WorkFixture.at(3))
+        }
+    }
+
+    @Test(arguments: [Forge.github, .gitea, .forgejo, .bitbucket])
+    func runsFromOtherForgesQueueNothing(forge: Forge) async throws {
+        let work = try WorkFixture()
+        let event = WorkFixture.event(forge: forge)
+        try await work.record([WorkFixture.run(targets: ["a", "b"], event: event)], forge: forge)
+        let first = try #require(try await work.claim(at: 0))
+        try await work.finish(first, at: 1)
+        let second = try #require(try await work.claim(at: 2))
+        try await work.finish(second, .failed(reason: "no"), at: 3)
+
+        #expect(try await work.runStatus(first.runID) == "failed")
+        #expect(try work.allOutbox().isEmpty)
+        #expect(try await work.store.dueStatusUpdates(now: WorkFixture.at(4), limit: 10).isEmpty)
+    }
+
+    @Test func gitlabRunsWithoutAnEnvironmentQueueNothing() async throws {
+        let work = try WorkFixture()
+        try await work.record([WorkFixture.run(environment: nil)])
+        _ = try await runToEnd(work)
+        #expect(try work.allOutbox().isEmpty)
+    }
+}

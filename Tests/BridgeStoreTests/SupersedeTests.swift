@@ -1,0 +1,99 @@
+import BridgeCore
+import BridgeStore
+import Foundation
+import Testing
+
+@Suite("Supersede")
+struct SupersedeTests {
+    @Test func aNewerRunOfTheSameRuleAndEnvironmentSupersedesAQueuedOne() async throws {
+        let work = try WorkFixture()
+        let runs = try await work.record([
+            WorkFixture.run(sha: WorkFixture.sha(1), targets: ["backend", "api"]),
+            WorkFixture.run(sha: WorkFixture.sha(2), targets: ["backend", "api"]),
+        ])
+
+        let claimed = try #require(try await work.claim(at: 0))
+
+        #expect(claimed.runID == runs[1])
+        let older = try await work.store.run(id: runs[0])
+        #expect(older.summary.status == "superseded")
+        #expect(older.summary.updatedAt == WorkFixture.at(0))
+        #expect(older.steps.map(\.status) == ["canceled", "canceled"])
+        #expect(try work.outbox(runs[0]).isEmpty)
+        #expect(try work.outbox(runs[1]) == ["running"])
+        #expect(try await work.store.runs(limit: 10, status: "superseded").map(\.id) == [runs[0]])
+    }
+
+    @Test func onlyTheNewestOfSeveralQueuedRunsIsLeft() async throws {
+        let work = try WorkFixture()
+        let runs = try await work.record((1...4).map { WorkFixture.run(sha: WorkFixture.sha($0)) })
+
+        let claimed = try #require(try await work.claim(at: 0))
+
+        #expect(claimed.runID == runs[3])
+        for run in runs.dropLast() {
+            #expect(try await work.runStatus(run) == "superseded")
+        }
+        #expect(try await work.claim(at: 0) == nil)
+    }
+
+    @Test func runsOfOtherEnvironmentsOrRulesAreNotSuperseded() async throws {
+        let work = try WorkFixture()
+        let runs = try await work.record([
+            WorkFixture.run("deploy", sha: WorkFixture.sha(1), environment: "staging"),
+            WorkFixture.run("deploy", sha: WorkFixture.sha(2), environment: "production"),
+            WorkFixture.run("other", sha: WorkFixture.sha(3), environment: "staging"),
+        ])
+
+        // All on one target: they run one after the other, oldest first.
+        var claimed: [Int64] = []
+        for second in 0..<3 {
+            let step = try #require(try await work.claim(at: Double(second)))
+            claimed.append(step.runID)
+            try await work.finish(step, at: Double(second) + 0.5)
+        }
+
+        #expect(claimed == runs)
+        for run in runs {
+            #expect(try await work.runStatus(run) == "succeeded")
+        }
+    }
+
+    @Test func noEnvironmentEqualsNoEnvironment() async throws {
+        let work = try WorkFixture()
+        let runs = try await work.record([
+            WorkFixture.run(sha: WorkFixture.sha(1), environment: nil), WorkFixture.run(sha: WorkFixture.sha(2), environment: nil),
+            WorkFixture.run(sha: WorkFixture.sha(3), environment: "staging"),
+        ])
+
+        _ = try await work.claim(at: 0)
+
+        #expect(try await work.runStatus(runs[0]) == "superseded")
+        #expect(try await work.runStatus(runs[1]) == "running")
+        #expect(try await work.runStatus(runs[2]) == "queued")
+    }
+
+    @Test func aStartedRunIsNeverSuperseded() async throws {
+        let work = try WorkFixture()
+        let runs = try await work.record([WorkFixture.run(sha: WorkFixture.sha(1), targets: ["backend", "api"])])
+        let first = try #require(try await work.claim(at: 0))
+        try await work.record([WorkFixture.run(sha: WorkFixture.sha(2), targets: ["backend", "api"])])
+        try await work.finish(first, at: 1)
+
+        let next = try #require(try await work.claim(at: 2))
+
+        #expect(next.runID == runs[0])
+        #expect(next.position == 2)
+        #expect(try await work.runStatus(runs[0]) == "running")
+    }
+
+    @Test func aQueuedRunIsNotSupersededByACanceledOne() async throws {
+        let work = try WorkFixture()
+        let runs = try await work.record([WorkFixture.run(sha: WorkFixture.sha(1)), WorkFixture.run(sha: WorkFixture.sha(2))])
+        _ = try await work.store.cancelRun(id: runs[1], now: WorkFixture.at(0))
+
+        let claimed = try #require(try await work.claim(at: 1))
+
+        #expect(claimed.runID == runs[0])
+    }
+}

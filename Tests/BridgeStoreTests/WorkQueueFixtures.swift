@@ -1,0 +1,109 @@
+import BridgeCore
+import BridgeStore
+import Foundation
+import GRDB
+
+/// A store on a file of its own, with helpers to record runs and read what the worker's calls wrote.
+struct WorkFixture {
+    let directory: TemporaryDirectory
+    let store: SQLiteDeliveryStore
+    let path: String
+
+    /// Exactly representable in milliseconds, after every delivery's `receivedAt`.
+    static let start = Date(timeIntervalSince1970: 1_700_000_100)
+    static let lease = Duration.seconds(30)
+
+    init() throws {
+        directory = try TemporaryDirectory()
+        path = directory.path("bridge.sqlite")
+        store = try SQLiteDeliveryStore(path: path)
+    }
+
+    /// `start` plus `seconds`.
+    static func at(_ seconds: Double) -> Date {
+        start.addingTimeInterval(seconds)
+    }
+
+    /// A distinct commit for each `number`.
+    static func sha(_ number: Int) -> String {
+        String(format: "%040x", number)
+    }
+
+    static func event(
+        forge: Forge = .gitlab, sha: String = sha(1), refKind: RefKind = .branch, refName: String = "main",
+        projectID: String? = "42"
+    ) -> PushEvent {
+        PushEvent(
+            forge: forge, repository: "acme/shop", refKind: refKind, refName: refName, sha: sha,
+            changedPaths: ["api/main.swift"], pusher: "octocat", cloneURL: "https://gitlab.example.com/acme/shop.git",
+            projectID: projectID)
+    }
+
+    /// A run of `rule` with one step per target, in order.
+    static func run(
+        _ rule: String = "main-to-staging", sha: String = sha(1), environment: String? = "staging",
+        targets: [String] = ["backend"], event: PushEvent? = nil
+    ) -> PlannedRun {
+        PlannedRun(
+            rule: rule, environment: environment, event: event ?? self.event(sha: sha), notes: [],
+            steps: targets.map { target in
+                PlannedStep(target: target, provider: "command", parameters: .object(["run": .array([.string(target)])]))
+            })
+    }
+
+    /// Records each run through a delivery of its own, in order, and returns their ids.
+    @discardableResult
+    func record(_ runs: [PlannedRun], forge: Forge = .gitlab) async throws -> [Int64] {
+        var ids: [Int64] = []
+        for run in runs {
+            let delivery = NewDelivery(
+                source: "shop", forge: forge, key: "key-\(UUID().uuidString)", eventName: "Push Hook",
+                receivedAt: Fixtures.receivedAt, disposition: .queued, runs: [run])
+            let outcome = try await store.record(delivery)
+            ids += outcome.runs.map(\.id)
+        }
+        return ids
+    }
+
+    /// Claims as `owner` at `start + seconds`.
+    func claim(_ owner: String = "w1", at seconds: Double = 0) async throws -> ClaimedStep? {
+        try await store.claimNextStep(owner: owner, now: Self.at(seconds), lease: Self.lease)
+    }
+
+    func finish(_ step: ClaimedStep, _ result: StepResult = .succeeded, owner: String = "w1", at seconds: Double = 1)
+        async throws
+    {
+        try await store.finishStep(stepID: step.stepID, owner: owner, result: result, now: Self.at(seconds))
+    }
+
+    func runStatus(_ id: Int64) async throws -> String {
+        try await store.run(id: id).summary.status
+    }
+
+    func stepStatuses(_ id: Int64) async throws -> [String] {
+        try await store.run(id: id).steps.map(\.status)
+    }
+
+    /// The run's outbox rows, oldest first, as their target statuses.
+    func outbox(_ runID: Int64) throws -> [String] {
+        try read { db in
+            try String.fetchAll(
+                db, sql: "SELECT target_status FROM status_outbox WHERE run_id = ? ORDER BY id", arguments: [runID])
+        }
+    }
+
+    /// Every outbox row, as `run:status`.
+    func allOutbox() throws -> [String] {
+        try read { db in
+            try String.fetchAll(db, sql: "SELECT run_id || ':' || target_status FROM status_outbox ORDER BY id")
+        }
+    }
+
+    /// Reads straight from the file through a read-only connection of the test's own.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        return try queue.read(body)
+    }
+}
