@@ -72,7 +72,9 @@ final class RecordingReporter: StatusReporter, Sendable {
         let refused = try await harness.queueRun(rule: "b", targets: ["stack"])
         let deployer = ScriptedDeployer(["api": [.throwRetryable("Throttling")], "stack": [.throwPermanent("NotFoundException: Invalid Rest API Id")]])
         try await harness.runWorker(deployers: [deployer], configuration: WorkerHarness.configuration(maxAttempts: 2)) {
-            try await harness.runStatus(throttled) == "failed" && harness.runStatus(refused) == "failed"
+            let first = try await harness.runStatus(throttled)
+            let second = try await harness.runStatus(refused)
+            return first == "failed" && second == "failed"
         }
         #expect(deployer.calls.filter { $0.target == "api" }.count == 2)
         #expect(deployer.calls.filter { $0.target == "stack" }.count == 1)
@@ -85,12 +87,13 @@ final class RecordingReporter: StatusReporter, Sendable {
         defer { harness.removeFiles() }
         let older = try await harness.queueRun(targets: ["api"], sha: String(repeating: "1", count: 40))
         let newer = try await harness.queueRun(targets: ["api"], sha: String(repeating: "2", count: 40))
-        let other = try await harness.queueRun(environment: "production", targets: ["prod-api"], sha: String(repeating: "1", count: 40))
+        let other = try await harness.queueRun(environment: "production", targets: ["prod-api"], sha: String(repeating: "3", count: 40))
         let deployer = ScriptedDeployer()
         let reporter = RecordingReporter()
         try await harness.runWorker(deployers: [deployer], reporter: reporter) {
-            try await harness.runStatus(newer) == "succeeded" && harness.runStatus(other) == "succeeded"
-                && reporter.statuses(run: newer).count == 2
+            let newest = try await harness.runStatus(newer)
+            let unrelated = try await harness.runStatus(other)
+            return newest == "succeeded" && unrelated == "succeeded" && reporter.statuses(run: newer).count == 2
         }
         #expect(try await harness.runStatus(older) == "superseded")
         #expect(!deployer.calls.contains { $0.runID == older })
@@ -100,10 +103,11 @@ final class RecordingReporter: StatusReporter, Sendable {
     @Test func oneActiveStepPerTarget() async throws {
         let harness = try WorkerHarness()
         defer { harness.removeFiles() }
-        var runs: [Int64] = []
+        var queued: [Int64] = []
         for rule in ["a", "b", "c", "d"] {
-            runs.append(try await harness.queueRun(rule: rule, targets: ["shared-stage"]))
+            queued.append(try await harness.queueRun(rule: rule, targets: ["shared-stage"]))
         }
+        let runs = queued
         let deployer = ScriptedDeployer(["shared-stage": [.take(.milliseconds(80))]])
         try await harness.runWorker(deployers: [deployer], configuration: WorkerHarness.configuration(slots: 4)) {
             var statuses: [String] = []
