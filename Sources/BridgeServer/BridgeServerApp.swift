@@ -1,4 +1,6 @@
+import AsyncHTTPClient
 import BridgeCore
+import BridgeProviders
 import BridgeStore
 import Foundation
 import Hummingbird
@@ -41,7 +43,13 @@ public enum BridgeServerApp {
             throw StartupError("cannot open database \(configuration.databasePath): \(error)")
         }
         let metrics = BridgeMetrics()
-        let intake = WebhookIntake(rules: rules, sources: sources, store: store, now: { Date() }, logger: logger)
+        let http = HTTPClientService()
+        let reporter = try statusReporter(rules: rules, resolver: resolver, httpClient: http)
+        let worker = DeploymentWorker(
+            queue: store, deployers: [CommandDeployer(resolver: resolver)], statusReporter: reporter,
+            configuration: configuration.worker, metrics: metrics, logger: logger)
+        let intake = WebhookIntake(
+            rules: rules, sources: sources, store: store, now: { Date() }, logger: logger, workQueued: { worker.workArrived() })
         let router = BridgeRouter(intake: intake, store: store, metrics: metrics, maxBodySize: configuration.maxBodySize).build()
         logger.info(
             "rules loaded",
@@ -49,12 +57,30 @@ public enum BridgeServerApp {
                 "rules.path": "\(configuration.rulesPath)", "sources": "\(sources.names.joined(separator: ","))",
                 "rules.count": "\(rules.rules.count)", "database": "\(configuration.databasePath)",
             ])
+        if reporter == nil {
+            logger.notice("no status.gitlab in the rules: runs of GitLab sources will not report deployment status")
+        }
         return Application(
             router: router,
             server: .http1(configuration: .init(idleTimeout: .seconds(configuration.idleTimeoutSeconds))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "gitops-bridge"),
+            // Shut down in reverse: the HTTP server first (intake stops), then the worker, then the outbound client.
+            services: [http, worker],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger
         )
+    }
+
+    /// GitLab's Deployments API reporter, when the rules configure `status.gitlab` (its token resolved now).
+    static func statusReporter(rules: RuleSet, resolver: any SecretResolver, httpClient: HTTPClientService) throws(StartupError)
+        -> (any StatusReporter)?
+    {
+        guard let gitlab = rules.status.gitlab else { return nil }
+        do {
+            let token = try resolver.resolve(gitlab.token)
+            return GitLabStatusReporter(baseURL: gitlab.url, token: token, httpClient: httpClient.client)
+        } catch {
+            throw StartupError("\(gitlab.position): status.gitlab.token: \(error)")
+        }
     }
 }
