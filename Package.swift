@@ -112,6 +112,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "BridgeProvidersTests",
+            dependencies: ["BridgeCore", "BridgeProviders"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "BridgeServerTests",
             dependencies: [
                 "BridgeCore",
