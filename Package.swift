@@ -112,11 +112,6 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
-            name: "BridgeProvidersTests",
-            dependencies: ["BridgeCore", "BridgeProviders"],
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
             name: "BridgeServerTests",
             dependencies: [
                 "BridgeCore",

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import NIOCore
 import ServiceLifecycle
 
 /// Owns the bridge's outbound HTTP client for the life of the service group and shuts it down last.

@@ -28,6 +28,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Attempts per step for retryable provider errors (env GITOPS_BRIDGE_MAX_ATTEMPTS; default 5).")
     var maxAttempts: Int?
 
+    @Option(help: "Seconds a running step's lease lasts; after a crash its step resumes once it expires (env GITOPS_BRIDGE_LEASE_SECONDS; default 60).")
+    var leaseSeconds: Int?
+
     @Option(help: "On SIGTERM, seconds running steps may take to finish before they are released (env GITOPS_BRIDGE_SHUTDOWN_GRACE; default 60).")
     var shutdownGrace: Int?
 
@@ -43,6 +46,9 @@ struct Serve: AsyncParsableCommand {
         worker.slots = try Setting.positiveInteger(workers, env: "GITOPS_BRIDGE_WORKERS") ?? worker.slots
         worker.retry.maximumAttempts =
             try Setting.positiveInteger(maxAttempts, env: "GITOPS_BRIDGE_MAX_ATTEMPTS") ?? worker.retry.maximumAttempts
+        if let lease = try Setting.positiveInteger(leaseSeconds, env: "GITOPS_BRIDGE_LEASE_SECONDS") {
+            worker.lease = .seconds(lease)
+        }
         if let grace = try Setting.positiveInteger(shutdownGrace, env: "GITOPS_BRIDGE_SHUTDOWN_GRACE") {
             worker.shutdownGrace = .seconds(grace)
         }
