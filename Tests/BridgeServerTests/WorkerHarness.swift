@@ -96,6 +96,8 @@ final class ScriptedDeployer: Deployer, Sendable {
         case hang
         /// Sleeps, then succeeds.
         case take(Duration)
+        /// An asynchronous deployment: started with this external id, succeeds on the given poll (1-based).
+        case asynchronous(id: String, succeedOnPoll: Int)
     }
 
     struct Call: Sendable, Hashable {
@@ -107,6 +109,11 @@ final class ScriptedDeployer: Deployer, Sendable {
     let provider = "scripted"
     private let script: Mutex<[String: [Behaviour]]>
     private let state = Mutex<(calls: [Call], active: [String: Int], maxActive: [String: Int], cancelled: Int)>(([], [:], [:], 0))
+    private let polls = Mutex<[String: Int]>([:])
+    private let pollTarget = Mutex<[String: Int]>([:])
+
+    /// How often each external deployment was polled.
+    var pollCounts: [String: Int] { polls.withLock { $0 } }
 
     /// `script[target]` is consumed call by call; the last behaviour repeats. Unscripted targets succeed.
     init(_ script: [String: [Behaviour]] = [:]) {
@@ -135,6 +142,9 @@ final class ScriptedDeployer: Deployer, Sendable {
         case .fail(let reason): return DeploymentStart(externalID: nil, status: .failed(reason: reason), log: "failing\n")
         case .throwRetryable(let message): throw .retryable(message)
         case .throwPermanent(let message): throw .permanent(message)
+        case .asynchronous(let id, let succeedOnPoll):
+            pollTarget.withLock { $0[id] = succeedOnPoll }
+            return DeploymentStart(externalID: id, status: .inProgress, log: "started \(id)\n")
         case .hang, .take:
             let duration: Duration = if case .take(let time) = behaviour { time } else { .seconds(3600) }
             do {
@@ -148,7 +158,12 @@ final class ScriptedDeployer: Deployer, Sendable {
     }
 
     func poll(externalID: String, request: DeploymentRequest) async throws(ProviderError) -> DeploymentProgress {
-        DeploymentProgress(status: .succeeded)
+        let count = polls.withLock { polls in
+            polls[externalID, default: 0] += 1
+            return polls[externalID] ?? 0
+        }
+        let target = pollTarget.withLock { $0[externalID] } ?? 1
+        return DeploymentProgress(status: count >= target ? .succeeded : .inProgress, log: "poll \(count)\n")
     }
 
     func cancel(externalID: String, request: DeploymentRequest) async throws(ProviderError) {}

@@ -163,4 +163,45 @@ final class RecordingReporter: StatusReporter, Sendable {
         try await harness.runWorker(deployers: [next]) { try await harness.runStatus(run) == "succeeded" }
         #expect(next.calls.map(\.attempt) == [2])
     }
+
+    @Test func anAsynchronousDeploymentIsPolledToTheEndAndResumedByPollingAfterARestart() async throws {
+        let harness = try WorkerHarness()
+        defer { harness.removeFiles() }
+        let run = try await harness.queueRun(targets: ["codedeploy"])
+        // The first worker starts the deployment and is stopped (grace over) while it is still in progress.
+        let first = ScriptedDeployer(["codedeploy": [.asynchronous(id: "d-ABC123", succeedOnPoll: 1_000_000)]])
+        try await harness.runWorker(deployers: [first], configuration: WorkerHarness.configuration(grace: .milliseconds(100))) {
+            first.pollCounts["d-ABC123", default: 0] >= 2
+        }
+        #expect(try await harness.store.run(id: run).steps.first?.externalID == "d-ABC123")
+        // The next worker must poll the recorded deployment, never start a second one.
+        let second = ScriptedDeployer()
+        try await harness.runWorker(deployers: [second]) {
+            second.pollCounts["d-ABC123", default: 0] >= 1
+        }
+        #expect(second.calls.isEmpty)
+        #expect(try await harness.runStatus(run) == "succeeded")
+        let step = try #require(try await harness.store.run(id: run).steps.first)
+        #expect(step.attempts == 2 && step.log?.contains("started d-ABC123") == true)
+    }
+
+    @Test func metricsCountRunsStepsQueueAndStatusPosts() async throws {
+        let harness = try WorkerHarness()
+        defer { harness.removeFiles() }
+        let good = try await harness.queueRun(rule: "good", targets: ["a"])
+        let bad = try await harness.queueRun(rule: "bad", targets: ["b"])
+        let deployer = ScriptedDeployer(["b": [.fail("exit status 1")]])
+        let reporter = RecordingReporter()
+        try await harness.runWorker(deployers: [deployer], reporter: reporter) {
+            let first = try await harness.runStatus(good)
+            let second = try await harness.runStatus(bad)
+            return first == "succeeded" && second == "failed" && reporter.reported.count == 4
+        }
+        let text = harness.metrics.render()
+        #expect(text.contains(#"gitops_bridge_runs_total{status="succeeded"} 1"#))
+        #expect(text.contains(#"gitops_bridge_runs_total{status="failed"} 1"#))
+        #expect(text.contains(#"gitops_bridge_step_duration_seconds_count{provider="scripted"} 2"#))
+        #expect(text.contains(#"gitops_bridge_status_posts_total{result="sent"} 4"#))
+        #expect(text.contains("gitops_bridge_queue_depth 0"))
+    }
 }
