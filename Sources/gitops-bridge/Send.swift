@@ -30,6 +30,8 @@ struct Send: AsyncParsableCommand {
     @Option(help: "Sample: tag pushed instead of a branch.") var tag: String?
     @Option(help: "Sample: commit sha.") var sha = "3f2c1ab8d4e5f60718293a4b5c6d7e8f90a1b2c3"
     @Option(help: "Sample: a changed path (repeatable).") var path: [String] = []
+    @Option(help: "Sample: the forge's numeric project id (GitLab reports deployment status to this project).") var projectId = 42
+    @Option(help: "Sample: the forge's base URL, for clone and web URLs.") var forgeUrl: String?
     @Option(help: "Delivery id to send (default: a new random one).") var delivery: String?
 
     func run() async throws {
@@ -71,7 +73,7 @@ struct Send: AsyncParsableCommand {
         if branch != nil, tag != nil { throw ValidationError("give --branch or --tag, not both") }
         let sample = SamplePayload(
             forge: forge, repository: repository, refKind: tag == nil ? .branch : .tag, refName: tag ?? branch ?? "main", sha: sha,
-            paths: path.isEmpty ? ["README.md"] : path)
+            paths: path.isEmpty ? ["README.md"] : path, forgeURL: forgeUrl, projectID: projectId)
         return sample.json()
     }
 }

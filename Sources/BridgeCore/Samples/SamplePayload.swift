@@ -18,11 +18,13 @@ public struct SamplePayload: Sendable {
     public var pusher: String
     /// Base URL of the forge's web UI (`https://gitlab.example.com`), used for clone and web URLs.
     public var forgeURL: String
+    /// The forge's numeric project or repository id (GitLab reports deployment status to this project).
+    public var projectID: Int
 
     public init(
         forge: Forge, repository: String = "acme/shop", refKind: RefKind = .branch, refName: String = "main",
         sha: String = "3f2c1ab8d4e5f60718293a4b5c6d7e8f90a1b2c3", paths: [String] = ["README.md"], pusher: String = "alice",
-        forgeURL: String? = nil
+        forgeURL: String? = nil, projectID: Int = 42
     ) {
         self.forge = forge
         self.repository = repository
@@ -32,6 +34,7 @@ public struct SamplePayload: Sendable {
         self.paths = paths
         self.pusher = pusher
         self.forgeURL = forgeURL ?? Self.defaultURL(forge)
+        self.projectID = projectID
     }
 
     static func defaultURL(_ forge: Forge) -> String {
@@ -81,7 +84,7 @@ public struct SamplePayload: Sendable {
             "ref": fullRef, "before": zeroSHA, "after": sha, "created": refKind == .tag, "deleted": false, "forced": false,
             "base_ref": NSNull(), "compare": "\(webURL)/compare/\(refName)", "commits": commits, "head_commit": commit(),
             "repository": [
-                "id": 1_296_269, "name": repositoryName, "full_name": repository, "clone_url": cloneURL, "html_url": webURL,
+                "id": projectID, "name": repositoryName, "full_name": repository, "clone_url": cloneURL, "html_url": webURL,
                 "default_branch": "main", "private": true,
             ],
             "pusher": ["name": pusher, "email": "\(pusher)@example.com"], "sender": ["login": pusher, "id": 1],
@@ -92,13 +95,13 @@ public struct SamplePayload: Sendable {
         let kind = refKind == .branch ? "push" : "tag_push"
         let commits: [[String: Any]] = refKind == .branch ? [commit()] : []
         let project: [String: Any] = [
-            "id": 42, "name": repositoryName, "path_with_namespace": repository, "web_url": webURL, "git_http_url": cloneURL,
+            "id": projectID, "name": repositoryName, "path_with_namespace": repository, "web_url": webURL, "git_http_url": cloneURL,
             "default_branch": "main",
         ]
         return [
             "object_kind": kind, "event_name": kind, "before": zeroSHA, "after": sha, "ref": fullRef, "ref_protected": true,
             "checkout_sha": sha, "user_id": 7, "user_name": pusher, "user_username": pusher, "user_email": "\(pusher)@example.com",
-            "project_id": 42, "project": project, "commits": commits, "total_commits_count": commits.count,
+            "project_id": projectID, "project": project, "commits": commits, "total_commits_count": commits.count,
             "repository": ["name": repositoryName, "url": cloneURL, "homepage": webURL, "git_http_url": cloneURL],
         ]
     }
@@ -110,7 +113,7 @@ public struct SamplePayload: Sendable {
             "ref": fullRef, "before": zeroSHA, "after": sha, "compare_url": "\(webURL)/compare/\(refName)", "commits": commits,
             "total_commits": commits.count, "head_commit": commit(),
             "repository": [
-                "id": 12, "name": repositoryName, "full_name": repository, "html_url": webURL, "clone_url": cloneURL,
+                "id": projectID, "name": repositoryName, "full_name": repository, "html_url": webURL, "clone_url": cloneURL,
                 "default_branch": "main", "private": true,
             ],
             "pusher": user, "sender": user,
