@@ -88,9 +88,11 @@ import Testing
 
     @Test func stopsReadingOutputHeldOpenOutsideTheGroup() async throws {
         let directory = try TemporaryDirectory()
-        // setsid leaves the process group, keeping the output pipe: the step must still end.
+        // setsid leaves the process group, keeping the output pipe: the step must still end. The command waits for
+        // the pid, written after setsid, so the clean-up of its group cannot catch the process before it left.
         let request = CommandFixtures.request([
-            "run": CommandFixtures.shell("setsid sh -c 'echo $$ > pids; exec sleep 5' & echo done"), "dir": .string(directory.path),
+            "run": CommandFixtures.shell("setsid sh -c 'echo $$ > pids; exec sleep 5' & while [ ! -s pids ]; do sleep 0.01; done; echo done"),
+            "dir": .string(directory.path),
         ])
         let clock = ContinuousClock()
         let began = clock.now
