@@ -1,5 +1,6 @@
 import BridgeCore
 import Foundation
+import Glibc
 
 /// The `command` provider: runs a local program for a deployment step and reports its exit status.
 ///
@@ -100,8 +101,8 @@ public struct CommandDeployer: Deployer {
         }
     }
 
-    /// Resource shortages (and a program busy being written) are worth retrying; anything else about the program (missing, not executable, not a
-    /// program) is not.
+    /// Resource shortages (and a program busy being written) are worth retrying; anything else about the program
+    /// (missing, not executable, not a program) is not.
     static func spawnFailure(_ code: Int32, program: String) -> ProviderError {
         let message = "cannot run \(program): \(ProgramSearch.message(code))"
         return [EAGAIN, ENOMEM, EMFILE, ENFILE, ETXTBSY].contains(code) ? .retryable(message) : .permanent(message)
