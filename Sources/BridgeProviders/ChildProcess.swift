@@ -167,22 +167,24 @@ struct ChildProcess: Sendable {
     }
 }
 
-/// How a reaped child ended.
-enum Termination: Sendable, Hashable {
-    case exited(Int32)
-    case signaled(Int32)
-    /// Reaped elsewhere, or a status this code does not know.
-    case unknown
+extension ChildProcess {
+    /// How a reaped child ended.
+    enum Termination: Sendable, Hashable {
+        case exited(Int32)
+        case signaled(Int32)
+        /// Reaped elsewhere, or a status this code does not know.
+        case unknown
 
-    /// Decodes a `waitpid` status (the `WIFEXITED`/`WTERMSIG` macros are not imported into Swift).
-    init(waitStatus status: Int32) {
-        let signal = status & 0x7f
-        if signal == 0 {
-            self = .exited((status >> 8) & 0xff)
-        } else if signal != 0x7f {
-            self = .signaled(signal)
-        } else {
-            self = .unknown
+        /// Decodes a `waitpid` status (the `WIFEXITED`/`WTERMSIG` macros are not imported into Swift).
+        init(waitStatus status: Int32) {
+            let signal = status & 0x7f
+            if signal == 0 {
+                self = .exited((status >> 8) & 0xff)
+            } else if signal != 0x7f {
+                self = .signaled(signal)
+            } else {
+                self = .unknown
+            }
         }
     }
 }

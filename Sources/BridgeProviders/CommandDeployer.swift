@@ -1,5 +1,6 @@
 import BridgeCore
 import Foundation
+import Glibc
 
 /// The `command` provider: runs a local program for a deployment step and reports its exit status.
 ///
@@ -45,24 +46,17 @@ public struct CommandDeployer: Deployer {
     }
 
     /// Runs the command to its end. Bad parameters, an unresolvable secret, a missing program or directory are
-    /// permanent errors; a lack of processes, memory or descriptors is retryable.
+    /// permanent errors; a lack of processes, memory or descriptors is retryable. Cancellation is not an error: it
+    /// returns a `.canceled` status.
     public func start(_ request: DeploymentRequest) async throws(ProviderError) -> DeploymentStart {
         let invocation = try CommandInvocation(
             request: request, bridgeEnvironment: environment, resolver: resolver, defaultTimeout: defaultTimeout)
         if let directory = invocation.directory { try ProgramSearch.checkDirectory(directory) }
-        let program = invocation.arguments[0]
-        let path = try ProgramSearch.path(for: program, searchPath: invocation.environment["PATH", default: ""])
+        let path = try ProgramSearch.path(for: invocation.program, searchPath: invocation.environment["PATH", default: ""])
         guard !Task.isCancelled else {
             return DeploymentStart(externalID: nil, status: .canceled(reason: "canceled before the command started"))
         }
-        let child: ChildProcess
-        do {
-            child = try ChildProcess.spawn(
-                path: path, arguments: invocation.arguments, environment: invocation.environmentEntries,
-                directory: invocation.directory)
-        } catch {
-            throw Self.spawnFailure(error.code, program: program)
-        }
+        let child = try await Self.spawn(invocation, path: path)
         let supervisor = CommandSupervisor(timeout: invocation.timeout, grace: terminationGrace, maximumLogBytes: maximumLogBytes)
         let outcome = await supervisor.supervise(child)
         return DeploymentStart(
@@ -89,11 +83,29 @@ public struct CommandDeployer: Deployer {
         }
     }
 
-    /// Resource shortages are worth retrying; anything else about the program (missing, not executable, not a
-    /// program) is not.
+    /// Spawns the command. "Text file busy" is retried a few times first: it means some process has the program open
+    /// for writing, often only for an instant (a child forked elsewhere, not yet exec'd, holding a copy of another
+    /// thread's descriptor for it).
+    private static func spawn(_ invocation: CommandInvocation, path: String) async throws(ProviderError) -> ChildProcess {
+        var attempt = 1
+        while true {
+            do {
+                return try ChildProcess.spawn(
+                    path: path, arguments: invocation.arguments, environment: invocation.environmentEntries,
+                    directory: invocation.directory)
+            } catch {
+                guard error.code == ETXTBSY, attempt < 5 else { throw spawnFailure(error.code, program: invocation.program) }
+                attempt += 1
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+        }
+    }
+
+    /// Resource shortages (and a program busy being written) are worth retrying; anything else about the program
+    /// (missing, not executable, not a program) is not.
     static func spawnFailure(_ code: Int32, program: String) -> ProviderError {
         let message = "cannot run \(program): \(ProgramSearch.message(code))"
-        return [EAGAIN, ENOMEM, EMFILE, ENFILE].contains(code) ? .retryable(message) : .permanent(message)
+        return [EAGAIN, ENOMEM, EMFILE, ENFILE, ETXTBSY].contains(code) ? .retryable(message) : .permanent(message)
     }
 
     private static func masking(_ secrets: [String], in text: String) -> String {

@@ -39,6 +39,9 @@ struct CommandInvocation: Sendable {
         self.secrets = secrets
     }
 
+    /// The program as written in `run[0]` (never empty: `init` checked).
+    var program: String { arguments[0] }
+
     /// The environment as `NAME=value` entries, sorted.
     var environmentEntries: [String] {
         environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }

@@ -20,7 +20,7 @@ struct CommandSupervisor: Sendable {
     /// The ending, the child's wait status and its output.
     struct Outcome: Sendable {
         var ending: Ending
-        var termination: Termination
+        var termination: ChildProcess.Termination
         var output: BoundedOutput
     }
 

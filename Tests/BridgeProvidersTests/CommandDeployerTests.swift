@@ -52,6 +52,7 @@ import Testing
         let start = try await CommandFixtures.deployer(secrets: ["DEPLOY_TOKEN": "s3cr3t-value"]).start(request)
         #expect(start.log == "matched\ntoken=***\n")
         #expect(start.status == .failed(reason: "exit status 4"))
+        #expect(!"\(start)".contains("s3cr3t"))
     }
 
     @Test func runsInTheWorkingDirectory() async throws {
