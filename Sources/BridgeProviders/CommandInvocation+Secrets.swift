@@ -1,17 +1,6 @@
 import BridgeCore
 
 extension CommandInvocation {
-    /// Fragments that mark an `env` name as secret, compared after lowercasing and dropping `_` and `-`. The same
-    /// list as the rules loader's (`SecretKeys` in BridgeCore, which is internal): the loader made sure such entries
-    /// hold references, and they are resolved here.
-    static let secretFragments = ["secret", "token", "password", "accesskey", "privatekey", "credentials"]
-
-    /// Whether an `env` name marks its value as a secret reference (`API_TOKEN`, `DB_PASSWORD`).
-    static func isSecretName(_ name: String) -> Bool {
-        let folded = name.lowercased().filter { $0 != "_" && $0 != "-" }
-        return secretFragments.contains { folded.contains($0) }
-    }
-
     /// The target's `env` map, with secret-named entries resolved; also the resolved values, to mask in the log.
     /// Messages name the variable, never a value of a secret-named one.
     static func targetVariables(
@@ -25,7 +14,7 @@ extension CommandInvocation {
             guard isEnvironmentName(name) else {
                 throw .permanent("env: '\(name)' is not a valid environment variable name ([A-Za-z_][A-Za-z0-9_]*)")
             }
-            guard isSecretName(name) else {
+            guard SecretKeys.isSecret(name) else {
                 guard let text = member.stringValue else { throw .permanent("env.\(name) must be a string, found \(member)") }
                 guard !text.contains("\0") else { throw .permanent("env.\(name) contains a NUL character") }
                 variables[name] = text

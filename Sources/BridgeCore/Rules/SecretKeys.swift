@@ -1,11 +1,11 @@
 /// Which keys hold secrets, and what to say when one holds a literal.
-enum SecretKeys {
+public enum SecretKeys {
     /// Fragments that mark a key as secret, compared after lowercasing and dropping `_` and `-`
     /// (so `secretAccessKey`, `secret_access_key` and `GITHUB_TOKEN` are all secret).
     static let fragments = ["secret", "token", "password", "accesskey", "privatekey", "credentials"]
 
-    /// Whether a target or step key names a secret, so its values must be references.
-    static func isSecret(_ key: String) -> Bool {
+    /// Whether a target or step key (or a command's `env` name) names a secret, so its values must be references.
+    public static func isSecret(_ key: String) -> Bool {
         let folded = key.lowercased().filter { $0 != "_" && $0 != "-" }
         return fragments.contains { folded.contains($0) }
     }
