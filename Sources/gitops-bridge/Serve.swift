@@ -28,7 +28,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Attempts per step for retryable provider errors (env GITOPS_BRIDGE_MAX_ATTEMPTS; default 5).")
     var maxAttempts: Int?
 
-    @Option(help: "Seconds a running step's lease lasts; after a crash its step resumes once it expires (env GITOPS_BRIDGE_LEASE_SECONDS; default 60).")
+    @Option(
+        help: "Seconds a running step's lease lasts; after a crash its step resumes once it expires (env GITOPS_BRIDGE_LEASE_SECONDS; default 60).")
     var leaseSeconds: Int?
 
     @Option(help: "On SIGTERM, seconds running steps may take to finish before they are released (env GITOPS_BRIDGE_SHUTDOWN_GRACE; default 60).")

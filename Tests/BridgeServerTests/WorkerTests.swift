@@ -70,7 +70,9 @@ final class RecordingReporter: StatusReporter, Sendable {
         defer { harness.removeFiles() }
         let throttled = try await harness.queueRun(rule: "a", targets: ["api"])
         let refused = try await harness.queueRun(rule: "b", targets: ["stack"])
-        let deployer = ScriptedDeployer(["api": [.throwRetryable("Throttling")], "stack": [.throwPermanent("NotFoundException: Invalid Rest API Id")]])
+        let deployer = ScriptedDeployer([
+            "api": [.throwRetryable("Throttling")], "stack": [.throwPermanent("NotFoundException: Invalid Rest API Id")],
+        ])
         try await harness.runWorker(deployers: [deployer], configuration: WorkerHarness.configuration(maxAttempts: 2)) {
             let first = try await harness.runStatus(throttled)
             let second = try await harness.runStatus(refused)

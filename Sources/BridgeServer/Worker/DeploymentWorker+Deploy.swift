@@ -5,7 +5,7 @@ import Logging
 extension DeploymentWorker {
     /// Starts (or, after a restart, resumes) the deployment and polls it to a terminal state.
     func deploy(
-        _ step: ClaimedStep, request: DeploymentRequest, deployer: any Deployer, externalID: ExternalIDBox, logger: Logger
+        _ step: ClaimedStep, owner: String, request: DeploymentRequest, deployer: any Deployer, externalID: ExternalIDBox, logger: Logger
     ) async -> StepOutcome {
         do {
             if let id = step.externalID {
@@ -15,7 +15,7 @@ extension DeploymentWorker {
             if let id = start.externalID {
                 externalID.set(id)
                 do {
-                    try await queue.recordExternalID(stepID: step.stepID, owner: configuration.owner, externalID: id)
+                    try await queue.recordExternalID(stepID: step.stepID, owner: owner, externalID: id)
                 } catch {
                     // Keep going: the deployment exists. Only a crash before the next write could start it twice.
                     logger.error("could not record the deployment id", metadata: ["error": "\(error)", "external.id": "\(id)"])
@@ -62,7 +62,7 @@ extension DeploymentWorker {
     }
 
     /// Keeps the lease while the step runs; ends the step early for a cancel request, a lost lease or shutdown.
-    func watch(_ step: ClaimedStep) async -> StepOutcome {
+    func watch(_ step: ClaimedStep, owner: String) async -> StepOutcome {
         let renewEvery = min(configuration.lease / 3, .seconds(5))
         var nextRenewal = ContinuousClock.now + renewEvery
         while !Task.isCancelled {
@@ -71,7 +71,7 @@ extension DeploymentWorker {
             guard ContinuousClock.now >= nextRenewal else { continue }
             nextRenewal = .now + renewEvery
             do {
-                switch try await queue.renewLease(stepID: step.stepID, owner: configuration.owner, now: now(), lease: configuration.lease) {
+                switch try await queue.renewLease(stepID: step.stepID, owner: owner, now: now(), lease: configuration.lease) {
                 case .held: continue
                 case .cancelRequested: return .cancelRequested
                 case .lost: return .leaseLost

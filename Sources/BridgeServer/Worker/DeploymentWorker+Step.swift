@@ -32,26 +32,26 @@ final class ExternalIDBox: Sendable {
 }
 
 extension DeploymentWorker {
-    func execute(_ step: ClaimedStep) async {
+    func execute(_ step: ClaimedStep, owner: String) async {
         let logger = Self.logger(logger, for: step)
         let started = ContinuousClock.now
         guard let deployer = deployers[step.provider] else {
             logger.error("no deployer for this provider")
-            await record(step, .failed(reason: "provider \(step.provider) is not available in this version of gitops-bridge"), logger)
+            await record(step, owner: owner, .failed(reason: "provider \(step.provider) is not available in this version of gitops-bridge"), logger)
             return
         }
         let request = Self.request(for: step)
         let externalID = ExternalIDBox(step.externalID)
         logger.info(step.externalID == nil ? "step started" : "step resumed: polling the deployment started before a restart")
         let outcome = await withTaskGroup(of: StepOutcome.self) { group in
-            group.addTask { await self.deploy(step, request: request, deployer: deployer, externalID: externalID, logger: logger) }
-            group.addTask { await self.watch(step) }
+            group.addTask { await self.deploy(step, owner: owner, request: request, deployer: deployer, externalID: externalID, logger: logger) }
+            group.addTask { await self.watch(step, owner: owner) }
             let first = await group.next() ?? .interrupted
             group.cancelAll()
             return first
         }
         metrics.recordStep(provider: step.provider, duration: .now - started)
-        await conclude(step, outcome: outcome, request: request, deployer: deployer, externalID: externalID, logger: logger)
+        await conclude(step, owner: owner, outcome: outcome, request: request, deployer: deployer, externalID: externalID, logger: logger)
     }
 
     static func logger(_ base: Logger, for step: ClaimedStep) -> Logger {
@@ -74,20 +74,20 @@ extension DeploymentWorker {
     }
 
     private func conclude(
-        _ step: ClaimedStep, outcome: StepOutcome, request: DeploymentRequest, deployer: any Deployer, externalID: ExternalIDBox,
+        _ step: ClaimedStep, owner: String, outcome: StepOutcome, request: DeploymentRequest, deployer: any Deployer, externalID: ExternalIDBox,
         logger: Logger
     ) async {
         switch outcome {
         case .deployed(.succeeded):
-            await record(step, .succeeded, logger)
+            await record(step, owner: owner, .succeeded, logger)
         case .deployed(.failed(let reason)):
-            await record(step, .failed(reason: reason), logger)
+            await record(step, owner: owner, .failed(reason: reason), logger)
         case .deployed(.canceled(let reason)):
-            await record(step, .canceled(reason: reason), logger)
+            await record(step, owner: owner, .canceled(reason: reason), logger)
         case .deployed(.inProgress), .interrupted:
             logger.warning("step interrupted; its lease will expire and the step resume")
         case .providerError(let error):
-            await handle(error, step: step, logger: logger)
+            await handle(error, step: step, owner: owner, logger: logger)
         case .cancelRequested:
             if let id = externalID.current {
                 do {
@@ -96,7 +96,7 @@ extension DeploymentWorker {
                     logger.warning("the provider could not cancel the deployment", metadata: ["error": "\(error)"])
                 }
             }
-            await record(step, .canceled(reason: "canceled with gitops-bridge runs cancel"), logger)
+            await record(step, owner: owner, .canceled(reason: "canceled with gitops-bridge runs cancel"), logger)
         case .leaseLost:
             logger.warning("lease lost: another worker holds the step now")
         case .shutdown:
@@ -104,25 +104,25 @@ extension DeploymentWorker {
         }
     }
 
-    private func handle(_ error: ProviderError, step: ClaimedStep, logger: Logger) async {
+    private func handle(_ error: ProviderError, step: ClaimedStep, owner: String, logger: Logger) async {
         if let delay = configuration.retry.delay(after: step.attempt, error: error, random: random()) {
             let retryAt = now().addingTimeInterval(Self.seconds(delay))
             logger.notice("step will be retried", metadata: ["error": "\(error)", "retry.in": "\(delay)"])
             do {
-                try await queue.retryStepLater(stepID: step.stepID, owner: configuration.owner, error: error.description, retryAt: retryAt, now: now())
+                try await queue.retryStepLater(stepID: step.stepID, owner: owner, error: error.description, retryAt: retryAt, now: now())
             } catch {
                 logger.error("could not reschedule the step; its lease will expire", metadata: ["error": "\(error)"])
             }
             return
         }
         let reason = error.isRetryable ? "\(error) (gave up after \(step.attempt) attempts)" : error.description
-        await record(step, .failed(reason: reason), logger)
+        await record(step, owner: owner, .failed(reason: reason), logger)
     }
 
     /// Records the step's end; the store ends the run with it when it was the last step or a failure.
-    func record(_ step: ClaimedStep, _ result: StepResult, _ logger: Logger) async {
+    func record(_ step: ClaimedStep, owner: String, _ result: StepResult, _ logger: Logger) async {
         do {
-            try await queue.finishStep(stepID: step.stepID, owner: configuration.owner, result: result, now: now())
+            try await queue.finishStep(stepID: step.stepID, owner: owner, result: result, now: now())
         } catch {
             logger.error("could not record the step's result; its lease will expire and the step resume", metadata: ["error": "\(error)"])
             return

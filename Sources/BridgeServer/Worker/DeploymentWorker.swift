@@ -47,8 +47,8 @@ public final class DeploymentWorker: Service, Sendable {
         logger.info("worker started", metadata: ["worker.slots": "\(configuration.slots)", "worker.owner": "\(configuration.owner)"])
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
-                for _ in 0..<max(configuration.slots, 1) {
-                    group.addTask { await self.slotLoop() }
+                for slot in slotOwners {
+                    group.addTask { await self.slotLoop(owner: slot) }
                 }
                 group.addTask { await self.outbox.run(signal: self.signal, shutdown: self.shutdown) }
             }
@@ -56,19 +56,27 @@ public final class DeploymentWorker: Service, Sendable {
             self.shutdown.begin()
             self.signal.notify()
         }
-        do {
-            try await queue.releaseLeases(owner: configuration.owner, now: now())
-        } catch {
-            logger.error("could not release leases on shutdown; they expire by themselves", metadata: ["error": "\(error)"])
+        for owner in slotOwners {
+            do {
+                try await queue.releaseLeases(owner: owner, now: now())
+            } catch {
+                logger.error("could not release leases on shutdown; they expire by themselves", metadata: ["error": "\(error)"])
+            }
         }
         logger.info("worker stopped")
     }
 
-    private func slotLoop() async {
+    /// Each slot holds its leases under a name of its own, so a slot whose lease expired while it still worked
+    /// finds the lease lost when another slot of the same process has taken the step over.
+    var slotOwners: [String] {
+        (1...max(configuration.slots, 1)).map { "\(configuration.owner)#\($0)" }
+    }
+
+    private func slotLoop(owner: String) async {
         while !shutdown.isStopping && !Task.isCancelled {
             do {
-                if let step = try await queue.claimNextStep(owner: configuration.owner, now: now(), lease: configuration.lease) {
-                    await execute(step)
+                if let step = try await queue.claimNextStep(owner: owner, now: now(), lease: configuration.lease) {
+                    await execute(step, owner: owner)
                     // The run's next step, or another run waiting for this target, may be runnable now.
                     signal.notify()
                     continue
