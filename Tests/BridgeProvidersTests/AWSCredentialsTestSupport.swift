@@ -89,15 +89,17 @@ func closedLoopbackURL() async throws -> String {
     return url
 }
 
-/// The error `body` throws, which must be a `ProviderError`.
-func providerError(_ body: () async throws(ProviderError) -> AWSCredentials) async throws -> ProviderError {
-    let credentials: AWSCredentials
-    do {
-        credentials = try await body()
-    } catch {
-        return error
+extension AWSCredentialsChain {
+    /// The error `credentials(for: source)` throws; the test fails if it gives credentials instead.
+    func failure(for source: AWSCredentialsSource) async throws -> ProviderError {
+        let credentials: AWSCredentials
+        do {
+            credentials = try await self.credentials(for: source)
+        } catch {
+            return error
+        }
+        throw TestFailure("expected an error, got \(credentials)")
     }
-    throw TestFailure("expected an error, got \(credentials)")
 }
 
 extension ProviderError {
