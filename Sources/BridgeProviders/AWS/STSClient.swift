@@ -17,6 +17,9 @@ struct STSClient: Sendable {
         "Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException", "IDPCommunicationError",
         "ServiceUnavailable", "InternalFailure", "InternalError", "RequestTimeout", "RequestTimeoutException",
     ]
+    /// Also worth retrying for a web identity: STS could not fetch the identity provider's keys yet, or the projected
+    /// token expired and the kubelet is about to rotate it (the AWS SDK for Go retries `InvalidIdentityToken` too).
+    static let webIdentityRetryableCodes: Set<String> = ["InvalidIdentityToken", "ExpiredTokenException"]
 
     /// The role and session to ask for.
     struct RoleRequest: Sendable, Hashable {
@@ -55,7 +58,7 @@ struct STSClient: Sendable {
         if let externalID = role.externalID { parameters.append(("ExternalId", externalID)) }
         if let duration = role.durationSeconds { parameters.append(("DurationSeconds", String(duration))) }
         let secrets = [credentials.secretAccessKey, credentials.sessionToken ?? ""]
-        return try await call("AssumeRole", parameters: parameters, signedWith: credentials, secrets: secrets)
+        return try await call("AssumeRole", parameters: parameters, signedWith: credentials, secrets: secrets, retryableCodes: Self.retryableCodes)
     }
 
     /// `AssumeRoleWithWebIdentity` with `token` (an OIDC token, such as an EKS service account's), unsigned.
@@ -65,11 +68,14 @@ struct STSClient: Sendable {
             ("RoleSessionName", role.sessionName), ("WebIdentityToken", token),
         ]
         if let duration = role.durationSeconds { parameters.append(("DurationSeconds", String(duration))) }
-        return try await call("AssumeRoleWithWebIdentity", parameters: parameters, signedWith: nil, secrets: [token])
+        return try await call(
+            "AssumeRoleWithWebIdentity", parameters: parameters, signedWith: nil, secrets: [token],
+            retryableCodes: Self.retryableCodes.union(Self.webIdentityRetryableCodes))
     }
 
     private func call(
-        _ action: String, parameters: [(String, String)], signedWith credentials: AWSCredentials?, secrets: [String]
+        _ action: String, parameters: [(String, String)], signedWith credentials: AWSCredentials?, secrets: [String],
+        retryableCodes: Set<String>
     ) async throws(ProviderError) -> AWSCredentials {
         let body = Array(parameters.map { "\(SigV4Signer.uriEncode($0.0))=\(SigV4Signer.uriEncode($0.1))" }.joined(separator: "&").utf8)
         var headers = [(name: "Content-Type", value: "application/x-www-form-urlencoded; charset=utf-8")]
@@ -89,7 +95,7 @@ struct STSClient: Sendable {
             let message = "STS \(action): \(error.message)"
             throw error.isConfigurationError ? .permanent(message) : .retryable(message)
         }
-        guard answer.status == 200 else { throw Self.failure(answer, now: now(), secrets: secrets) }
+        guard answer.status == 200 else { throw Self.failure(answer, now: now(), secrets: secrets, retryableCodes: retryableCodes) }
         let xml = answer.text
         guard let accessKeyID = STSQueryXML.value("AccessKeyId", within: "Credentials", in: xml),
             let secretAccessKey = STSQueryXML.value("SecretAccessKey", within: "Credentials", in: xml),
@@ -106,7 +112,7 @@ struct STSClient: Sendable {
     }
 
     /// `STS <Code>: <Message>`; retryable for throttling, 429 and 5xx.
-    static func failure(_ answer: CredentialsHTTP.Answer, now: Date, secrets: [String]) -> ProviderError {
+    static func failure(_ answer: CredentialsHTTP.Answer, now: Date, secrets: [String], retryableCodes: Set<String>) -> ProviderError {
         let xml = answer.text
         let code = STSQueryXML.value("Code", within: "Error", in: xml)
         let message: String
