@@ -143,6 +143,20 @@ import Testing
         #expect(errors[4] == .permanent("STS AssumeRole: the X-Amz-Security-Token header has characters HTTP cannot carry"))
     }
 
+    @Test func aSecretAtTheCutOfALongAnswerIsStillRedacted() async throws {
+        var fixture = try Self.fixtureWithEnvironmentKeys()
+        let sessionToken = "env-session-token-at-the-cut-0123456789"
+        fixture.environment["AWS_SESSION_TOKEN"] = sessionToken
+        try await withStandIn(fixture.sts()) { sts in
+            let padding = String(repeating: "x", count: 480)
+            sts.inject(.response(status: 502, contentType: "text/plain", body: padding + sessionToken))
+            let error = try await fixture.chain().failure(for: Fixture.source(roleARN: Fixture.deployRole, sts: sts))
+            #expect(error.isRetryable)
+            #expect(!error.description.contains(sessionToken.prefix(10)))
+            #expect(error.description.hasSuffix("[REDACTED]"))
+        }
+    }
+
     @Test func credentialsDescriptionsHideSecrets() async throws {
         let fixture = try Self.fixtureWithEnvironmentKeys()
         try await withStandIn(fixture.sts()) { sts in

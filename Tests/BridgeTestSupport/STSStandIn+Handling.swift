@@ -82,7 +82,7 @@ extension STSStandIn {
             throw Failure(status: 403, code: "InvalidClientTokenId", message: "The security token included in the request is invalid.")
         }
         let sessionToken = request.header("X-Amz-Security-Token")
-        guard key.sessionToken == sessionToken || key.sessionToken == nil && sessionToken == nil else {
+        guard key.sessionToken == sessionToken else {
             throw Failure(status: 403, code: "InvalidClientTokenId", message: "The security token included in the request is invalid.")
         }
         let added: Set<String> = ["host", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"]

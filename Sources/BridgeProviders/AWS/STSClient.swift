@@ -108,7 +108,9 @@ struct STSClient: Sendable {
         guard let expiration = AWSTimestamp.parse(expirationText) else {
             throw .permanent("STS \(action): unreadable credentials expiration \"\(CredentialsHTTP.bounded(expirationText))\"")
         }
-        return AWSCredentials(accessKeyID: accessKeyID, secretAccessKey: secretAccessKey, sessionToken: sessionToken, expiration: expiration)
+        return AWSCredentials(
+            accessKeyID: accessKeyID, secretAccessKey: secretAccessKey, sessionToken: sessionToken.isEmpty ? nil : sessionToken,
+            expiration: expiration)
     }
 
     /// `STS <Code>: <Message>`; retryable for throttling, 429 and 5xx.
@@ -120,10 +122,11 @@ struct STSClient: Sendable {
             let detail = STSQueryXML.value("Message", within: "Error", in: xml).map { ": \($0)" } ?? ""
             message = "STS \(code)\(detail)"
         } else {
-            let text = CredentialsHTTP.bounded(xml)
+            let text = xml.trimmingCharacters(in: .whitespacesAndNewlines)
             message = "STS \(answer.status): " + (text.isEmpty ? HTTPResponseStatus(statusCode: answer.status).reasonPhrase : text)
         }
-        let redacted = CredentialsHTTP.redact(CredentialsHTTP.bounded(message), secrets: secrets)
+        // Redacted before it is cut, so that no part of a secret survives at the cut.
+        let redacted = CredentialsHTTP.bounded(CredentialsHTTP.redact(message, secrets: secrets))
         if answer.status == 429 || answer.status >= 500 || code.map(retryableCodes.contains) == true {
             return .retryable(redacted, retryAfter: RetryAfter.parse(answer.headers.first(name: "Retry-After"), now: now))
         }

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// STS answers are flat, machine-written documents (`<AssumeRoleResponse><AssumeRoleResult><Credentials>
 /// <AccessKeyId>…`; errors `<ErrorResponse><Error><Code>…<Message>…`), so a tolerant extraction is enough and keeps
-/// the bridge off `FoundationXML`, which on Linux links libxml2 at run time. Namespaces prefixes are not expected
+/// the bridge off `FoundationXML`, which on Linux links libxml2 at run time. Namespace prefixes are not expected
 /// (STS uses a default `xmlns`), attributes are skipped, and the five predefined entities and numeric character
 /// references are decoded.
 enum STSQueryXML {
