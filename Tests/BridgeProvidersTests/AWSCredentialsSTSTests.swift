@@ -238,6 +238,35 @@ import Testing
         }
     }
 
+    @Test func environmentWebIdentityComesBeforeProfileKeysUnlessAProfileIsNamed() async throws {
+        // botocore's order: AssumeRoleWithWebIdentityProvider precedes SharedCredentialProvider and ConfigProvider.
+        var fixture = try Fixture()
+        let token = "eyJ.order.sig"
+        try fixture.writeCredentials(Self.baseCredentials + "[default]\naws_access_key_id = AKIADEFAULT\naws_secret_access_key = default-secret\n")
+        fixture.environment["AWS_WEB_IDENTITY_TOKEN_FILE"] = try fixture.directory.write("token", token)
+        fixture.environment["AWS_ROLE_ARN"] = Fixture.deployRole
+        try await withStandIn(fixture.sts(webIdentityTokens: [token])) { sts in
+            let chain = fixture.chain()
+            let ambient = try await chain.credentials(for: Fixture.source(sts: sts))
+            #expect(ambient == sts.issued.first)
+            #expect(try await chain.credentials(for: Fixture.source(profile: "default", sts: sts)).accessKeyID == "AKIADEFAULT")
+            #expect(sts.calls.map(\.action) == ["AssumeRoleWithWebIdentity"])
+        }
+    }
+
+    @Test func aProfileRoleComesBeforeEnvironmentWebIdentity() async throws {
+        var fixture = try Fixture()
+        try fixture.writeCredentials(Self.baseCredentials)
+        try fixture.writeConfig("[default]\nrole_arn = \(Fixture.deployRole)\nsource_profile = base\n")
+        fixture.environment["AWS_WEB_IDENTITY_TOKEN_FILE"] = try fixture.directory.write("token", "eyJ.unused.sig")
+        fixture.environment["AWS_ROLE_ARN"] = "arn:aws:iam::123456789012:role/unused"
+        try await withStandIn(fixture.sts()) { sts in
+            let credentials = try await fixture.chain().credentials(for: Fixture.source(sts: sts))
+            #expect(credentials == sts.issued.first)
+            #expect(sts.calls.map(\.action) == ["AssumeRole"])
+        }
+    }
+
     @Test func aRefusedWebIdentityTokenIsRetryable() async throws {
         var fixture = try Fixture()
         let token = "eyJ.revoked.sig"
