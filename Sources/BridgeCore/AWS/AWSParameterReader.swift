@@ -48,8 +48,38 @@ struct AWSParameterReader {
     /// Reports the keys no accessor asked for. Call once, after reading every key.
     mutating func finish() {
         for key in members.keys.sorted() where !known.contains(key) {
-            problems.append("unknown key \(name(key))\(NameSuggestion.hint(for: key, in: known))")
+            let hint = suggestion(for: key).map { " (did you mean \($0)?)" } ?? ""
+            problems.append("unknown key \(name(key))\(hint)")
         }
+    }
+
+    /// AWS's member names (in snake case) whose key here is not simply their snake case.
+    static let awsNames = [
+        "stage_name": "stage", "canary_settings": "canary", "application_name": "application", "deployment_group_name": "deployment_group",
+        "deployment_config_name": "deployment_config", "auto_rollback_configuration": "auto_rollback", "s3_location": "s3",
+        "git_hub_location": "github", "app_spec_content": "appspec", "commit_id": "commit", "e_tag": "etag", "restapi_id": "rest_api_id",
+    ]
+
+    /// A likely meant key: a typo of one (`stgae`), or AWS's name for it in camel or snake case (`stageName`, `cacheClusterSize`).
+    private func suggestion(for key: String) -> String? {
+        let snake = Self.snakeCase(key)
+        if known.contains(snake) { return snake }
+        if let meant = Self.awsNames[snake], known.contains(meant) { return meant }
+        return NameSuggestion.closest(to: key, in: known)
+    }
+
+    /// `cacheClusterSize` → `cache_cluster_size`.
+    static func snakeCase(_ key: String) -> String {
+        var out = ""
+        for character in key {
+            if character.isUppercase {
+                if !out.isEmpty && !out.hasSuffix("_") { out.append("_") }
+                out += character.lowercased()
+            } else {
+                out.append(character == "-" ? "_" : character)
+            }
+        }
+        return out
     }
 
     /// Reads the map under `key` with `body`, then takes over its problems. Nil when absent or not a map.

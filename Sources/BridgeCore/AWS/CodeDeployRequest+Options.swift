@@ -52,7 +52,7 @@ extension CodeDeployRequest {
         raw["content"] = reader.requiredString("content").map(ConfigValue.string)
         raw["sha256"] = reader.identifier("sha256", what: "64 hexadecimal digits") { $0.properties.isASCIIHexDigit }.map { hash in
             if hash.count != 64 && !(reader.allowsTemplates && AWSParameterReader.isTemplate(hash)) {
-                reader.report("\(reader.name("sha256")) must be 64 hexadecimal digits, found \(hash.count)")
+                reader.report("\(reader.name("sha256")) must be 64 hexadecimal digits, found \(hash.count) digits")
             }
             return ConfigValue.string(hash)
         }
