@@ -142,6 +142,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
+            resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),
     ]

@@ -127,7 +127,9 @@ import Testing
         (["endpoint": "ftp://127.0.0.1"], [#"endpoint must start with https:// or http://, found "ftp://127.0.0.1""#]),
         (
             ["endpoint": "http://127.0.0.1:5123/api"],
-            [#"endpoint must be a scheme and a host with an optional port and no path, such as http://127.0.0.1:5000, found "http://127.0.0.1:5123/api""#]
+            [
+                #"endpoint must be a scheme and a host with an optional port and no path, such as http://127.0.0.1:5000, found "http://127.0.0.1:5123/api""#
+            ]
         ),
         (["sign_content_sha256": "yes"], [#"sign_content_sha256 must be true or false, found "yes""#]),
         (["role_arn": "deployer"], [#"role_arn must be an IAM role ARN such as arn:aws:iam::123456789012:role/deployer, found "deployer""#]),
@@ -153,7 +155,10 @@ import Testing
     }
 
     @Test func parametersMustBeAMap() {
-        #expect(APIGatewayDeploymentRequest.problems(in: ["a1b2c3d4e5"]) == ["the parameters must be a map, found a list", "missing required key region", "missing required key rest_api_id"])
+        #expect(
+            APIGatewayDeploymentRequest.problems(in: ["a1b2c3d4e5"]) == [
+                "the parameters must be a map, found a list", "missing required key region", "missing required key rest_api_id",
+            ])
     }
 
     @Test func templatesPassTheCheckButNotTheBuild() throws {

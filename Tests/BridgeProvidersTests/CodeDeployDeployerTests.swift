@@ -8,8 +8,8 @@ import Testing
 
 /// `CodeDeployDeployer` against the CodeDeploy fake: the statuses, stops and errors moto cannot produce.
 @Suite struct CodeDeployDeployerTests {
-    static func deployer(_ credentials: AWSCredentials = CodeDeployFake.defaultCredentials) -> CodeDeployDeployer {
-        CodeDeployDeployer(credentials: StaticAWSCredentialsProvider(credentials), httpClient: .shared, timeout: .seconds(5))
+    static func deployer(_ credentials: AWSCredentials = CodeDeployFake.defaultCredentials, timeout: Duration = .seconds(5)) -> CodeDeployDeployer {
+        CodeDeployDeployer(credentials: StaticAWSCredentialsProvider(credentials), httpClient: .shared, timeout: timeout)
     }
 
     static func request(_ fake: CodeDeployFake, _ extra: [String: ConfigValue] = [:]) -> DeploymentRequest {
@@ -251,7 +251,7 @@ import Testing
             "aws-codedeploy",
             ["region": "eu-west-2", "application": "shop", "deployment_group": "staging", "endpoint": .string(try AWSTests.closedPortEndpoint())])
         let error = await AWSTests.failure(secrets: [CodeDeployFake.defaultCredentials.secretAccessKey]) {
-            try await Self.deployer().start(request)
+            try await Self.deployer(timeout: .milliseconds(500)).start(request)
         }
         #expect(error?.isRetryable == true)
         #expect(error?.description.hasPrefix("codedeploy CreateDeployment request to http://127.0.0.1:") == true)

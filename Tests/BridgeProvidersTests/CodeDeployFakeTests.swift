@@ -92,7 +92,8 @@ import Testing
             let answer = try await Self.send(fake) { request in
                 let authorization = request.headers.first(name: "Authorization") ?? ""
                 request.headers.replaceOrAdd(
-                    name: "Authorization", value: authorization.replacingOccurrences(of: "SignedHeaders=content-type;host;", with: "SignedHeaders=content-type;"))
+                    name: "Authorization",
+                    value: authorization.replacingOccurrences(of: "SignedHeaders=content-type;host;", with: "SignedHeaders=content-type;"))
             }
             #expect(answer.status == 400)
             #expect(answer.errorType?.hasPrefix("IncompleteSignatureException:") == true)

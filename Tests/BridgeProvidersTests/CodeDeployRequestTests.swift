@@ -72,7 +72,10 @@ import Testing
     }
 
     @Test func aGitHubRevisionWithoutAnyCommitIsAProblem() {
-        #expect(throws: AWSParameterError(provider: "aws-codedeploy", problems: ["revision.github.commit is required: the event has no pushed commit to default to"])) {
+        #expect(
+            throws: AWSParameterError(
+                provider: "aws-codedeploy", problems: ["revision.github.commit is required: the event has no pushed commit to default to"])
+        ) {
             try Self.build(["revision": ["github": ["repository": "acme/shop"]]], sha: "")
         }
         #expect(Self.problems(["revision": ["github": ["repository": "acme/shop"]]]) == [])
@@ -128,17 +131,32 @@ import Testing
         ),
         (["revision": "s3://b/k.zip"], [#"revision must be a map, found "s3://b/k.zip""#]),
         (["revision": ["s3": [:]]], ["missing required key revision.s3.bucket", "missing required key revision.s3.key"]),
-        (["revision": ["s3": ["bucket": "b", "key": "k", "bundle_type": "rar"]]], [#"revision.s3.bundle_type must be one of tar, tgz, zip, YAML, JSON, found "rar""#]),
-        (["revision": ["s3": ["buket": "b", "key": "k"]]], ["missing required key revision.s3.bucket", "unknown key revision.s3.buket (did you mean bucket?)"]),
-        (["revision": ["s3Location": ["bucket": "b"]]], ["revision must have exactly one of s3, github, string or appspec, found none", "unknown key revision.s3Location (did you mean s3?)"]),
+        (
+            ["revision": ["s3": ["bucket": "b", "key": "k", "bundle_type": "rar"]]],
+            [#"revision.s3.bundle_type must be one of tar, tgz, zip, YAML, JSON, found "rar""#]
+        ),
+        (
+            ["revision": ["s3": ["buket": "b", "key": "k"]]],
+            ["missing required key revision.s3.bucket", "unknown key revision.s3.buket (did you mean bucket?)"]
+        ),
+        (
+            ["revision": ["s3Location": ["bucket": "b"]]],
+            ["revision must have exactly one of s3, github, string or appspec, found none", "unknown key revision.s3Location (did you mean s3?)"]
+        ),
         (["revision": ["github": ["repository": "shop"]]], [#"revision.github.repository must be owner/name, found "shop""#]),
         (["revision": ["github": ["commit": "abc"]]], ["missing required key revision.github.repository"]),
-        (["revision": ["string": ["sha256": "abc"]]], ["missing required key revision.string.content", "revision.string.sha256 must be 64 hexadecimal digits, found 3 digits"]),
+        (
+            ["revision": ["string": ["sha256": "abc"]]],
+            ["missing required key revision.string.content", "revision.string.sha256 must be 64 hexadecimal digits, found 3 digits"]
+        ),
         (["revision": ["appspec": ["content": "x", "sha256": "xyz"]]], [#"revision.appspec.sha256 must be 64 hexadecimal digits, found "xyz""#]),
         (["ignore_application_stop_failures": "no"], [#"ignore_application_stop_failures must be true or false, found "no""#]),
         (["update_outdated_instances_only": 0], ["update_outdated_instances_only must be true or false, found 0"]),
         (["file_exists_behavior": "overwrite"], [#"file_exists_behavior must be one of DISALLOW, OVERWRITE, RETAIN, found "overwrite""#]),
-        (["target_instances": ["tag_filters": [["key": "app", "type": "KEY"]]]], [#"target_instances.tag_filters[0].type must be one of KEY_ONLY, VALUE_ONLY, KEY_AND_VALUE, found "KEY""#]),
+        (
+            ["target_instances": ["tag_filters": [["key": "app", "type": "KEY"]]]],
+            [#"target_instances.tag_filters[0].type must be one of KEY_ONLY, VALUE_ONLY, KEY_AND_VALUE, found "KEY""#]
+        ),
         (["target_instances": ["tag_filters": [[:]]]], ["target_instances.tag_filters[0] needs a key, a value or both"]),
         (["target_instances": ["tag_filters": ["app=shop"]]], [#"target_instances.tag_filters[0] must be a map, found "app=shop""#]),
         (["target_instances": ["tag_filters": ["key": "app"]]], ["target_instances.tag_filters must be a list, found a map"]),
@@ -151,11 +169,16 @@ import Testing
         (["auto_rollback": ["enabled": "yes"]], [#"auto_rollback.enabled must be true or false, found "yes""#]),
         (
             ["auto_rollback": ["events": ["DEPLOYMENT_FAILED"]]],
-            [#"auto_rollback.events[0] must be one of DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM, DEPLOYMENT_STOP_ON_REQUEST, found "DEPLOYMENT_FAILED""#]
+            [
+                #"auto_rollback.events[0] must be one of DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM, DEPLOYMENT_STOP_ON_REQUEST, found "DEPLOYMENT_FAILED""#
+            ]
         ),
         (["override_alarm_configuration": ["alarms": "shop-5xx"]], [#"override_alarm_configuration.alarms must be a list, found "shop-5xx""#]),
         (["override_alarm_configuration": ["alarms": ["shop-5xx", ""]]], ["override_alarm_configuration.alarms[1] must not be empty"]),
-        (["override_alarm_configuration": ["ignore_alarm_failure": true]], ["unknown key override_alarm_configuration.ignore_alarm_failure (did you mean ignore_poll_alarm_failure?)"]),
+        (
+            ["override_alarm_configuration": ["ignore_alarm_failure": true]],
+            ["unknown key override_alarm_configuration.ignore_alarm_failure (did you mean ignore_poll_alarm_failure?)"]
+        ),
         (["endpoint": "localhost:4566"], [#"endpoint must start with https:// or http://, found "localhost:4566""#]),
     ]
 

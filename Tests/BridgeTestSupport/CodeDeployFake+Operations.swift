@@ -74,7 +74,8 @@ extension CodeDeployFake {
         }
         if let applications {
             guard let groups = applications[application] else {
-                return Self.error(400, "ApplicationDoesNotExistException", "The application \(application) does not exist with the user or AWS account.")
+                return Self.error(
+                    400, "ApplicationDoesNotExistException", "The application \(application) does not exist with the user or AWS account.")
             }
             let group = body["deploymentGroupName"]?.stringValue ?? ""
             guard groups.contains(group) else {
@@ -120,7 +121,10 @@ extension CodeDeployFake {
         }
         let stopped = Step("Stopped", errorCode: "MANUAL_STOP", errorMessage: "The deployment was stopped by a user.")
         deployment.steps = Array(deployment.steps.prefix(deployment.shown)) + [stopped]
-        return Self.answer(.object(["status": .string("Pending"), "statusMessage": .string("Stopping Pending. Stopping to schedule commands in the deployment instances")]))
+        return Self.answer(
+            .object([
+                "status": .string("Pending"), "statusMessage": .string("Stopping Pending. Stopping to schedule commands in the deployment instances"),
+            ]))
     }
 
     /// `deploymentInfo` as CodeDeploy writes it (times as epoch seconds).

@@ -122,7 +122,7 @@ public final class MotoServer: Sendable {
     }
 
     /// The first executable `name` in `PATH`.
-    static func executable(named name: String) -> String? {
+    public static func executable(named name: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }

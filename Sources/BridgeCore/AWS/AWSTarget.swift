@@ -83,8 +83,9 @@ extension AWSParameterReader {
         if rest.hasSuffix("/") { rest = rest.dropLast() }
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]")
         guard !rest.isEmpty, rest.allSatisfy({ allowed.contains($0) }) else {
-            report("\(name(key)) must be a scheme and a host with an optional port and no path, such as http://127.0.0.1:5000, found "
-                + Self.shown(.string(text)))
+            report(
+                "\(name(key)) must be a scheme and a host with an optional port and no path, such as http://127.0.0.1:5000, found "
+                    + Self.shown(.string(text)))
             return nil
         }
         return (scheme + rest, String(rest))
