@@ -6,22 +6,23 @@ import Testing
 
 @testable import BridgeProviders
 
-/// `APIGatewayDeployer` against moto's server with signature checking on (providers.md §4).
-@Suite struct APIGatewayMotoTests {
-    static func deployer(_ credentials: AWSCredentials) -> APIGatewayDeployer {
-        APIGatewayDeployer(credentials: StaticAWSCredentialsProvider(credentials), httpClient: .shared, timeout: .seconds(10))
-    }
+extension AWSMotoTests {
+    /// `APIGatewayDeployer` against moto's server with signature checking on (providers.md §4).
+    @Suite struct APIGatewayMotoTests {
+        static func deployer(_ credentials: AWSCredentials) -> APIGatewayDeployer {
+            APIGatewayDeployer(credentials: StaticAWSCredentialsProvider(credentials), httpClient: .shared, timeout: .seconds(10))
+        }
 
-    static func parameters(_ moto: MotoServer, restAPIID: String, _ extra: [String: ConfigValue] = [:]) -> [String: ConfigValue] {
-        var parameters: [String: ConfigValue] = [
-            "region": "eu-west-2", "rest_api_id": .string(restAPIID), "endpoint": .string(moto.endpoint),
-        ]
-        parameters.merge(extra) { $1 }
-        return parameters
-    }
+        static func parameters(_ moto: MotoServer, restAPIID: String, _ extra: [String: ConfigValue] = [:]) -> [String: ConfigValue] {
+            var parameters: [String: ConfigValue] = [
+                "region": "eu-west-2", "rest_api_id": .string(restAPIID), "endpoint": .string(moto.endpoint),
+            ]
+            parameters.merge(extra) { $1 }
+            return parameters
+        }
 
-    @Test func deploysAndTheStageServesTheNewDeploymentWithTheRulesVariables() async throws {
-        try await withMotoServer { moto in
+        @Test func deploysAndTheStageServesTheNewDeploymentWithTheRulesVariables() async throws {
+            let moto = try SharedMoto.server()
             let api = MotoAPI(moto)
             let restAPIID = try await api.restAPIReadyToDeploy()
             let parameters = Self.parameters(
@@ -41,10 +42,9 @@ import Testing
             let deployment = try await api.rest("GET", "/restapis/\(restAPIID)/deployments/\(id)")
             #expect(deployment["description"] == "acme/shop@3f2c1ab")
         }
-    }
 
-    @Test func aSecondDeploymentMovesTheStage() async throws {
-        try await withMotoServer { moto in
+        @Test func aSecondDeploymentMovesTheStage() async throws {
+            let moto = try SharedMoto.server()
             let api = MotoAPI(moto)
             let restAPIID = try await api.restAPIReadyToDeploy()
             let deployer = Self.deployer(moto.credentials)
@@ -57,19 +57,17 @@ import Testing
             let progress = try await deployer.poll(externalID: try #require(second.externalID), request: request)
             #expect(progress.status == .succeeded)
         }
-    }
 
-    @Test func signingTheContentHashIsAcceptedToo() async throws {
-        try await withMotoServer { moto in
+        @Test func signingTheContentHashIsAcceptedToo() async throws {
+            let moto = try SharedMoto.server()
             let restAPIID = try await MotoAPI(moto).restAPIReadyToDeploy()
             let parameters = Self.parameters(moto, restAPIID: restAPIID, ["stage": "prod", "sign_content_sha256": true])
             let start = try await Self.deployer(moto.credentials).start(AWSTests.request("aws-apigateway", parameters))
             #expect(start.status == .succeeded)
         }
-    }
 
-    @Test func aWrongSecretIsRefusedAndTheStepFailsPermanentlyWithAWSsMessage() async throws {
-        try await withMotoServer { moto in
+        @Test func aWrongSecretIsRefusedAndTheStepFailsPermanentlyWithAWSsMessage() async throws {
+            let moto = try SharedMoto.server()
             let restAPIID = try await MotoAPI(moto).restAPIReadyToDeploy()
             let wrong = AWSTests.wrongSecret(moto.credentials)
             let request = AWSTests.request("aws-apigateway", Self.parameters(moto, restAPIID: restAPIID, ["stage": "prod"]))
@@ -82,10 +80,9 @@ import Testing
                         "SignatureDoesNotMatch: The request signature we calculated does not match the signature you provided. "
                             + "Check your AWS Secret Access Key and signing method. Consult the service documentation for details."))
         }
-    }
 
-    @Test func anUnknownAccessKeyIsRefusedPermanently() async throws {
-        try await withMotoServer { moto in
+        @Test func anUnknownAccessKeyIsRefusedPermanently() async throws {
+            let moto = try SharedMoto.server()
             let restAPIID = try await MotoAPI(moto).restAPIReadyToDeploy()
             let stranger = AWSCredentials(accessKeyID: "AKIAUNKNOWNKEY000000", secretAccessKey: moto.credentials.secretAccessKey)
             let request = AWSTests.request("aws-apigateway", Self.parameters(moto, restAPIID: restAPIID))
@@ -93,18 +90,16 @@ import Testing
             #expect(error?.isRetryable == false)
             #expect(error?.description.hasPrefix("InvalidClientTokenId: ") == true)
         }
-    }
 
-    @Test func anUnknownRestAPIFailsPermanentlyWithAWSsCodeAndMessage() async throws {
-        try await withMotoServer { moto in
+        @Test func anUnknownRestAPIFailsPermanentlyWithAWSsCodeAndMessage() async throws {
+            let moto = try SharedMoto.server()
             let request = AWSTests.request("aws-apigateway", Self.parameters(moto, restAPIID: "nosuchapi1", ["stage": "prod"]))
             let error = await AWSTests.failure { try await Self.deployer(moto.credentials).start(request) }
             #expect(error == .permanent("NotFoundException: Invalid Rest API Id specified"))
         }
-    }
 
-    @Test func anAPIWithoutIntegrationFailsPermanently() async throws {
-        try await withMotoServer { moto in
+        @Test func anAPIWithoutIntegrationFailsPermanently() async throws {
+            let moto = try SharedMoto.server()
             let api = MotoAPI(moto)
             let restAPIID = try #require(try await api.rest("POST", "/restapis", .object(["name": "empty"]))["id"]?.stringValue)
             let request = AWSTests.request("aws-apigateway", Self.parameters(moto, restAPIID: restAPIID, ["stage": "prod"]))

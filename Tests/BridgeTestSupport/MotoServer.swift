@@ -23,7 +23,7 @@ public final class MotoServer: Sendable {
     public let port: Int
     /// The generated access key: what moto accepts from now on.
     public let credentials: AWSCredentials
-    private let process: Process
+    private let process: MotoProcess
     private let logPath: String
 
     /// The `endpoint` to give a target: `http://127.0.0.1:<port>`.
@@ -34,7 +34,7 @@ public final class MotoServer: Sendable {
         public var description: String
     }
 
-    private init(port: Int, credentials: AWSCredentials, process: Process, logPath: String) {
+    private init(port: Int, credentials: AWSCredentials, process: MotoProcess, logPath: String) {
         self.port = port
         self.credentials = credentials
         self.process = process
@@ -75,34 +75,22 @@ public final class MotoServer: Sendable {
         try? FileManager.default.removeItem(atPath: logPath)
     }
 
-    private static func launch(_ program: String, port: Int, logPath: String) throws -> Process {
-        guard FileManager.default.createFile(atPath: logPath, contents: nil) else {
-            throw StartError(description: "cannot create moto's log file \(logPath)")
-        }
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = ["-H", "127.0.0.1", "-p", String(port)]
+    private static func launch(_ program: String, port: Int, logPath: String) throws -> MotoProcess {
         var environment = ProcessInfo.processInfo.environment
         environment["INITIAL_NO_AUTH_ACTION_COUNT"] = "3"
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
-        try? log.close()
-        return process
+        return try MotoProcess.spawn(program, arguments: ["-H", "127.0.0.1", "-p", String(port)], environment: environment, logPath: logPath)
     }
 
     /// Polls `GET /moto-api/` (which does not use up an unauthenticated call) for up to 30 s.
-    private static func waitUntilAnswering(port: Int, process: Process, httpClient: HTTPClient) async throws {
+    private static func waitUntilAnswering(port: Int, process: MotoProcess, httpClient: HTTPClient) async throws {
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             guard process.isRunning else {
-                throw StartError(description: "moto_server exited with status \(process.terminationStatus) before answering")
+                throw StartError(description: "moto_server exited (wait status \(process.status ?? 0)) before answering")
             }
+            // HTTPClient keeps retrying a refused connection until its deadline: ask the kernel first.
             let request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/moto-api/")
-            if let response = try? await httpClient.execute(request, timeout: .seconds(2)) {
+            if isListening(port: port), let response = try? await httpClient.execute(request, timeout: .seconds(2)) {
                 _ = try? await response.body.collect(upTo: 1024 * 1024)
                 if response.status == .ok { return }
             }
@@ -111,14 +99,29 @@ public final class MotoServer: Sendable {
         throw StartError(description: "moto_server did not answer on port \(port) within 30 s")
     }
 
-    private static func terminate(_ process: Process) async {
-        guard process.isRunning else { return }
-        process.terminate()
-        let deadline = ContinuousClock.now + .seconds(5)
-        while process.isRunning && ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(50))
+    private static func terminate(_ process: MotoProcess) async {
+        await process.terminate()
+    }
+
+    /// Whether something accepts TCP connections on the loopback port (a refused connect answers at once).
+    static func isListening(port: Int) -> Bool {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { return false }
+        defer { close(socket) }
+        var address = loopback(port: port)
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
         }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
+    private static func loopback(port: Int) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        return address
     }
 
     /// The first executable `name` in `PATH`.
@@ -132,10 +135,7 @@ public final class MotoServer: Sendable {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw StartError(description: "cannot open a socket to find a free port") }
         defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
+        var address = loopback(port: 0)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
