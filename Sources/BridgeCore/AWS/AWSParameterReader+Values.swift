@@ -1,0 +1,134 @@
+import Foundation
+
+extension AWSParameterReader {
+    /// A string (a number is taken as its text). Nil when absent or not text; an empty string is reported unless
+    /// `allowEmpty`.
+    mutating func string(_ key: String, allowEmpty: Bool = false) -> String? {
+        guard let value = value(key) else { return nil }
+        return text(value, name: name(key), allowEmpty: allowEmpty)
+    }
+
+    /// A string the request cannot do without.
+    mutating func requiredString(_ key: String, allowEmpty: Bool = false) -> String? {
+        guard has(key) else {
+            report("missing required key \(name(key))")
+            return nil
+        }
+        return string(key, allowEmpty: allowEmpty)
+    }
+
+    mutating func text(_ value: ConfigValue, name: String, allowEmpty: Bool = false) -> String? {
+        let text: String
+        switch value {
+        case .string(let string): text = string
+        case .int(let number): text = String(number)
+        case .double(let number): text = Self.numberText(number)
+        case .null, .bool, .array, .object:
+            report("\(name) must be a string, found \(Self.shown(value))")
+            return nil
+        }
+        if text.isEmpty && !allowEmpty {
+            report("\(name) must not be empty")
+            return nil
+        }
+        return text
+    }
+
+    /// A string made only of the characters `allowed` accepts, described by `what` in the message.
+    mutating func identifier(
+        _ key: String, required: Bool = false, what: String, allowed: (Unicode.Scalar) -> Bool
+    ) -> String? {
+        guard let text = required ? requiredString(key) : string(key) else { return nil }
+        if allowsTemplates && Self.isTemplate(text) { return text }
+        guard text.unicodeScalars.allSatisfy(allowed) else {
+            report("\(name(key)) must be \(what), found \(Self.shown(.string(text)))")
+            return nil
+        }
+        return text
+    }
+
+    /// `true`/`false`, or the strings `"true"`/`"false"`.
+    mutating func bool(_ key: String) -> Bool? {
+        guard let value = value(key) else { return nil }
+        switch value {
+        case .bool(let flag): return flag
+        case .string("true"): return true
+        case .string("false"): return false
+        case .string(let text) where allowsTemplates && Self.isTemplate(text): return nil
+        default:
+            report("\(name(key)) must be true or false, found \(Self.shown(value))")
+            return nil
+        }
+    }
+
+    /// A number within `range` (a numeric string is accepted).
+    mutating func number(_ key: String, in range: ClosedRange<Double>) -> Double? {
+        guard let value = value(key) else { return nil }
+        let number: Double?
+        switch value {
+        case .int(let integer): number = Double(integer)
+        case .double(let double): number = double
+        case .string(let text) where allowsTemplates && Self.isTemplate(text): return nil
+        case .string(let text): number = Double(text.trimmingCharacters(in: .whitespaces))
+        default: number = nil
+        }
+        guard let number, number.isFinite, range.contains(number) else {
+            let bounds = "from \(Self.numberText(range.lowerBound)) to \(Self.numberText(range.upperBound))"
+            report("\(name(key)) must be a number \(bounds), found \(Self.shown(value))")
+            return nil
+        }
+        return number
+    }
+
+    /// One of `allowed`, compared exactly (a number is taken as its text: `cache_cluster_size: 0.5`).
+    mutating func oneOf(_ key: String, _ allowed: [String]) -> String? {
+        guard let value = value(key) else { return nil }
+        return oneOf(value, name: name(key), allowed)
+    }
+
+    mutating func oneOf(_ value: ConfigValue, name: String, _ allowed: [String]) -> String? {
+        guard let text = text(value, name: name, allowEmpty: true) else { return nil }
+        if allowsTemplates && Self.isTemplate(text) { return text }
+        guard allowed.contains(text) else {
+            report("\(name) must be one of \(allowed.joined(separator: ", ")), found \(Self.shown(.string(text)))")
+            return nil
+        }
+        return text
+    }
+
+    /// A non-empty list of non-empty strings.
+    mutating func stringList(_ key: String) -> [String]? {
+        guard let elements = elements(key) else { return nil }
+        if elements.isEmpty { report("\(name(key)) must not be an empty list") }
+        let texts = elements.compactMap { text($0.value, name: $0.name) }
+        return texts.count == elements.count ? texts : nil
+    }
+
+    /// A map of string to string whose names satisfy `validName` (described by `what`).
+    mutating func stringMap(_ key: String, names what: String, validName: (String) -> Bool) -> [String: String]? {
+        guard let value = value(key) else { return nil }
+        guard case .object(let members) = value else {
+            report("\(name(key)) must be a map of name to string, found \(Self.shown(value))")
+            return nil
+        }
+        var result: [String: String] = [:]
+        for (entry, member) in members.sorted(by: { $0.key < $1.key }) {
+            if !validName(entry) { report("\(name(key)): '\(entry)' is not a valid name (\(what))") }
+            if let text = text(member, name: "\(name(key)).\(entry)", allowEmpty: true) { result[entry] = text }
+        }
+        return result
+    }
+
+    /// `1.5` as "1.5" and `118.0` as "118", as a person would write them.
+    static func numberText(_ number: Double) -> String {
+        if number.rounded() == number, abs(number) < 1e15 { return String(Int64(number)) }
+        return String(number)
+    }
+}
+
+extension Unicode.Scalar {
+    /// `A-Z a-z 0-9`.
+    var isASCIIAlphanumeric: Bool {
+        isASCII && (properties.isAlphabetic || ("0"..."9").contains(self))
+    }
+}

@@ -1,0 +1,60 @@
+import AsyncHTTPClient
+import BridgeCore
+import Foundation
+
+/// The `aws-apigateway` provider: deploys a REST API to a stage with API Gateway's `CreateDeployment`
+/// (`APIGatewayDeploymentRequest` says which keys become which fields).
+///
+/// The deployment is live when API Gateway answers 201, so `start` returns a terminal status, `poll` has nothing to
+/// wait for and `cancel` nothing to stop. Errors keep AWS's code and message: throttling (429,
+/// `TooManyRequestsException`, `LimitExceededException`), 5xx and network trouble are retryable, after `Retry-After`
+/// or else at least 5 s, since `CreateDeployment` is limited to one request every 5 s per account
+/// (developerguide/limits.html); any other answer is permanent (`NotFoundException: Invalid Rest API Id specified`).
+public struct APIGatewayDeployer: Deployer {
+    /// The wait suggested after throttling without `Retry-After`: CreateDeployment's fixed quota period.
+    static let throttleWait = Duration.seconds(5)
+
+    public var provider: String { APIGatewayDeploymentRequest.provider }
+
+    private let client: AWSClient
+
+    /// A provider signing with credentials from `credentials`, sending with `httpClient`; `now` dates signatures.
+    public init(
+        credentials: any AWSCredentialsProvider, httpClient: HTTPClient = .shared, timeout: Duration = .seconds(30),
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        client = AWSClient(credentials: credentials, httpClient: httpClient, timeout: timeout, now: now)
+    }
+
+    /// Creates the deployment; its id is the external id.
+    public func start(_ request: DeploymentRequest) async throws(ProviderError) -> DeploymentStart {
+        let call: APIGatewayDeploymentRequest
+        do {
+            call = try APIGatewayDeploymentRequest(parameters: request.parameters)
+        } catch {
+            throw .permanent(error.description)
+        }
+        let answer = try await client.call(call.request, to: call.target, classify: Self.classify)
+        guard let id = answer.json?["id"]?.stringValue, !id.isEmpty else {
+            throw .permanent("apigateway CreateDeployment answered \(answer.status) without a deployment id; is \(call.target.endpoint) API Gateway?")
+        }
+        let place = call.stage.map { "on stage \($0)" } ?? "without a stage"
+        return DeploymentStart(externalID: id, status: .succeeded, log: "deployment \(id) of REST API \(call.restAPIID) created \(place)\n")
+    }
+
+    /// Nothing to wait for: a deployment is live once created.
+    public func poll(externalID: String, request: DeploymentRequest) async throws(ProviderError) -> DeploymentProgress {
+        DeploymentProgress(status: .succeeded)
+    }
+
+    /// Nothing to stop: `CreateDeployment` has finished when it answers.
+    public func cancel(externalID: String, request: DeploymentRequest) async throws(ProviderError) {}
+
+    static func classify(_ error: AWSError) -> ProviderError {
+        if error.isThrottling || error.code == "LimitExceededException" {
+            return .retryable(error.description, retryAfter: error.retryAfter ?? throttleWait)
+        }
+        if error.isTransient { return .retryable(error.description, retryAfter: error.retryAfter) }
+        return .permanent(error.description)
+    }
+}

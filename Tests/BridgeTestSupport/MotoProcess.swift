@@ -1,0 +1,72 @@
+import Foundation
+import Glibc
+import Synchronization
+
+/// moto's server process, spawned with `posix_spawn` rather than Foundation's `Process`: the child must start with an
+/// empty signal mask and default dispositions, and `Process` passes on the spawning thread's mask, in which the test
+/// runner's threads block SIGTERM — moto then ignored every stop and lived until SIGKILL.
+final class MotoProcess: Sendable {
+    let pid: pid_t
+    /// The wait status once reaped.
+    private let exitStatus = Mutex<Int32?>(nil)
+
+    private init(pid: pid_t) {
+        self.pid = pid
+    }
+
+    /// Spawns `program` with `arguments` and `environment`, stdin from `/dev/null`, stdout and stderr to `logPath`.
+    static func spawn(_ program: String, arguments: [String], environment: [String: String], logPath: String) throws -> MotoProcess {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let argv = ([program] + arguments).map { strdup($0) }
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") }
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, program, &actions, &attributes, argv + [nil], envp + [nil])
+        guard result == 0 else {
+            throw MotoServer.StartError(description: "cannot start \(program): \(String(cString: strerror(result)))")
+        }
+        return MotoProcess(pid: pid)
+    }
+
+    /// Whether it still runs (reaps it when it has exited).
+    var isRunning: Bool {
+        exitStatus.withLock { status in
+            guard status == nil else { return false }
+            var wait: Int32 = 0
+            guard waitpid(pid, &wait, WNOHANG) == pid else { return true }
+            status = wait
+            return false
+        }
+    }
+
+    /// The raw wait status, once exited.
+    var status: Int32? { exitStatus.withLock { $0 } }
+
+    /// SIGTERM, then SIGKILL if it is still there after `grace`; returns once reaped.
+    func terminate(grace: Duration = .seconds(5)) async {
+        guard isRunning else { return }
+        kill(pid, SIGTERM)
+        let deadline = ContinuousClock.now + grace
+        while isRunning && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        guard isRunning else { return }
+        kill(pid, SIGKILL)
+        while isRunning { try? await Task.sleep(for: .milliseconds(20)) }
+    }
+}
