@@ -46,7 +46,7 @@ public enum BridgeServerApp {
         let http = HTTPClientService()
         let reporter = try statusReporter(rules: rules, resolver: resolver, httpClient: http)
         let worker = DeploymentWorker(
-            queue: store, deployers: [CommandDeployer(resolver: resolver)], statusReporter: reporter,
+            queue: store, deployers: deployers(resolver: resolver, httpClient: http.client), statusReporter: reporter,
             configuration: configuration.worker, metrics: metrics, logger: logger)
         let intake = WebhookIntake(
             rules: rules, sources: sources, store: store, now: { Date() }, logger: logger, workQueued: { worker.workArrived() })
@@ -82,5 +82,15 @@ public enum BridgeServerApp {
         } catch {
             throw StartupError("\(gitlab.position): status.gitlab.token: \(error)")
         }
+    }
+
+    /// Every provider this version runs. AWS credentials come from the standard chain, read from the process environment.
+    static func deployers(resolver: any SecretResolver, httpClient: HTTPClient) -> [any Deployer] {
+        let aws = AWSCredentialsChain(environment: ProcessInfo.processInfo.environment, httpClient: httpClient)
+        return [
+            CommandDeployer(resolver: resolver),
+            APIGatewayDeployer(credentials: aws, httpClient: httpClient),
+            CodeDeployDeployer(credentials: aws, httpClient: httpClient),
+        ]
     }
 }
