@@ -61,11 +61,12 @@ public struct SigV4Signer: Sendable {
         let toSign = ["AWS4-HMAC-SHA256", amzDate, scope, Digest.sha256Hex(Array(canonical.request.utf8))].joined(separator: "\n")
         let key = signingKey(secret: credentials.secretAccessKey, dateStamp: String(amzDate.prefix(8)))
         let signature = Hex.encode(Digest.hmac(.sha256, key: key, message: Array(toSign.utf8)))
-        headers.append((
-            name: "Authorization",
-            value: "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope), SignedHeaders=\(canonical.signedHeaders), "
-                + "Signature=\(signature)"
-        ))
+        headers.append(
+            (
+                name: "Authorization",
+                value: "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope), SignedHeaders=\(canonical.signedHeaders), "
+                    + "Signature=\(signature)"
+            ))
         return headers
     }
 
