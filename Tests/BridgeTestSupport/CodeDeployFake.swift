@@ -47,29 +47,13 @@ public final class CodeDeployFake: Sendable {
     /// Binds `127.0.0.1` on a free port and serves until `stop()`.
     public func start() async throws {
         guard port == nil else { throw StartError(description: "the CodeDeploy fake is already serving at \(endpoint)") }
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let logger = Logger(label: "codedeploy-fake") { _ in SwiftLogNoOpLogHandler() }
-        let app = Application(
-            responder: CallbackResponder { [self] (request: Request, _: BasicRequestContext) in await self.respond(to: request) },
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            },
-            logger: logger
-        )
-        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        let task = Task {
-            defer { portContinuation.finish() }
-            try await group.run()
+        let server: RunningServer
+        do {
+            server = try await RunningServer.start(name: "codedeploy-fake", respond: { [self] request in await self.respond(to: request) })
+        } catch {
+            throw StartError(description: "the CodeDeploy fake did not start: \(error)")
         }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else {
-            await group.triggerGracefulShutdown()
-            let outcome = await task.result
-            throw StartError(description: "the CodeDeploy fake did not start: \(outcome)")
-        }
-        state.withLock { $0.server = RunningServer(port: port, group: group, task: task) }
+        state.withLock { $0.server = server }
     }
 
     /// Stops serving and waits until the port is closed. Safe to call twice.

@@ -66,31 +66,14 @@ public final class GitLabFake: Sendable {
     /// keeping its deployments and records.
     public func start() async throws {
         guard port == nil else { throw StartError(description: "the GitLab fake is already serving at \(baseURL)") }
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        // Quiet: the recorded requests say what happened; Hummingbird's own lines would only add noise to test output.
-        let logger = Logger(label: "gitlab-fake") { _ in SwiftLogNoOpLogHandler() }
-        let app = Application(
-            responder: CallbackResponder { [self] (request: Request, _: BasicRequestContext) in await self.respond(to: request) },
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            },
-            logger: logger
-        )
-        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        let task = Task {
-            defer { portContinuation.finish() }
-            try await group.run()
-        }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else {
-            await group.triggerGracefulShutdown()
-            let outcome = await task.result
-            throw StartError(description: "the GitLab fake did not start: \(outcome)")
+        let server: RunningServer
+        do {
+            server = try await RunningServer.start(name: "gitlab-fake", respond: { [self] request in await self.respond(to: request) })
+        } catch {
+            throw StartError(description: "the GitLab fake did not start: \(error)")
         }
         let previous = state.withLock { state in
-            defer { state.server = RunningServer(port: port, group: group, task: task) }
+            defer { state.server = server }
             return state.server
         }
         await previous?.stop()

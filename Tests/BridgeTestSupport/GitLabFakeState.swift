@@ -1,18 +1,6 @@
 import Foundation
 import ServiceLifecycle
 
-/// The running server: its port, and what stops it.
-struct RunningServer: Sendable {
-    var port: Int
-    var group: ServiceGroup
-    var task: Task<Void, any Error>
-
-    func stop() async {
-        await group.triggerGracefulShutdown()
-        _ = await task.result
-    }
-}
-
 /// Everything the fake remembers, guarded by its mutex.
 struct GitLabFakeState: Sendable {
     /// An environment is named per project.

@@ -53,37 +53,20 @@ final class StandInServer: Sendable {
     /// Serves `handler` until `stop()`.
     func start(_ handler: @escaping @Sendable (StandInRequest) async -> FakeAnswer) async throws {
         guard port == nil else { throw StartError(description: "the \(name) stand-in is already serving") }
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        // Quiet: the stand-ins record what they were asked; Hummingbird's own lines would only add noise.
-        let logger = Logger(label: name) { _ in SwiftLogNoOpLogHandler() }
-        let app = Application(
-            responder: CallbackResponder { (request: Request, _: BasicRequestContext) in
+        let server: RunningServer
+        do {
+            server = try await RunningServer.start(name: name) { request in
                 var request = request
                 let body = (try? await request.collectBody(upTo: 1024 * 1024)).map { Array(buffer: $0) } ?? []
                 let incoming = StandInRequest(
                     method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
                     host: request.head.authority ?? "", fields: request.headers.map { ($0.name.rawName, $0.value) }, body: body)
                 return await handler(incoming).response
-            },
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            },
-            logger: logger
-        )
-        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        let task = Task {
-            defer { portContinuation.finish() }
-            try await group.run()
+            }
+        } catch {
+            throw StartError(description: "the \(name) stand-in did not start: \(error)")
         }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else {
-            await group.triggerGracefulShutdown()
-            let outcome = await task.result
-            throw StartError(description: "the \(name) stand-in did not start: \(outcome)")
-        }
-        running.withLock { $0 = RunningServer(port: port, group: group, task: task) }
+        running.withLock { $0 = server }
     }
 
     /// Stops serving and waits until the port is closed. Safe to call twice.
