@@ -1,10 +1,12 @@
 import BridgeCore
+import Foundation
 
 /// Explains, without touching the database, what the bridge would do with a payload: which rules match, why the
 /// others don't, and the runs and steps it would create.
 public enum Explainer {
     /// Explains a request for each candidate source (signatures are not checked: the payload is the user's own).
-    public static func explain(_ request: WebhookRequest, sources: [SourceDefinition], rules: RuleSet) -> String {
+    /// API calls are shown signed as at `date`, with credentials and secrets redacted.
+    public static func explain(_ request: WebhookRequest, sources: [SourceDefinition], rules: RuleSet, date: Date = Date()) -> String {
         var lines: [String] = []
         for source in sources {
             lines.append("source \(source.name) (\(source.forge.rawValue))")
@@ -25,14 +27,14 @@ public enum Explainer {
             case .push(let events):
                 for event in events {
                     let plan = Planner.plan(event: event, source: source, rules: rules)
-                    lines += describe(plan, delivery: parsed.deliveryID ?? "(sha256 of body)")
+                    lines += describe(plan, delivery: parsed.deliveryID ?? "(sha256 of body)", date: date)
                 }
             }
         }
         return lines.joined(separator: "\n")
     }
 
-    static func describe(_ plan: EventPlan, delivery: String) -> [String] {
+    static func describe(_ plan: EventPlan, delivery: String, date: Date) -> [String] {
         let event = plan.event
         var lines = ["  \(describeEvent(event))"]
         for verdict in plan.verdicts {
@@ -49,9 +51,20 @@ public enum Explainer {
             for (index, step) in run.steps.enumerated() {
                 let rendered = step.parameters.renderingTemplates(variables)
                 lines.append("      step \(index + 1): \(step.target) (\(step.provider)) \(rendered)")
+                lines += requests(step.provider, parameters: rendered, event: event, date: date).map { "        " + $0 }
             }
         }
         return lines
+    }
+
+    /// The requests an API-calling provider would send for the step, or why it could not build them.
+    static func requests(_ provider: String, parameters: ConfigValue, event: PushEvent, date: Date) -> [String] {
+        guard let requests = ProviderRequests.all[provider] else { return [] }
+        do {
+            return try requests.preview(parameters, event, date).flatMap(\.lines)
+        } catch {
+            return ["would fail before sending anything: \(error)"]
+        }
     }
 
     static func describeEvent(_ event: PushEvent) -> String {

@@ -16,7 +16,7 @@ import Testing
             rest_api_id: abc123
             stage: staging
             variables: {region: eu, commit: unset}
-            canarySettings: {percentTraffic: 10}
+            canary: {percent_traffic: 10}
           smoke: {provider: command, run: [echo, "${sha}"], timeout: 5m}
         rules:
           - name: main-api
@@ -29,7 +29,7 @@ import Testing
               - target: api
                 description: "${repository}@${short_sha}"
                 variables: {commit: "${sha}"}
-                canarySettings: null
+                canary: null
               - smoke
           - name: any-main
             source: shop
@@ -200,7 +200,7 @@ import Testing
                     // Maps merge key by key; the step wins where both set a key.
                     "variables": .object(["region": .string("eu"), "commit": .string("${sha}")]),
                     // Anything else, null included, replaces the target's value whole.
-                    "canarySettings": .null,
+                    "canary": .null,
                 ]))
         #expect(run.steps[1].parameters == .object(["run": .array([.string("echo"), .string("${sha}")]), "timeout": .string("5m")]))
     }

@@ -84,7 +84,7 @@ import Testing
                     region: eu-west-2
                     application: shop
                 """,
-            at: "3:3", says: "target backend (provider aws-codedeploy) is missing required key 'deployment_group'"),
+            at: "3:3", says: "target backend (aws-codedeploy): missing required key deployment_group"),
         Case(
             name: "literal secret",
             yaml: """

@@ -75,8 +75,9 @@ import Testing
             """)
         #expect(rules.status.gitlab?.url == "https://gitlab.example.com/prefix")
         #expect(rules.status.gitlab?.token == .environment("GITLAB_API_TOKEN"))
-        // Keys the provider needs as strings stay strings even when YAML reads them as numbers.
-        #expect(rules.targets["api"]?.parameters["rest_api_id"] == .string("123456"))
+        // A key the request needs as text is text even when YAML reads it as a number.
+        let api = try APIGatewayDeploymentRequest(parameters: .object(try #require(rules.targets["api"]).parameters))
+        #expect(api.restAPIID == "123456")
         #expect(rules.targets["run"]?.parameters["run"] == .array([.string("sleep"), .string("5")]))
         #expect(rules.targets["run"]?.parameters["env"] == .object(["PORT": .string("8080")]))
         #expect(rules.targets["run"]?.parameters["timeout"] == .string("30s"))

@@ -10,7 +10,7 @@ import Testing
     }
 
     static func problems(_ extra: [String: ConfigValue]) -> [String] {
-        APIGatewayDeploymentRequest.problems(in: .object(base.merging(extra) { $1 }))
+        APIGatewayDeploymentRequest.problems(in: .object(base.merging(extra) { $1 })).map(\.message)
     }
 
     @Test func everyKeyBecomesItsField() throws {
@@ -140,11 +140,11 @@ import Testing
     @Test(arguments: problemCases)
     func eachProblemIsNamed(parameters: [String: ConfigValue], expected: [String]) {
         #expect(Self.problems(parameters) == expected)
-        #expect(throws: AWSParameterError(provider: "aws-apigateway", problems: expected)) { try Self.build(parameters) }
+        #expect(throws: ParameterError(provider: "aws-apigateway", problems: expected)) { try Self.build(parameters) }
     }
 
     @Test func everyProblemIsListedAtOnce() {
-        let error = #expect(throws: AWSParameterError.self) {
+        let error = #expect(throws: ParameterError.self) {
             try APIGatewayDeploymentRequest(parameters: ["rest_api_id": "a/b", "cache_cluster_size": "3", "stages": "prod"])
         }
         #expect(
@@ -157,7 +157,9 @@ import Testing
     @Test func parametersMustBeAMap() {
         #expect(
             APIGatewayDeploymentRequest.problems(in: ["a1b2c3d4e5"]) == [
-                "the parameters must be a map, found a list", "missing required key region", "missing required key rest_api_id",
+                ParameterProblem(key: nil, "the parameters must be a map, found a list"),
+                ParameterProblem(key: nil, "missing required key region"),
+                ParameterProblem(key: nil, "missing required key rest_api_id"),
             ])
     }
 
@@ -167,6 +169,6 @@ import Testing
             "endpoint": "${endpoint}", "canary": ["percent_traffic": "${percent}"],
         ]
         #expect(Self.problems(templated) == [])
-        #expect(throws: AWSParameterError.self) { try Self.build(templated) }
+        #expect(throws: ParameterError.self) { try Self.build(templated) }
     }
 }

@@ -15,7 +15,7 @@ import Testing
     }
 
     static func problems(_ extra: [String: ConfigValue]) -> [String] {
-        CodeDeployRequest.problems(in: .object(base.merging(extra) { $1 }))
+        CodeDeployRequest.problems(in: .object(base.merging(extra) { $1 })).map(\.message)
     }
 
     @Test func everyKeyBecomesItsField() throws {
@@ -73,7 +73,7 @@ import Testing
 
     @Test func aGitHubRevisionWithoutAnyCommitIsAProblem() {
         #expect(
-            throws: AWSParameterError(
+            throws: ParameterError(
                 provider: "aws-codedeploy", problems: ["revision.github.commit is required: the event has no pushed commit to default to"])
         ) {
             try Self.build(["revision": ["github": ["repository": "acme/shop"]]], sha: "")
@@ -185,7 +185,7 @@ import Testing
     @Test(arguments: problemCases)
     func eachProblemIsNamed(parameters: [String: ConfigValue], expected: [String]) {
         #expect(Self.problems(parameters) == expected)
-        #expect(throws: AWSParameterError(provider: "aws-codedeploy", problems: expected)) { try Self.build(parameters) }
+        #expect(throws: ParameterError(provider: "aws-codedeploy", problems: expected)) { try Self.build(parameters) }
     }
 
     @Test func templatesPassTheCheckButNotTheBuild() throws {
@@ -194,6 +194,6 @@ import Testing
             "revision": ["github": ["repository": "${repository}"], "string": .null],
         ]
         #expect(Self.problems(templated) == [])
-        #expect(throws: AWSParameterError.self) { try Self.build(templated) }
+        #expect(throws: ParameterError.self) { try Self.build(templated) }
     }
 }

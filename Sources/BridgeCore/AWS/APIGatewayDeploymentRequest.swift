@@ -34,19 +34,19 @@ public struct APIGatewayDeploymentRequest: Sendable, Hashable {
     }
 
     /// Builds the request from a target's rendered parameters, or throws every problem found.
-    public init(parameters: ConfigValue) throws(AWSParameterError) {
-        var reader = AWSParameterReader(parameters, allowsTemplates: false)
+    public init(parameters: ConfigValue) throws(ParameterError) {
+        var reader = ParameterReader(parameters, allowsTemplates: false)
         let built = Self.read(&reader)
         guard let built, reader.problems.isEmpty else {
-            throw AWSParameterError(provider: Self.provider, problems: reader.problems)
+            throw ParameterError(provider: Self.provider, problems: reader.problems.map(\.message))
         }
         self = built
     }
 
     /// Every problem of a parameter set, empty when it is valid. A value holding a `${…}` template is accepted
     /// wherever it could render to a valid one, since `check` sees parameters before any event renders them.
-    public static func problems(in parameters: ConfigValue) -> [String] {
-        var reader = AWSParameterReader(parameters, allowsTemplates: true)
+    public static func problems(in parameters: ConfigValue) -> [ParameterProblem] {
+        var reader = ParameterReader(parameters, allowsTemplates: true)
         _ = read(&reader)
         return reader.problems
     }
@@ -61,7 +61,7 @@ public struct APIGatewayDeploymentRequest: Sendable, Hashable {
             body: Array(body.jsonText.utf8))
     }
 
-    private static func read(_ reader: inout AWSParameterReader) -> APIGatewayDeploymentRequest? {
+    private static func read(_ reader: inout ParameterReader) -> APIGatewayDeploymentRequest? {
         let target = AWSTarget.read(&reader, service: service)
         let restAPIID = reader.identifier("rest_api_id", required: true, what: "letters and digits, such as a1b2c3d4e5") {
             $0.isASCIIAlphanumeric
@@ -71,13 +71,13 @@ public struct APIGatewayDeploymentRequest: Sendable, Hashable {
         body["stageName"] = stage.map(ConfigValue.string)
         body["stageDescription"] = reader.string("stage_description", allowEmpty: true).map(ConfigValue.string)
         if reader.has("stage_description") && !reader.has("stage") {
-            reader.report("stage_description needs stage: it describes the stage the deployment creates")
+            reader.report("stage_description needs stage: it describes the stage the deployment creates", at: "stage_description")
         }
         body["description"] = reader.string("description", allowEmpty: true).map(ConfigValue.string)
         body["variables"] = stageVariables(&reader, "variables")
         body["canarySettings"] = reader.map("canary") { canary in canarySettings(&canary) }
         if reader.has("canary") && !reader.has("stage") {
-            reader.report("canary needs stage: a canary is set on an existing stage")
+            reader.report("canary needs stage: a canary is set on an existing stage", at: "canary")
         }
         body["tracingEnabled"] = reader.bool("tracing_enabled").map(ConfigValue.bool)
         body["cacheClusterEnabled"] = reader.bool("cache_cluster_enabled").map(ConfigValue.bool)
@@ -87,7 +87,7 @@ public struct APIGatewayDeploymentRequest: Sendable, Hashable {
         return APIGatewayDeploymentRequest(target: target, restAPIID: restAPIID, stage: stage, body: .object(body))
     }
 
-    private static func canarySettings(_ reader: inout AWSParameterReader) -> ConfigValue {
+    private static func canarySettings(_ reader: inout ParameterReader) -> ConfigValue {
         var settings: [String: ConfigValue] = [:]
         settings["percentTraffic"] = reader.number("percent_traffic", in: 0...100).map(Self.jsonNumber)
         settings["stageVariableOverrides"] = stageVariables(&reader, "stage_variable_overrides")
@@ -96,7 +96,7 @@ public struct APIGatewayDeploymentRequest: Sendable, Hashable {
     }
 
     /// Stage variable names are letters, digits and `_` (API Gateway's rule); values are any string.
-    private static func stageVariables(_ reader: inout AWSParameterReader, _ key: String) -> ConfigValue? {
+    private static func stageVariables(_ reader: inout ParameterReader, _ key: String) -> ConfigValue? {
         reader.stringMap(key, names: "letters, digits and _") { name in
             !name.isEmpty && name.unicodeScalars.allSatisfy { $0.isASCIIAlphanumeric || $0 == "_" }
         }.map { .object($0.mapValues(ConfigValue.string)) }

@@ -1,14 +1,6 @@
 /// One AWS API call as it goes on the wire, before signing: what the builders produce and `AWSClient` sends.
 public struct AWSRequest: Sendable, Hashable {
-    public struct Header: Sendable, Hashable {
-        public var name: String
-        public var value: String
-
-        public init(_ name: String, _ value: String) {
-            self.name = name
-            self.value = value
-        }
-    }
+    public typealias Header = HeaderField
 
     /// The signing name and endpoint prefix (`apigateway`, `codedeploy`).
     public var service: String

@@ -42,7 +42,7 @@ public struct AWSTarget: Sendable, Hashable {
     }
 
     /// Reads the common keys; nil when one is missing or malformed (the reader holds why).
-    static func read(_ reader: inout AWSParameterReader, service: String) -> AWSTarget? {
+    static func read(_ reader: inout ParameterReader, service: String) -> AWSTarget? {
         let problemsBefore = reader.problems.count
         let region = reader.identifier("region", required: true, what: "an AWS region such as eu-west-2") {
             ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-"
@@ -51,10 +51,10 @@ public struct AWSTarget: Sendable, Hashable {
         let signsContentSHA256 = reader.bool("sign_content_sha256") ?? false
         let profile = reader.string("profile")
         let roleARN = reader.string("role_arn")
-        if let roleARN, !(reader.allowsTemplates && AWSParameterReader.isTemplate(roleARN)),
+        if let roleARN, !(reader.allowsTemplates && ParameterReader.isTemplate(roleARN)),
             !(roleARN.hasPrefix("arn:") && roleARN.contains(":role/"))
         {
-            reader.report("role_arn must be an IAM role ARN such as arn:aws:iam::123456789012:role/deployer, found \"\(roleARN)\"")
+            reader.report("role_arn must be an IAM role ARN such as arn:aws:iam::123456789012:role/deployer, found \"\(roleARN)\"", at: "role_arn")
         }
         let sessionName = reader.identifier("role_session_name", what: "letters, digits and any of _+=,.@-") {
             $0.isASCIIAlphanumeric || "_+=,.@-".unicodeScalars.contains($0)
@@ -70,13 +70,13 @@ public struct AWSTarget: Sendable, Hashable {
     }
 }
 
-extension AWSParameterReader {
+extension ParameterReader {
     /// `http(s)://host[:port]` with at most a trailing slash: the URL without it, and its authority.
     mutating func endpoint(_ text: String, key: String) -> (url: String, host: String)? {
         if allowsTemplates && Self.isTemplate(text) { return (text, text) }
         var rest = Substring(text)
         guard let scheme = ["https://", "http://"].first(where: { rest.hasPrefix($0) }) else {
-            report("\(name(key)) must start with https:// or http://, found \(Self.shown(.string(text)))")
+            report("\(name(key)) must start with https:// or http://, found \(Self.shown(.string(text)))", at: name(key))
             return nil
         }
         rest = rest.dropFirst(scheme.count)
@@ -85,7 +85,7 @@ extension AWSParameterReader {
         guard !rest.isEmpty, rest.allSatisfy({ allowed.contains($0) }) else {
             report(
                 "\(name(key)) must be a scheme and a host with an optional port and no path, such as http://127.0.0.1:5000, found "
-                    + Self.shown(.string(text)))
+                    + Self.shown(.string(text)), at: name(key))
             return nil
         }
         return (scheme + rest, String(rest))

@@ -39,19 +39,19 @@ public struct CodeDeployRequest: Sendable, Hashable {
 
     /// Builds the calls from a target's rendered parameters, or throws every problem found. `pushedSHA` is the
     /// commit a `github` revision deploys when it names none.
-    public init(parameters: ConfigValue, pushedSHA: String?) throws(AWSParameterError) {
-        var reader = AWSParameterReader(parameters, allowsTemplates: false)
+    public init(parameters: ConfigValue, pushedSHA: String?) throws(ParameterError) {
+        var reader = ParameterReader(parameters, allowsTemplates: false)
         let built = Self.read(&reader, pushedSHA: pushedSHA.flatMap { $0.isEmpty ? nil : $0 })
         guard let built, reader.problems.isEmpty else {
-            throw AWSParameterError(provider: Self.provider, problems: reader.problems)
+            throw ParameterError(provider: Self.provider, problems: reader.problems.map(\.message))
         }
         self = built
     }
 
     /// Every problem of a parameter set, empty when it is valid. A value holding a `${…}` template is accepted
     /// wherever it could render to a valid one, and a `github` revision may leave out its commit (the pushed one).
-    public static func problems(in parameters: ConfigValue) -> [String] {
-        var reader = AWSParameterReader(parameters, allowsTemplates: true)
+    public static func problems(in parameters: ConfigValue) -> [ParameterProblem] {
+        var reader = ParameterReader(parameters, allowsTemplates: true)
         _ = read(&reader, pushedSHA: "${sha}")
         return reader.problems
     }
@@ -84,7 +84,7 @@ public struct CodeDeployRequest: Sendable, Hashable {
             body: Array(body.jsonText.utf8))
     }
 
-    private static func read(_ reader: inout AWSParameterReader, pushedSHA: String?) -> CodeDeployRequest? {
+    private static func read(_ reader: inout ParameterReader, pushedSHA: String?) -> CodeDeployRequest? {
         let target = AWSTarget.read(&reader, service: service)
         var body: [String: ConfigValue] = [:]
         let application = reader.requiredString("application")

@@ -3,7 +3,9 @@ import Yams
 /// Merges the fragments of every file into one `RuleSet` and checks what spans files: unique names, the sources and
 /// targets rules refer to, and deploy steps against their target's provider.
 struct RuleSetAssembler {
-    private(set) var diagnostics: [RulesDiagnostic] = []
+    var diagnostics: [RulesDiagnostic] = []
+    /// Each target's map node, for problems found in its keys.
+    private(set) var targetNodes: [String: TargetNode] = [:]
 
     mutating func assemble(_ fragments: [RulesFragment]) -> RuleSet {
         var sources: [String: SourceDefinition] = [:]
@@ -17,6 +19,9 @@ struct RuleSetAssembler {
             for target in fragment.targets {
                 unique(target.name, "target", at: target.position, previous: targets[target.name]?.position)
                 targets[target.name] = targets[target.name] ?? target
+                if targetNodes[target.name] == nil, let node = fragment.targetNodes[target.name] {
+                    targetNodes[target.name] = TargetNode(file: fragment.file, node: node)
+                }
             }
             if let gitlab = fragment.status {
                 unique("gitlab", "status setting", at: gitlab.position, previous: status.gitlab?.position)
@@ -24,6 +29,7 @@ struct RuleSetAssembler {
             }
         }
         let rules = rules(fragments.flatMap(\.rules), sources: sources, targets: targets)
+        checkUnusedTargets(targets, rules: rules)
         return RuleSet(sources: sources, status: status, targets: targets, rules: rules, files: fragments.map(\.file))
     }
 
@@ -68,7 +74,9 @@ struct RuleSetAssembler {
         if let map = step.map, let schema = ProviderSchema.all[target.provider] {
             parameters = reader.applySchema(schema, to: map, parameters: parameters, step.what)
         }
-        return StepDefinition(target: step.target, parameters: parameters, position: reader.position(of: step.node))
+        let definition = StepDefinition(target: step.target, parameters: parameters, position: reader.position(of: step.node))
+        checkRequest(definition, parsed: step, file: file, target: target)
+        return definition
     }
 
     private func known(_ names: [String]) -> String {

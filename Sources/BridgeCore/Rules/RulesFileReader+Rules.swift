@@ -81,7 +81,8 @@ extension RulesFileReader {
         if let entry = map["provider"] {
             report("\(what) cannot set provider: a step's provider is its target's", at: entry.keyNode)
         }
-        let parameters = parameters(map, excluding: "target", what)
+        var parameters = parameters(map, excluding: "target", what)
+        parameters["provider"] = nil  // reported above; not also an unknown key of the target's provider
         guard let targetNode = required(map, "target", what, owner: node), let target = string(targetNode, "\(what).target") else {
             return nil
         }

@@ -1,10 +1,10 @@
 import Yams
 
 extension RulesFileReader {
-    /// `targets:`: a map of name to target.
-    mutating func targets(_ node: Node) -> [TargetDefinition] {
+    /// `targets:`: a map of name to target, each with its node (where later checks of its keys point).
+    mutating func targets(_ node: Node) -> [(definition: TargetDefinition, node: Node)] {
         guard let map = map(node, "targets") else { return [] }
-        return map.entries.compactMap { target($0) }
+        return map.entries.compactMap { entry in target(entry).map { ($0, entry.value) } }
     }
 
     private mutating func target(_ entry: YAMLMap.Entry) -> TargetDefinition? {

@@ -6,6 +6,8 @@ struct RulesFragment {
     var sources: [SourceDefinition] = []
     var status: GitLabStatusSettings?
     var targets: [TargetDefinition] = []
+    /// Each target's map node, by name, so problems found later point at the key they are about.
+    var targetNodes: [String: Node] = [:]
     var rules: [ParsedRule] = []
 
     init(file: String) {

@@ -1,6 +1,6 @@
 import Foundation
 
-extension AWSParameterReader {
+extension ParameterReader {
     /// A string (a number is taken as its text). Nil when absent or not text; an empty string is reported unless
     /// `allowEmpty`.
     mutating func string(_ key: String, allowEmpty: Bool = false) -> String? {
@@ -11,7 +11,7 @@ extension AWSParameterReader {
     /// A string the request cannot do without.
     mutating func requiredString(_ key: String, allowEmpty: Bool = false) -> String? {
         guard has(key) else {
-            report("missing required key \(name(key))")
+            report("missing required key \(name(key))", at: owner)
             return nil
         }
         return string(key, allowEmpty: allowEmpty)
@@ -24,11 +24,11 @@ extension AWSParameterReader {
         case .int(let number): text = String(number)
         case .double(let number): text = Self.numberText(number)
         case .null, .bool, .array, .object:
-            report("\(name) must be a string, found \(Self.shown(value))")
+            report("\(name) must be a string, found \(Self.shown(value))", at: name)
             return nil
         }
         if text.isEmpty && !allowEmpty {
-            report("\(name) must not be empty")
+            report("\(name) must not be empty", at: name)
             return nil
         }
         return text
@@ -41,7 +41,7 @@ extension AWSParameterReader {
         guard let text = required ? requiredString(key) : string(key) else { return nil }
         if allowsTemplates && Self.isTemplate(text) { return text }
         guard text.unicodeScalars.allSatisfy(allowed) else {
-            report("\(name(key)) must be \(what), found \(Self.shown(.string(text)))")
+            report("\(name(key)) must be \(what), found \(Self.shown(.string(text)))", at: name(key))
             return nil
         }
         return text
@@ -56,7 +56,7 @@ extension AWSParameterReader {
         case .string("false"): return false
         case .string(let text) where allowsTemplates && Self.isTemplate(text): return nil
         default:
-            report("\(name(key)) must be true or false, found \(Self.shown(value))")
+            report("\(name(key)) must be true or false, found \(Self.shown(value))", at: name(key))
             return nil
         }
     }
@@ -74,7 +74,7 @@ extension AWSParameterReader {
         }
         guard let number, number.isFinite, range.contains(number) else {
             let bounds = "from \(Self.numberText(range.lowerBound)) to \(Self.numberText(range.upperBound))"
-            report("\(name(key)) must be a number \(bounds), found \(Self.shown(value))")
+            report("\(name(key)) must be a number \(bounds), found \(Self.shown(value))", at: name(key))
             return nil
         }
         return number
@@ -90,7 +90,7 @@ extension AWSParameterReader {
         guard let text = text(value, name: name, allowEmpty: true) else { return nil }
         if allowsTemplates && Self.isTemplate(text) { return text }
         guard allowed.contains(text) else {
-            report("\(name) must be one of \(allowed.joined(separator: ", ")), found \(Self.shown(.string(text)))")
+            report("\(name) must be one of \(allowed.joined(separator: ", ")), found \(Self.shown(.string(text)))", at: name)
             return nil
         }
         return text
@@ -99,7 +99,7 @@ extension AWSParameterReader {
     /// A non-empty list of non-empty strings.
     mutating func stringList(_ key: String) -> [String]? {
         guard let elements = elements(key) else { return nil }
-        if elements.isEmpty { report("\(name(key)) must not be an empty list") }
+        if elements.isEmpty { report("\(name(key)) must not be an empty list", at: name(key)) }
         let texts = elements.compactMap { text($0.value, name: $0.name) }
         return texts.count == elements.count ? texts : nil
     }
@@ -108,12 +108,12 @@ extension AWSParameterReader {
     mutating func stringMap(_ key: String, names what: String, validName: (String) -> Bool) -> [String: String]? {
         guard let value = value(key) else { return nil }
         guard case .object(let members) = value else {
-            report("\(name(key)) must be a map of name to string, found \(Self.shown(value))")
+            report("\(name(key)) must be a map of name to string, found \(Self.shown(value))", at: name(key))
             return nil
         }
         var result: [String: String] = [:]
         for (entry, member) in members.sorted(by: { $0.key < $1.key }) {
-            if !validName(entry) { report("\(name(key)): '\(entry)' is not a valid name (\(what))") }
+            if !validName(entry) { report("\(name(key)): '\(entry)' is not a valid name (\(what))", at: "\(name(key)).\(entry)") }
             if let text = text(member, name: "\(name(key)).\(entry)", allowEmpty: true) { result[entry] = text }
         }
         return result

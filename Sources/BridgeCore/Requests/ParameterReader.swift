@@ -4,7 +4,7 @@
 /// hint, so a misspelt `stage_name` is an error rather than silently ignored. Values are taken the way the rules file
 /// and templates produce them: numbers are accepted where text is expected, and `"true"`, `"10"` where a boolean or a
 /// number is expected (a template always renders to a string).
-struct AWSParameterReader {
+struct ParameterReader {
     /// The map's place in the parameters, with a trailing dot (`canary.`), or empty at the top.
     let path: String
     /// Accept a string holding a `${…}` template wherever a rendered string could be valid (for `check`, which sees
@@ -12,7 +12,7 @@ struct AWSParameterReader {
     let allowsTemplates: Bool
     private let members: [String: ConfigValue]
     private var known: [String] = []
-    private(set) var problems: [String] = []
+    private(set) var problems: [ParameterProblem] = []
 
     init(_ value: ConfigValue, path: String = "", allowsTemplates: Bool) {
         self.path = path
@@ -22,7 +22,7 @@ struct AWSParameterReader {
         } else {
             self.members = [:]
             let place = path.isEmpty ? "the parameters" : String(path.dropLast())
-            problems.append("\(place) must be a map, found \(Self.shown(value))")
+            problems.append(ParameterProblem(key: path.isEmpty ? nil : place, "\(place) must be a map, found \(Self.shown(value))"))
         }
     }
 
@@ -38,8 +38,15 @@ struct AWSParameterReader {
         return value
     }
 
-    mutating func report(_ problem: String) {
-        problems.append(problem)
+    /// Notes a problem about the value at `key` (a full dotted name such as `canary.percent_traffic`; nil for the
+    /// parameters as a whole).
+    mutating func report(_ problem: String, at key: String?) {
+        problems.append(ParameterProblem(key: key, problem))
+    }
+
+    /// This map's own name (`canary`), or nil at the top: where a problem of the map as a whole is.
+    var owner: String? {
+        path.isEmpty ? nil : String(path.dropLast())
     }
 
     /// The key's full name in messages: `canary.percent_traffic`.
@@ -49,7 +56,7 @@ struct AWSParameterReader {
     mutating func finish() {
         for key in members.keys.sorted() where !known.contains(key) {
             let hint = suggestion(for: key).map { " (did you mean \($0)?)" } ?? ""
-            problems.append("unknown key \(name(key))\(hint)")
+            report("unknown key \(name(key))\(hint)", at: name(key))
         }
     }
 
@@ -83,18 +90,18 @@ struct AWSParameterReader {
     }
 
     /// Reads the map under `key` with `body`, then takes over its problems. Nil when absent or not a map.
-    mutating func map<T>(_ key: String, _ body: (inout AWSParameterReader) -> T) -> T? {
+    mutating func map<T>(_ key: String, _ body: (inout ParameterReader) -> T) -> T? {
         guard let value = value(key) else { return nil }
         return read(value, path: name(key), body)
     }
 
     /// Reads `value` (a map at `path`, without trailing dot) with `body`, then takes over its problems.
-    mutating func read<T>(_ value: ConfigValue, path: String, _ body: (inout AWSParameterReader) -> T) -> T? {
+    mutating func read<T>(_ value: ConfigValue, path: String, _ body: (inout ParameterReader) -> T) -> T? {
         guard case .object = value else {
-            problems.append("\(path) must be a map, found \(Self.shown(value))")
+            report("\(path) must be a map, found \(Self.shown(value))", at: path)
             return nil
         }
-        var child = AWSParameterReader(value, path: path + ".", allowsTemplates: allowsTemplates)
+        var child = ParameterReader(value, path: path + ".", allowsTemplates: allowsTemplates)
         let result = body(&child)
         child.finish()
         problems += child.problems
@@ -109,7 +116,7 @@ struct AWSParameterReader {
 
     mutating func elements(of value: ConfigValue, name: String) -> [(name: String, value: ConfigValue)]? {
         guard case .array(let values) = value else {
-            problems.append("\(name) must be a list, found \(Self.shown(value))")
+            report("\(name) must be a list, found \(Self.shown(value))", at: name)
             return nil
         }
         return values.enumerated().map { ("\(name)[\($0.offset)]", $0.element) }
