@@ -60,7 +60,9 @@ extension RuleSetAssembler {
         for part in key.split(separator: ".", omittingEmptySubsequences: false) {
             var name = Substring(part)
             var indexes: [Int] = []
-            while name.hasSuffix("]"), let open = name.lastIndex(of: "["), let index = Int(name[name.index(after: open)..<name.index(before: name.endIndex)]) {
+            while name.hasSuffix("]"), let open = name.lastIndex(of: "["),
+                let index = Int(name[name.index(after: open)..<name.index(before: name.endIndex)])
+            {
                 indexes.insert(index, at: 0)
                 name = name[..<open]
             }

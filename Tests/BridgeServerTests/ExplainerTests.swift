@@ -1,0 +1,82 @@
+import BridgeCore
+import BridgeServer
+import Foundation
+import Testing
+
+/// `explain` shows the exact AWS request each step would send, signed as the worker would sign it but with the
+/// access key, session token and signature redacted.
+@Suite struct ExplainerTests {
+    static let rules = """
+        version: 1
+        sources: {shop: {forge: github, secret: env:S}}
+        targets:
+          api:
+            provider: aws-apigateway
+            region: eu-west-2
+            rest_api_id: a1b2c3
+            role_arn: arn:aws:iam::123456789012:role/deployer
+          backend:
+            provider: aws-codedeploy
+            region: eu-west-2
+            application: shop
+            deployment_group: "${branch}"
+            revision: {github: {repository: "${repository}"}}
+        rules:
+          - name: r
+            source: shop
+            on: push
+            deploy:
+              - target: api
+                stage: "${branch}"
+                variables: {build: "${short_sha}"}
+              - backend
+        """
+
+    static func explain(branch: String) throws -> String {
+        let ruleSet = try RulesLoader.load(files: [(path: "rules.yaml", contents: rules)])
+        let payload = SamplePayload(forge: .github, refName: branch).json()
+        let request = WebhookRequest(headers: [("X-GitHub-Event", "push"), ("X-GitHub-Delivery", "d-1")], body: payload)
+        let date = Date(timeIntervalSince1970: 1_795_435_200)  // 2026-11-23T12:00:00Z
+        return Explainer.explain(request, sources: Array(ruleSet.sources.values), rules: ruleSet, date: date)
+    }
+
+    @Test func showsEachAWSRequestWithCredentialsRedacted() throws {
+        let text = try Self.explain(branch: "main")
+        let expected = [
+            "        apigateway CreateDeployment: POST https://apigateway.eu-west-2.amazonaws.com/restapis/a1b2c3/deployments",
+            "          Host: apigateway.eu-west-2.amazonaws.com",
+            "          Content-Type: application/json",
+            "          Accept: application/json",
+            "          X-Amz-Date: 20261123T120000Z",
+            "          X-Amz-Security-Token: <redacted>",
+            "          Authorization: AWS4-HMAC-SHA256 Credential=<redacted>/20261123/eu-west-2/apigateway/aws4_request, "
+                + "SignedHeaders=accept;content-type;host;x-amz-date;x-amz-security-token, Signature=<redacted>",
+            #"          body: {"stageName":"main","variables":{"build":"3f2c1ab"}}"#,
+            "          credentials: the standard AWS chain (environment, AWS_PROFILE or default profile, web identity, ECS, IMDSv2), "
+                + "then STS AssumeRole of arn:aws:iam::123456789012:role/deployer",
+            "          finished when API Gateway answers 201",
+            #"      step 2: backend (aws-codedeploy) {application: "shop", deployment_group: "main", region: "eu-west-2", revision: {github: {repository: "acme/shop"}}}"#,
+            "        codedeploy CreateDeployment: POST https://codedeploy.eu-west-2.amazonaws.com/",
+            "          Host: codedeploy.eu-west-2.amazonaws.com",
+            "          Content-Type: application/x-amz-json-1.1",
+            "          X-Amz-Target: CodeDeploy_20141006.CreateDeployment",
+            "          X-Amz-Date: 20261123T120000Z",
+            "          Authorization: AWS4-HMAC-SHA256 Credential=<redacted>/20261123/eu-west-2/codedeploy/aws4_request, "
+                + "SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=<redacted>",
+            "          body: " + #"{"applicationName":"shop","deploymentGroupName":"main","revision":{"gitHubLocation":"#
+                + #"{"commitId":"3f2c1ab8d4e5f60718293a4b5c6d7e8f90a1b2c3","repository":"acme/shop"},"revisionType":"GitHub"}}"#,
+        ]
+        let lines = text.split(separator: "\n").map(String.init)
+        let start = try #require(lines.firstIndex(of: expected[0]), "\(text)")
+        #expect(Array(lines[start...].prefix(expected.count)) == expected, "\(text)")
+        #expect(!text.contains("stand-in"))
+    }
+
+    @Test func saysWhyAStepWouldFailBeforeSendingAnything() throws {
+        let text = try Self.explain(branch: "feature/login")
+        #expect(
+            text.contains(
+                #"        would fail before sending anything: invalid aws-apigateway parameters: stage must be letters, digits, _ and -, found "feature/login""#
+            ), "\(text)")
+    }
+}
