@@ -46,7 +46,8 @@ public enum BridgeServerApp {
         let http = HTTPClientService()
         let reporter = try statusReporter(rules: rules, resolver: resolver, httpClient: http)
         let worker = DeploymentWorker(
-            queue: store, deployers: deployers(resolver: resolver, httpClient: http.client), statusReporter: reporter,
+            queue: store, deployers: deployers(resolver: resolver, environment: configuration.environment, httpClient: http.client),
+            statusReporter: reporter,
             configuration: configuration.worker, metrics: metrics, logger: logger)
         let intake = WebhookIntake(
             rules: rules, sources: sources, store: store, now: { Date() }, logger: logger, workQueued: { worker.workArrived() })
@@ -84,9 +85,9 @@ public enum BridgeServerApp {
         }
     }
 
-    /// Every provider this version runs. AWS credentials come from the standard chain, read from the process environment.
-    static func deployers(resolver: any SecretResolver, httpClient: HTTPClient) -> [any Deployer] {
-        let aws = AWSCredentialsChain(environment: ProcessInfo.processInfo.environment, httpClient: httpClient)
+    /// Every provider this version runs. AWS credentials come from the standard chain, read from `environment`.
+    static func deployers(resolver: any SecretResolver, environment: [String: String], httpClient: HTTPClient) -> [any Deployer] {
+        let aws = AWSCredentialsChain(environment: environment, httpClient: httpClient)
         return [
             CommandDeployer(resolver: resolver),
             APIGatewayDeployer(credentials: aws, httpClient: httpClient),

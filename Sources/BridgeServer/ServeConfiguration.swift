@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 
 /// Everything `gitops-bridge serve` needs, built once at start-up (flags over environment over defaults).
@@ -17,11 +18,15 @@ public struct ServeConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// The deployment worker's settings.
     public var worker: WorkerConfiguration
+    /// Where providers read their ambient settings: the AWS credential chain (`AWS_ACCESS_KEY_ID`, `AWS_PROFILE`,
+    /// `AWS_WEB_IDENTITY_TOKEN_FILE`…). The process environment unless a test gives its own.
+    public var environment: [String: String]
 
     public init(
         rulesPath: String = "rules/example.yaml", databasePath: String = "gitops-bridge.sqlite", host: String = "127.0.0.1",
         port: Int = 8080, maxBodySize: Int = BridgeRouter.defaultMaxBodySize, idleTimeoutSeconds: Int64 = 30,
-        logLevel: Logger.Level = .info, worker: WorkerConfiguration = WorkerConfiguration()
+        logLevel: Logger.Level = .info, worker: WorkerConfiguration = WorkerConfiguration(),
+        environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
         self.rulesPath = rulesPath
         self.databasePath = databasePath
@@ -31,6 +36,7 @@ public struct ServeConfiguration: Sendable {
         self.idleTimeoutSeconds = idleTimeoutSeconds
         self.logLevel = logLevel
         self.worker = worker
+        self.environment = environment
     }
 
     /// Parses `host:port`, `:port` or `[v6]:port`.

@@ -1,4 +1,5 @@
 import BridgeCore
+import BridgeTestSupport
 import Testing
 
 /// `APIGatewayDeploymentRequest`: rendered parameters to API Gateway's CreateDeployment, and every problem found.

@@ -23,23 +23,10 @@ extension AWSMotoTests {
             return parameters
         }
 
-        /// An application of its own for a test (they share one moto), with the deployment group a deployment needs.
-        static func createApplication(_ api: MotoAPI) async throws -> String {
-            let application = "shop-" + UUID().uuidString.prefix(8).lowercased()
-            _ = try await api.codeDeploy("CreateApplication", ["applicationName": .string(application)])
-            _ = try await api.codeDeploy(
-                "CreateDeploymentGroup",
-                [
-                    "applicationName": .string(application), "deploymentGroupName": "staging",
-                    "serviceRoleArn": "arn:aws:iam::123456789012:role/codedeploy",
-                ])
-            return application
-        }
-
         @Test func createsADeploymentThatCodeDeployKnows() async throws {
             let moto = try SharedMoto.server()
             let api = MotoAPI(moto)
-            let application = try await Self.createApplication(api)
+            let application = try await api.applicationReadyToDeploy()
             let parameters = Self.parameters(
                 moto, application: application,
                 [
@@ -69,7 +56,7 @@ extension AWSMotoTests {
 
         @Test func aWrongSecretIsRefusedAndTheStepFailsPermanentlyWithAWSsMessage() async throws {
             let moto = try SharedMoto.server()
-            let application = try await Self.createApplication(MotoAPI(moto))
+            let application = try await MotoAPI(moto).applicationReadyToDeploy()
             let wrong = AWSTests.wrongSecret(moto.credentials)
             let error = await AWSTests.failure(secrets: [wrong.secretAccessKey, moto.credentials.secretAccessKey]) {
                 try await Self.deployer(wrong).start(AWSTests.request("aws-codedeploy", Self.parameters(moto, application: application)))

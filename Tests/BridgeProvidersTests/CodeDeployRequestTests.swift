@@ -1,4 +1,5 @@
 import BridgeCore
+import BridgeTestSupport
 import Testing
 
 /// `CodeDeployRequest`: rendered parameters to CodeDeploy's JSON 1.1 calls, and every problem found.

@@ -1,6 +1,6 @@
 import BridgeCore
 
-// Literals for the parameter tables of the AWS provider tests: `["stage": "prod", "tracing_enabled": true]`.
+// Literals for parameter tables and expected answers in tests: `["stage": "prod", "tracing_enabled": true]`.
 extension ConfigValue: ExpressibleByStringLiteral {
     public init(stringLiteral value: String) { self = .string(value) }
 }
