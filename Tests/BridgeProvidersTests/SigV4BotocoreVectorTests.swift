@@ -90,27 +90,13 @@ import Testing
     }
 
     @Test func theFixtureIsTheGeneratorsOutput() throws {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("peers/sigv4_botocore_vectors.py")
-        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/sigv4-botocore-vectors.json")
-        let python = try #require(
-            MotoServer.executable(named: "python3"),
-            "python3 with botocore is needed to check the vectors (scripts/test installs moto[server], which brings it)")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script.path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "\(script.path) failed: is botocore installed (python3 -m pip install 'moto[server]')?")
+        let cases = try PeerScripts.casesOfOutputAndFixture(
+            script: "sigv4_botocore_vectors.py", fixture: "sigv4-botocore-vectors.json",
+            needs: "is botocore installed (python3 -m pip install 'moto[server]', as scripts/test does)?")
         // The botocore version may differ from the one that wrote the fixture; the vectors may not.
-        func vectors(_ data: Data) throws -> ConfigValue? { try JSONDecoder().decode(ConfigValue.self, from: data)["cases"] }
         #expect(
-            try vectors(data) == (try vectors(Data(contentsOf: fixture))),
-            "regenerate: python3 Tests/peers/sigv4_botocore_vectors.py > \(fixture.path)")
+            cases.output == cases.fixture,
+            "regenerate: python3 Tests/peers/sigv4_botocore_vectors.py > Tests/BridgeProvidersTests/Fixtures/sigv4-botocore-vectors.json")
     }
 
     // MARK: providers.md §3

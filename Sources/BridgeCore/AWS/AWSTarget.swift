@@ -69,25 +69,3 @@ public struct AWSTarget: Sendable, Hashable {
         return AWSTarget(region: region, endpoint: base.url, host: base.host, signsContentSHA256: signsContentSHA256, credentials: source)
     }
 }
-
-extension ParameterReader {
-    /// `http(s)://host[:port]` with at most a trailing slash: the URL without it, and its authority.
-    mutating func endpoint(_ text: String, key: String) -> (url: String, host: String)? {
-        if allowsTemplates && Self.isTemplate(text) { return (text, text) }
-        var rest = Substring(text)
-        guard let scheme = ["https://", "http://"].first(where: { rest.hasPrefix($0) }) else {
-            report("\(name(key)) must start with https:// or http://, found \(Self.shown(.string(text)))", at: name(key))
-            return nil
-        }
-        rest = rest.dropFirst(scheme.count)
-        if rest.hasSuffix("/") { rest = rest.dropLast() }
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]")
-        guard !rest.isEmpty, rest.allSatisfy({ allowed.contains($0) }) else {
-            report(
-                "\(name(key)) must be a scheme and a host with an optional port and no path, such as http://127.0.0.1:5000, found "
-                    + Self.shown(.string(text)), at: name(key))
-            return nil
-        }
-        return (scheme + rest, String(rest))
-    }
-}

@@ -119,10 +119,44 @@ extension ParameterReader {
         return result
     }
 
+    /// A secret reference (`env:NAME`, `file:/path`): the rules loader has already refused literals in secret-named
+    /// keys, so anything else here is reported as not a reference (without the value).
+    mutating func secretReference(_ key: String) -> SecretReference? {
+        guard let text = string(key) else { return nil }
+        if allowsTemplates && Self.isTemplate(text) { return nil }
+        guard let reference = SecretReference(text) else {
+            report("\(name(key)) must be a secret reference (env:NAME or file:/path); the value is not shown", at: name(key))
+            return nil
+        }
+        return reference
+    }
+
     /// `1.5` as "1.5" and `118.0` as "118", as a person would write them.
     static func numberText(_ number: Double) -> String {
         if number.rounded() == number, abs(number) < 1e15 { return String(Int64(number)) }
         return String(number)
+    }
+}
+
+extension ParameterReader {
+    /// `http(s)://host[:port]` with at most a trailing slash: the URL without it, and its authority.
+    mutating func endpoint(_ text: String, key: String) -> (url: String, host: String)? {
+        if allowsTemplates && Self.isTemplate(text) { return (text, text) }
+        var rest = Substring(text)
+        guard let scheme = ["https://", "http://"].first(where: { rest.hasPrefix($0) }) else {
+            report("\(name(key)) must start with https:// or http://, found \(Self.shown(.string(text)))", at: name(key))
+            return nil
+        }
+        rest = rest.dropFirst(scheme.count)
+        if rest.hasSuffix("/") { rest = rest.dropLast() }
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]")
+        guard !rest.isEmpty, rest.allSatisfy({ allowed.contains($0) }) else {
+            report(
+                "\(name(key)) must be a scheme and a host with an optional port and no path, such as http://127.0.0.1:5000, found "
+                    + Self.shown(.string(text)), at: name(key))
+            return nil
+        }
+        return (scheme + rest, String(rest))
     }
 }
 
