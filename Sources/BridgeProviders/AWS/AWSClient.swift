@@ -5,25 +5,11 @@ import NIOCore
 import NIOHTTP1
 
 /// One AWS answer, read whole.
-struct AWSAnswer: Sendable {
-    var status: Int
-    var headers: HTTPHeaders
-    var body: [UInt8]
-
-    var isSuccess: Bool { (200..<300).contains(status) }
-
-    /// The body as JSON; nil when it is not JSON. moto labels its JSON `text/html`, so the content type is not looked at.
-    var json: ConfigValue? {
-        try? JSONDecoder().decode(ConfigValue.self, from: Data(body))
-    }
-}
+typealias AWSAnswer = HTTPAnswer
 
 /// Signs AWS calls with SigV4 and sends them: the endpoint is the target's (`https://<service>.<region>.amazonaws.com`
 /// or its `endpoint` override), the credentials the provider's for the target's source.
 struct AWSClient: Sendable {
-    /// AWS control-plane answers are a few kilobytes; anything larger is not one.
-    static let maxResponseBytes = 1024 * 1024
-
     let credentials: any AWSCredentialsProvider
     let httpClient: HTTPClient
     let timeout: Duration
@@ -51,27 +37,13 @@ struct AWSClient: Sendable {
 
     /// Signs and sends one request; the answer whatever its status.
     private func send(_ request: AWSRequest, to target: AWSTarget, credentials: AWSCredentials) async throws(ProviderError) -> AWSAnswer {
-        let url = target.url(for: request)
         let signer = target.signer(service: request.service)
         let signed = signer.sign(request.signable(host: target.host), credentials: credentials, date: now())
-        var http = HTTPClientRequest(url: url)
-        http.method = HTTPMethod(rawValue: request.method)
-        for header in signed { http.headers.add(name: header.name, value: header.value) }
-        // Not signed (SigV4Signer leaves User-Agent out, as botocore does), so proxies may rewrite it.
-        http.headers.add(name: "User-Agent", value: "gitops-bridge")
-        http.body = .bytes(ByteBuffer(bytes: request.body))
-        do {
-            let response = try await httpClient.execute(http, timeout: .nanoseconds(Self.nanoseconds(timeout)))
-            let bytes = try await response.body.collect(upTo: Self.maxResponseBytes)
-            return AWSAnswer(status: Int(response.status.code), headers: response.headers, body: Array(buffer: bytes))
-        } catch {
-            let secrets = [credentials.secretAccessKey, credentials.sessionToken ?? ""]
-            throw AWSFailure.transport(error, call: "\(request.service) \(request.operation)", url: url, secrets: secrets)
-        }
-    }
-
-    static func nanoseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+        // User-Agent is not signed (SigV4Signer leaves it out, as botocore does), so proxies may rewrite it.
+        let http = SignedHTTPRequest(
+            method: request.method, url: target.url(for: request), headers: signed.map { HeaderField($0.name, $0.value) }, body: request.body)
+        return try await ProviderHTTP.send(
+            http, httpClient: httpClient, timeout: timeout, call: "\(request.service) \(request.operation)",
+            secrets: [credentials.secretAccessKey, credentials.sessionToken ?? ""])
     }
 }

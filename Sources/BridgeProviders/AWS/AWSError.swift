@@ -78,8 +78,8 @@ struct AWSError: Sendable, Hashable, CustomStringConvertible {
     /// The message with `secrets` (a secret key, a session token) replaced, should an answer ever echo one.
     func redacting(_ secrets: [String]) -> AWSError {
         var copy = self
-        copy.message = message.map { AWSFailure.redact($0, secrets: secrets) }
-        copy.code = code.map { AWSFailure.redact($0, secrets: secrets) }
+        copy.message = message.map { ProviderHTTP.redact($0, secrets: secrets) }
+        copy.code = code.map { ProviderHTTP.redact($0, secrets: secrets) }
         return copy
     }
 

@@ -94,7 +94,7 @@ struct ContainerCredentials: Sendable {
             throw error.isConfigurationError ? .permanent(error.message) : .retryable(error.message)
         }
         guard answer.status == 200 else {
-            let detail = CredentialsHTTP.bounded(CredentialsHTTP.redact(answer.text, secrets: secrets))
+            let detail = CredentialsHTTP.bounded(ProviderHTTP.redact(answer.text, secrets: secrets))
             let message = "\(what): HTTP \(answer.status)" + (detail.isEmpty ? "" : ": \(detail)")
             throw answer.status == 429 || answer.status >= 500 ? .retryable(message) : .permanent(message)
         }

@@ -48,7 +48,7 @@ struct CredentialsHTTP: Sendable {
         request.headers.add(name: "User-Agent", value: "gitops-bridge")
         if !body.isEmpty || method == .POST || method == .PUT { request.body = .bytes(ByteBuffer(bytes: body)) }
         do {
-            let response = try await httpClient.execute(request, timeout: .nanoseconds(Self.nanoseconds(timeout)))
+            let response = try await httpClient.execute(request, timeout: .nanoseconds(ProviderHTTP.nanoseconds(timeout)))
             let bytes = try await response.body.collect(upTo: Self.maxResponseBytes)
             return Answer(status: Int(response.status.code), headers: response.headers, body: Array(buffer: bytes))
         } catch {
@@ -63,29 +63,20 @@ struct CredentialsHTTP: Sendable {
             }
             let configurationErrors: [HTTPClientError] = [.invalidURL, .emptyHost, .emptyScheme, .redirectLimitReached, .redirectCycleDetected]
             if configurationErrors.contains(error) || error.description.hasPrefix("HTTPClientError.unsupportedScheme") {
-                return TransportError(isConfigurationError: true, message: redact("request to \(url) failed: \(error)", secrets: secrets))
+                return TransportError(
+                    isConfigurationError: true, message: ProviderHTTP.redact("request to \(url) failed: \(error)", secrets: secrets))
             }
         }
         if error is NIOTooManyBytesError {
             return TransportError(
                 isConfigurationError: true, message: "request to \(url) failed: the answer is larger than \(maxResponseBytes) bytes")
         }
-        return TransportError(isConfigurationError: false, message: redact("request to \(url) failed: \(error)", secrets: secrets))
+        return TransportError(isConfigurationError: false, message: ProviderHTTP.redact("request to \(url) failed: \(error)", secrets: secrets))
     }
 
     /// Visible ASCII and spaces only: no control characters, so no header injection either.
     static func isValidHeaderValue(_ value: String) -> Bool {
         value.utf8.allSatisfy { (0x20...0x7E).contains($0) || $0 == 0x09 }
-    }
-
-    static func nanoseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-    }
-
-    /// Defence in depth: no message leaves with a secret in it.
-    static func redact(_ message: String, secrets: [String]) -> String {
-        secrets.filter { !$0.isEmpty }.reduce(message) { $0.replacingOccurrences(of: $1, with: "[REDACTED]") }
     }
 
     /// `text` on one line, cut to `maxMessageLength` characters.

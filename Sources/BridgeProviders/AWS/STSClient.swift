@@ -126,7 +126,7 @@ struct STSClient: Sendable {
             message = "STS \(answer.status): " + (text.isEmpty ? HTTPResponseStatus(statusCode: answer.status).reasonPhrase : text)
         }
         // Redacted before it is cut, so that no part of a secret survives at the cut.
-        let redacted = CredentialsHTTP.bounded(CredentialsHTTP.redact(message, secrets: secrets))
+        let redacted = CredentialsHTTP.bounded(ProviderHTTP.redact(message, secrets: secrets))
         if answer.status == 429 || answer.status >= 500 || code.map(retryableCodes.contains) == true {
             return .retryable(redacted, retryAfter: RetryAfter.parse(answer.headers.first(name: "Retry-After"), now: now))
         }
