@@ -92,6 +92,7 @@ public enum BridgeServerApp {
             CommandDeployer(resolver: resolver),
             APIGatewayDeployer(credentials: aws, httpClient: httpClient),
             CodeDeployDeployer(credentials: aws, httpClient: httpClient),
+            AliyunAPIGatewayDeployer(resolver: resolver, environment: environment, httpClient: httpClient),
         ]
     }
 }

@@ -327,7 +327,7 @@ import Testing
                 targets:
                   cn: {provider: aliyun-apigateway, region: cn-hangzhou, group_id: g, api_id: a, stage: PROD}
                 """,
-            at: "3:89", says: "targets.cn.stage must be one of RELEASE, PRE, TEST, found 'PROD'"),
+            at: "3:89", says: "target cn (aliyun-apigateway): stage must be one of RELEASE, PRE, TEST, found \"PROD\""),
         Case(
             name: "command timeout",
             yaml: """

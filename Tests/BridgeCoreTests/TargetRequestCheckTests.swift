@@ -9,7 +9,7 @@ import Testing
 
         """
 
-    @Test func aTargetsBadValueIsReportedAtItsKey() {
+    @Test func aTargetsBadValueIsReportedAtTheValue() {
         let found = diagnostics(
             Self.header + """
                 targets:
@@ -23,8 +23,8 @@ import Testing
                 """)
         #expect(
             found == [
-                #"rules.yaml:9:5: target api (aws-apigateway): cache_cluster_size must be one of 0.5, 1.6, 6.1, 13.5, 28.4, 58.2, 118, 237, found "2""#,
-                #"rules.yaml:10:14: target api (aws-apigateway): canary.percent_traffic must be a number from 0 to 100, found 200"#,
+                #"rules.yaml:9:25: target api (aws-apigateway): cache_cluster_size must be one of 0.5, 1.6, 6.1, 13.5, 28.4, 58.2, 118, 237, found "2""#,
+                #"rules.yaml:10:31: target api (aws-apigateway): canary.percent_traffic must be a number from 0 to 100, found 200"#,
             ])
     }
 
@@ -44,7 +44,7 @@ import Testing
                 """)
         #expect(
             found == [
-                "rules.yaml:4:75: target api (aws-apigateway): tracing_enabled must be true or false, found \"maybe\"",
+                "rules.yaml:4:92: target api (aws-apigateway): tracing_enabled must be true or false, found \"maybe\"",
                 "rules.yaml:11:9: rules.r.deploy[0] (target api, aws-apigateway): unknown key stageName (did you mean stage?)",
             ])
     }
@@ -85,10 +85,10 @@ import Testing
                 """)
         #expect(
             found == [
-                "rules.yaml:9:16: target backend (aws-codedeploy): missing required key revision.s3.key",
+                "rules.yaml:9:20: target backend (aws-codedeploy): missing required key revision.s3.key",
                 "rules.yaml:10:65: target backend (aws-codedeploy): auto_rollback.events[1] must be one of DEPLOYMENT_FAILURE, "
                     + #"DEPLOYMENT_STOP_ON_ALARM, DEPLOYMENT_STOP_ON_REQUEST, found "ON_FIRE""#,
-                #"rules.yaml:11:5: target backend (aws-codedeploy): file_exists_behavior must be one of DISALLOW, OVERWRITE, RETAIN, found "KEEP""#,
+                #"rules.yaml:11:27: target backend (aws-codedeploy): file_exists_behavior must be one of DISALLOW, OVERWRITE, RETAIN, found "KEEP""#,
             ])
     }
 

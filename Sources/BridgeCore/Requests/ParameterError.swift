@@ -5,10 +5,13 @@ public struct ParameterProblem: Sendable, Hashable, CustomStringConvertible {
     public var key: String?
     /// The problem, naming the key and never a secret: `cache_cluster_size must be one of 0.5, 1.6, …, found "2"`.
     public var message: String
+    /// Whether the problem is the key itself (unknown, misspelt), so `check` points at the key rather than its value.
+    public var isAboutTheKey: Bool
 
-    public init(key: String?, _ message: String) {
+    public init(key: String?, _ message: String, isAboutTheKey: Bool = false) {
         self.key = key
         self.message = message
+        self.isAboutTheKey = isAboutTheKey
     }
 
     public var description: String { message }

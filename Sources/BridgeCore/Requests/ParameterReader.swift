@@ -56,7 +56,7 @@ struct ParameterReader {
     mutating func finish() {
         for key in members.keys.sorted() where !known.contains(key) {
             let hint = suggestion(for: key).map { " (did you mean \($0)?)" } ?? ""
-            report("unknown key \(name(key))\(hint)", at: name(key))
+            problems.append(ParameterProblem(key: name(key), "unknown key \(name(key))\(hint)", isAboutTheKey: true))
         }
     }
 

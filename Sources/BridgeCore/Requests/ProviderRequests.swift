@@ -33,5 +33,10 @@ public struct ProviderRequests: Sendable {
                 let then = "then polls GetDeployment until Succeeded, Failed or Stopped; cancelling the run sends StopDeployment"
                 return [call.target.preview(call.createDeployment, date: date, notes: [then])]
             }),
+        AliyunDeployRequest.provider: ProviderRequests(
+            problems: AliyunDeployRequest.problems(in:),
+            preview: { parameters, event, date throws(ParameterError) in
+                [try AliyunDeployRequest(parameters: parameters, event: event).preview(date: date)]
+            }),
     ]
 }

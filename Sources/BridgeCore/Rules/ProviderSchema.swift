@@ -24,9 +24,7 @@ struct ProviderSchema: Sendable {
         // Checked in full, with their requests, by `ProviderRequests` (each step on its merged keys).
         "aws-apigateway": ProviderSchema(required: [], shapes: [:]),
         "aws-codedeploy": ProviderSchema(required: [], shapes: [:]),
-        "aliyun-apigateway": ProviderSchema(
-            required: ["region", "group_id", "api_id", "stage"],
-            shapes: ["region": .string, "group_id": .string, "api_id": .string, "stage": .oneOf(["RELEASE", "PRE", "TEST"])]),
+        "aliyun-apigateway": ProviderSchema(required: [], shapes: [:]),
         "pulumi": ProviderSchema(
             required: ["organization", "project", "stack", "token"],
             shapes: ["organization": .string, "project": .string, "stack": .string]),

@@ -14,7 +14,7 @@ extension RuleSetAssembler {
         guard let requests = ProviderRequests.all[target.provider] else { return }
         for problem in requests.problems(Planner.parameters(target: target, step: step)) {
             if let stepMap = parsed.map, let key = problem.key, Self.topKey(of: key).map({ stepMap[$0] != nil }) == true {
-                let node = Self.node(at: key, in: stepMap.node)
+                let node = Self.node(at: key, in: stepMap.node, keyItself: problem.isAboutTheKey)
                 reportOnce("\(parsed.what) (target \(target.name), \(target.provider)): \(problem.message)", at: node.position(in: file))
             } else {
                 reportAtTarget(problem, target: target)
@@ -34,7 +34,7 @@ extension RuleSetAssembler {
     private mutating func reportAtTarget(_ problem: ParameterProblem, target: TargetDefinition) {
         var position = target.position
         if let key = problem.key, let located = targetNodes[target.name] {
-            position = Self.node(at: key, in: located.node).position(in: located.file)
+            position = Self.node(at: key, in: located.node, keyItself: problem.isAboutTheKey).position(in: located.file)
         }
         reportOnce("target \(target.name) (\(target.provider)): \(problem.message)", at: position)
     }
@@ -72,10 +72,9 @@ extension RuleSetAssembler {
         return components
     }
 
-    /// The node of the value at `key` under `root`: a map entry's key node (where the line of a misspelt or wrong key
-    /// starts), a list's element; the deepest node that exists when the rest of the path does not (a missing key is
-    /// reported at the map that lacks it).
-    static func node(at key: String, in root: Node) -> Node {
+    /// Where a problem about `key` under `root` points: the value (a list's element), or the key itself when the
+    /// problem is the key; the deepest key that exists when the rest of the path does not.
+    static func node(at key: String, in root: Node, keyItself: Bool) -> Node {
         var current = root
         var found = root
         for component in components(of: key) {
@@ -91,6 +90,6 @@ extension RuleSetAssembler {
                 return found
             }
         }
-        return found
+        return keyItself ? found : current
     }
 }
