@@ -93,6 +93,7 @@ public enum BridgeServerApp {
             APIGatewayDeployer(credentials: aws, httpClient: httpClient),
             CodeDeployDeployer(credentials: aws, httpClient: httpClient),
             AliyunAPIGatewayDeployer(resolver: resolver, environment: environment, httpClient: httpClient),
+            PulumiDeployer(resolver: resolver, httpClient: httpClient),
         ]
     }
 }

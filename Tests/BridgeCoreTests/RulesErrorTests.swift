@@ -115,11 +115,10 @@ import Testing
                     on: push
                     deploy:
                       - target: stack
-                        sourceContext:
-                          git:
-                            gitAuth: {accessToken: hunter2-correct-horse}
+                        source:
+                          git_auth: {access_token: hunter2-correct-horse}
                 """,
-            at: "12:36", says: "rules.r.deploy[0].sourceContext.git.gitAuth.accessToken holds a literal secret"),
+            at: "11:36", says: "rules.r.deploy[0].source.git_auth.access_token holds a literal secret"),
         Case(
             name: "unknown source reference",
             yaml: """

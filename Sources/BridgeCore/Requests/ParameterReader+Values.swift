@@ -119,11 +119,12 @@ extension ParameterReader {
         return result
     }
 
-    /// A secret reference (`env:NAME`, `file:/path`): the rules loader has already refused literals in secret-named
-    /// keys, so anything else here is reported as not a reference (without the value).
+    /// A secret reference (`env:NAME`, `file:/path`). The rules loader refuses anything else in secret-named keys and
+    /// says so, so `check` does not say it twice; a rendered value that is not a reference is reported (without the
+    /// value).
     mutating func secretReference(_ key: String) -> SecretReference? {
         guard let text = string(key) else { return nil }
-        if allowsTemplates && Self.isTemplate(text) { return nil }
+        if allowsTemplates { return SecretReference(text) }
         guard let reference = SecretReference(text) else {
             report("\(name(key)) must be a secret reference (env:NAME or file:/path); the value is not shown", at: name(key))
             return nil
@@ -157,6 +158,26 @@ extension ParameterReader {
             return nil
         }
         return (scheme + rest, String(rest))
+    }
+}
+
+extension ParameterReader {
+    /// The map's keys, sorted.
+    var keys: [String] { membersKeys }
+
+    /// `http(s)://host[:port][/path]` without query or fragment: the URL without a trailing slash.
+    mutating func baseURL(_ text: String, key: String) -> String? {
+        if allowsTemplates && Self.isTemplate(text) { return text }
+        let scheme = ["https://", "http://"].first { text.hasPrefix($0) }
+        let rest = scheme.map { text.dropFirst($0.count) } ?? ""
+        let host = rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        guard scheme != nil, !host.isEmpty, !text.contains("?"), !text.contains("#"), !text.contains(" ") else {
+            report(
+                "\(name(key)) must be an http:// or https:// URL with a host, such as https://api.pulumi.example.com, found \(Self.shown(.string(text)))",
+                at: name(key))
+            return nil
+        }
+        return text.hasSuffix("/") ? String(text.dropLast()) : text
     }
 }
 

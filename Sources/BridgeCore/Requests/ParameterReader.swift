@@ -26,6 +26,8 @@ struct ParameterReader {
         }
     }
 
+    var membersKeys: [String] { members.keys.sorted() }
+
     /// Whether the key is present (and not `null`), marking it known.
     mutating func has(_ key: String) -> Bool {
         value(key) != nil

@@ -38,5 +38,10 @@ public struct ProviderRequests: Sendable {
             preview: { parameters, event, date throws(ParameterError) in
                 [try AliyunDeployRequest(parameters: parameters, event: event).preview(date: date)]
             }),
+        PulumiDeploymentRequest.provider: ProviderRequests(
+            problems: PulumiDeploymentRequest.problems(in:),
+            preview: { parameters, event, _ throws(ParameterError) in
+                [try PulumiDeploymentRequest(parameters: parameters, event: event).preview()]
+            }),
     ]
 }

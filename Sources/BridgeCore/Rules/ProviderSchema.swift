@@ -25,9 +25,7 @@ struct ProviderSchema: Sendable {
         "aws-apigateway": ProviderSchema(required: [], shapes: [:]),
         "aws-codedeploy": ProviderSchema(required: [], shapes: [:]),
         "aliyun-apigateway": ProviderSchema(required: [], shapes: [:]),
-        "pulumi": ProviderSchema(
-            required: ["organization", "project", "stack", "token"],
-            shapes: ["organization": .string, "project": .string, "stack": .string]),
+        "pulumi": ProviderSchema(required: [], shapes: [:]),
         "command": ProviderSchema(
             required: ["run"],
             shapes: ["run": .argv, "timeout": .duration, "env": .environment, "dir": .string]),
