@@ -8,14 +8,10 @@ extension PulumiDeploymentRequest {
         let token = reader.has("token") ? reader.secretReference("token") : reader.requiredString("token").flatMap(SecretReference.init)
         let apiURL = reader.string("api_url").flatMap { reader.baseURL($0, key: "api_url") } ?? defaultAPIURL
         var body: [String: ConfigValue] = [:]
-        let operation = reader.oneOf("operation", operations) ?? "update"
+        body["operation"] = .string(reader.oneOf("operation", operations) ?? "update")
         body["inheritSettings"] = reader.bool("inherit_settings").map(ConfigValue.bool)
         body["sourceContext"] = sourceContext(&reader, pushedSHA: pushedSHA)
-        var operationContext: [String: ConfigValue] = ["operation": .string(operation)]
-        if let given = reader.map("operation_context", { Self.operationContext(&$0) }) {
-            operationContext.merge(given) { $1 }
-        }
-        body["operationContext"] = .object(operationContext)
+        body["operationContext"] = reader.map("operation_context") { ConfigValue.object(Self.operationContext(&$0)) }
         body["executorContext"] = reader.map("executor_context") { Self.executorContext(&$0) } ?? nil
         reader.finish()
         guard let organization, let project, let stack, let token, reader.problems.count == problemsBefore else { return nil }

@@ -74,6 +74,7 @@ struct ParameterReader {
         let snake = Self.snakeCase(key)
         if known.contains(snake) { return snake }
         if let meant = Self.awsNames[snake], known.contains(meant) { return meant }
+        if snake.hasSuffix("_name"), known.contains(String(snake.dropLast(5))) { return String(snake.dropLast(5)) }
         return NameSuggestion.closest(to: key, in: known)
     }
 
