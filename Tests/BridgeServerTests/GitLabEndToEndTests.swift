@@ -58,20 +58,20 @@ import Testing
         }
     }
 
-    func push(port: Int, tag: String?, sha: String) async throws -> Int {
+    static func push(port: Int, tag: String?, sha: String, source: String = "shop-gitlab") async throws -> Int {
         let body = SamplePayload(forge: .gitlab, refKind: tag == nil ? .branch : .tag, refName: tag ?? "main", sha: sha).json()
         let credentials = try SourceCredentials(tokens: [Secret(bytes: Array(Self.hookToken.utf8), reference: .environment("HOOK_TOKEN"))])
         let headers = WebhookSigner.headers(
             forge: .gitlab, body: body, kind: tag == nil ? .branch : .tag, credentials: credentials, deliveryID: UUID().uuidString,
             now: Date())
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/hooks/shop-gitlab")
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/hooks/\(source)")
         request.method = .POST
         for header in headers { request.headers.add(name: header.name, value: header.value) }
         request.body = .bytes(ByteBuffer(bytes: body))
         return Int(try await HTTPClient.shared.execute(request, timeout: .seconds(10)).status.code)
     }
 
-    func waitUntil(_ timeout: Duration = .seconds(15), _ condition: () -> Bool) async throws {
+    static func waitUntil(_ timeout: Duration = .seconds(15), _ condition: () -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
         while !condition() {
             guard ContinuousClock.now < deadline else { throw HarnessError("condition not reached within \(timeout)") }
@@ -87,8 +87,8 @@ import Testing
             let app = try BridgeServerApp.make(configuration: bridge.configuration, resolver: bridge.resolver)
             try await app.test(.live) { client in
                 let port = try #require(client.port)
-                #expect(try await push(port: port, tag: "v1.2.0", sha: sha) == 202)
-                try await waitUntil { gitlab.deployments.first?.statusHistory.count == 2 }
+                #expect(try await Self.push(port: port, tag: "v1.2.0", sha: sha) == 202)
+                try await Self.waitUntil { gitlab.deployments.first?.statusHistory.count == 2 }
             }
             let deployment = try #require(gitlab.deployments.first)
             #expect(gitlab.deployments.count == 1)
@@ -108,8 +108,8 @@ import Testing
             let app = try BridgeServerApp.make(configuration: bridge.configuration, resolver: bridge.resolver)
             try await app.test(.live) { client in
                 let port = try #require(client.port)
-                #expect(try await push(port: port, tag: nil, sha: String(repeating: "b", count: 40)) == 202)
-                try await waitUntil { gitlab.deployments.first?.statusHistory.count == 2 }
+                #expect(try await Self.push(port: port, tag: nil, sha: String(repeating: "b", count: 40)) == 202)
+                try await Self.waitUntil { gitlab.deployments.first?.statusHistory.count == 2 }
             }
             #expect(gitlab.deployments.map(\.statusHistory) == [[.running, .success]])
             #expect(gitlab.deployments.first?.environment == "staging" && gitlab.deployments.first?.tag == false)
