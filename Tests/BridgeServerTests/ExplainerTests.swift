@@ -80,3 +80,65 @@ import Testing
             ), "\(text)")
     }
 }
+
+/// `explain` for the Alibaba and Pulumi providers: the request each step would send, secrets redacted.
+@Suite struct ExplainerAliyunPulumiTests {
+    static let rules = """
+        version: 1
+        sources: {shop: {forge: gitlab, token: env:T}}
+        targets:
+          gateway:
+            provider: aliyun-apigateway
+            region: cn-hangzhou
+            group_id: g1
+            api_id: a1
+            stage: RELEASE
+            access_key_id: env:ALIYUN_ID
+            access_key_secret: env:ALIYUN_SECRET
+          stack:
+            provider: pulumi
+            organization: acme
+            project: shop
+            stack: prod
+            token: env:PULUMI_ACCESS_TOKEN
+            operation_context: {secret_environment_variables: {DB_PASSWORD: env:DB_PASSWORD}}
+        rules:
+          - name: release
+            source: shop
+            on: tag
+            deploy:
+              - gateway
+              - {target: gateway, signature: HMAC-SHA1, stage: PRE}
+              - stack
+        """
+
+    static func explain() throws -> String {
+        let ruleSet = try RulesLoader.load(files: [(path: "rules.yaml", contents: rules)])
+        let payload = SamplePayload(forge: .gitlab, refKind: .tag, refName: "v1.0.0").json()
+        let request = WebhookRequest(headers: [("X-Gitlab-Event", "Tag Push Hook")], body: payload)
+        return Explainer.explain(request, sources: Array(ruleSet.sources.values), rules: ruleSet, date: Date(timeIntervalSince1970: 1_795_435_200))
+    }
+
+    @Test func showsTheRequestsWithCredentialsAndSignaturesRedacted() throws {
+        let text = try Self.explain()
+        let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(
+            lines.contains(
+                "apigateway DeployApi (ACS3-HMAC-SHA256): POST https://apigateway.cn-hangzhou.aliyuncs.com/?ApiId=a1&Description=gitops-bridge%20acme%2Fshop%403f2c1ab&GroupId=g1&StageName=RELEASE"
+            ), "\(text)")
+        #expect(lines.contains("x-acs-date: 2026-11-23T12:00:00Z"))
+        #expect(lines.contains("x-acs-signature-nonce: <nonce>"))
+        #expect(
+            lines.contains(
+                "Authorization: ACS3-HMAC-SHA256 Credential=<redacted>,SignedHeaders=accept;host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,Signature=<redacted>"
+            ))
+        let rpc = try #require(lines.first { $0.hasPrefix("apigateway DeployApi (HMAC-SHA1): POST ") })
+        #expect(rpc.contains("AccessKeyId=<redacted>&") && rpc.contains("&Signature=<redacted>&") && rpc.contains("SignatureNonce=<nonce>"))
+        #expect(rpc.contains("SignatureMethod=HMAC-SHA1") && rpc.contains("StageName=PRE"))
+        #expect(lines.contains("credentials: env:ALIYUN_ID, env:ALIYUN_SECRET"))
+        #expect(lines.contains("pulumi create deployment: POST https://api.pulumi.com/api/stacks/acme/shop/prod/deployments"))
+        #expect(lines.contains("Authorization: token <redacted>"))
+        #expect(lines.contains { $0.hasPrefix("body: ") && $0.contains(#""DB_PASSWORD":{"secret":"<redacted>"}"#) })
+        #expect(!text.contains("STANDIN") && !text.contains("stand-in"))
+    }
+}

@@ -183,11 +183,12 @@ extension AliyunDeployRequest {
             var text = text.replacingOccurrences(of: "STANDINACCESSKEYID", with: RequestPreview.redacted)
                 .replacingOccurrences(of: "STANDINSECURITYTOKEN", with: RequestPreview.redacted)
                 .replacingOccurrences(of: AlibabaSigner.percentEncode("<nonce>"), with: "<nonce>")
-            for marker in ["Signature=", "&Signature="] where text.contains(marker) && !text.contains("SignedHeaders") {
-                text = text.replacingOccurrences(
-                    of: #"Signature=[^&]*"#, with: "Signature=" + RequestPreview.redacted, options: .regularExpression)
+            if let range = text.range(of: ",Signature=") {
+                text = text[..<range.upperBound] + RequestPreview.redacted  // the ACS3 Authorization header
+            } else {
+                // The RPC query's Signature parameter (not SignatureMethod, SignatureNonce…).
+                text = text.replacingOccurrences(of: "Signature=[^&]*", with: "Signature=" + RequestPreview.redacted, options: .regularExpression)
             }
-            if let range = text.range(of: ",Signature=") { text = text[..<range.upperBound] + RequestPreview.redacted }
             return text
         }
         let source =
