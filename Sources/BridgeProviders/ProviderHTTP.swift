@@ -45,7 +45,10 @@ enum ProviderHTTP {
     /// A request that got no answer: a malformed endpoint is permanent, everything else (refused connection, timeout,
     /// reset, TLS trouble) retryable.
     static func transport(_ error: any Error, call: String, url: String, secrets: [String]) -> ProviderError {
-        let prefix = "\(call) request to \(redact(url, secrets: secrets)) failed"
+        // Without the query: an RPC-signed URL carries the AccessKey id, the STS token (percent-encoded, so `secrets`
+        // would not find it) and the signature.
+        let place = url.split(separator: "?", maxSplits: 1).first.map(String.init) ?? url
+        let prefix = "\(call) request to \(redact(place, secrets: secrets)) failed"
         if let error = error as? HTTPClientError {
             // This error's description quotes header values, and signatures and tokens are headers.
             if error.description.hasPrefix("HTTPClientError.invalidHeaderField") {

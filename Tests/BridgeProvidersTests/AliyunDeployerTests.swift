@@ -124,4 +124,26 @@ import Testing
             #expect(fake.requests.isEmpty)
         }
     }
+
+    @Test func aFailedConnectionIsRetryableAndItsMessageCarriesNoCredential() async throws {
+        let token = "CAIS+fake/STS=token"
+        let secrets = TestSecrets(values: ["ID": "LTAIFAKECONNECTFAIL1", "SECRET": "fakeSecretForAClosedPort0000", "TOKEN": token])
+        let deployer = AliyunAPIGatewayDeployer(resolver: secrets, environment: [:], httpClient: .shared, timeout: .seconds(2))
+        let closed = "http://127.0.0.1:\(try MotoServer.freePort())"
+        let parameters: ConfigValue = [
+            "region": "cn-hangzhou", "endpoint": .string(closed), "group_id": "g1", "api_id": "a1", "stage": "TEST",
+            "signature": "HMAC-SHA1", "access_key_id": "env:ID", "access_key_secret": "env:SECRET", "security_token": "env:TOKEN",
+        ]
+        let request = DeploymentRequest(
+            runID: 1, stepID: 1, target: "gw", provider: "aliyun-apigateway", parameters: parameters, environment: nil,
+            event: PushEvent(forge: .github, repository: "acme/shop", refKind: .branch, refName: "main", sha: String(repeating: "d", count: 40)),
+            attempt: 1)
+        let error = await Self.failure { () async throws(ProviderError) in try await deployer.start(request) }
+        let text = try #require(error).description
+        #expect(error?.isRetryable == true, "\(text)")
+        #expect(text.hasPrefix("apigateway DeployApi request to \(closed)/ failed"), "\(text)")
+        for secret in ["LTAIFAKECONNECTFAIL1", "fakeSecretForAClosedPort0000", token, AlibabaSigner.percentEncode(token)] {
+            #expect(!text.contains(secret))
+        }
+    }
 }

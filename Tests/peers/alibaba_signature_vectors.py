@@ -39,6 +39,8 @@ from aliyunsdkcore.auth.composer import rpc_signature_composer
 from darabonba.request import DaraRequest
 from Tea.request import TeaRequest
 
+# Made-up credentials, none of them real: "testid"/"testsecret" are the pair of Alibaba's published signature example;
+# the LTAI-shaped pair only imitates the format of a real AccessKey id (it says EXAMPLE), and so does the STS token.
 TEST_KEY = ("testid", "testsecret")
 EXAMPLE_KEY = ("LTAI5tEXAMPLEKEYID", "EXAMPLESECRETKEYEXAMPLESECRETKE")
 TOKEN = "CAIS.EXAMPLE.TOKEN"

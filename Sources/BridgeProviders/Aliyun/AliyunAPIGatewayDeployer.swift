@@ -43,7 +43,8 @@ public struct AliyunAPIGatewayDeployer: Deployer {
             throw .permanent(error.description)
         }
         let credentials = try credentials(for: call)
-        let secrets = [credentials.accessKeySecret, credentials.securityToken ?? ""]
+        let token = credentials.securityToken ?? ""
+        let secrets = [credentials.accessKeySecret, token, AlibabaSigner.percentEncode(token)]
         let signed = call.signed(credentials: credentials, date: now(), nonce: nonce())
         let operation = "apigateway \(AliyunDeployRequest.action)"
         let answer = try await ProviderHTTP.send(signed, httpClient: httpClient, timeout: timeout, call: operation, secrets: secrets)
