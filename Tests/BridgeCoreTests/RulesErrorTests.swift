@@ -120,6 +120,46 @@ import Testing
                 """,
             at: "11:36", says: "rules.r.deploy[0].source.git_auth.access_token holds a literal secret"),
         Case(
+            name: "template in a file: reference of a target",
+            yaml: """
+                version: 1
+                targets:
+                  stack: {provider: pulumi, organization: acme, project: shop, stack: prod, token: "file:/run/${branch}"}
+                """,
+            at: "3:84", says: "targets.stack.token must not contain a template"),
+        Case(
+            name: "template in a secret reference of a step",
+            yaml: """
+                version: 1
+                sources: {shop: {forge: github, secret: env:S}}
+                targets: {stack: {provider: pulumi, organization: acme, project: shop, stack: prod, token: env:P}}
+                rules:
+                  - name: r
+                    source: shop
+                    on: push
+                    deploy:
+                      - target: stack
+                        source:
+                          git_auth: {access_token: "file:/secrets/${pusher}/token"}
+                """,
+            at: "11:36", says: "rules.r.deploy[0].source.git_auth.access_token must not contain a template"),
+        Case(
+            name: "template in a command's secret environment entry",
+            yaml: """
+                version: 1
+                targets:
+                  site: {provider: command, run: [./deploy.sh], env: {API_TOKEN: "file:/tokens/${environment}"}}
+                """,
+            at: "3:66", says: "targets.site.env.API_TOKEN must not contain a template"),
+        Case(
+            name: "template in a source's secret",
+            yaml: """
+                version: 1
+                sources:
+                  shop: {forge: github, secret: "file:/run/${tag}"}
+                """,
+            at: "3:33", says: "sources.shop.secret must not contain a template"),
+        Case(
             name: "unknown source reference",
             yaml: """
                 version: 1

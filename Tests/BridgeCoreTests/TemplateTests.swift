@@ -93,6 +93,23 @@ import Testing
                     "flag": .bool(true),
                 ]))
     }
+
+    /// A reference under a secret-named key is never rendered, even if one slipped past the loader (a run queued by an
+    /// older version): push data must not choose which file or variable the worker reads.
+    @Test func leavesSecretReferencesUnrendered() {
+        let value = ConfigValue.object([
+            "token": .string("file:/run/${branch}"),
+            "env": .object(["API_TOKEN": .string("file:/tokens/${sha}"), "SITE": .string("${repository}")]),
+            "credentials": .object(["username": .string("${branch}"), "password": .string("file:/p/${sha}")]),
+        ])
+        #expect(
+            value.renderingTemplates(variables)
+                == .object([
+                    "token": .string("file:/run/${branch}"),
+                    "env": .object(["API_TOKEN": .string("file:/tokens/${sha}"), "SITE": .string("acme/shop")]),
+                    "credentials": .object(["username": .string("main"), "password": .string("file:/p/${sha}")]),
+                ]))
+    }
 }
 
 @Suite struct DurationTextTests {

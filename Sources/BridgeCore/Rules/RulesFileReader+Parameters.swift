@@ -49,8 +49,7 @@ extension RulesFileReader {
     private mutating func checkSecret(_ value: ConfigValue, _ node: Node, _ what: String) {
         switch value {
         case .string(let text):
-            // A reference is still a string the worker renders, so its templates are checked too.
-            if secretReference(text, at: node, what) != nil { checkTemplate(text, node, what) }
+            _ = secretReference(text, at: node, what)
         case .int, .double:
             report(SecretKeys.literalMessage(what, text: ""), at: node)
         case .null, .bool, .array, .object:

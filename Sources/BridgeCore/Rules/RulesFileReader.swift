@@ -135,7 +135,13 @@ struct RulesFileReader {
         strings(node, what).compactMap { text, element in secretReference(text, at: element, what) }
     }
 
+    /// A reference is fixed in the rules file: a template in it (`file:/run/${branch}`) would render from push data,
+    /// letting whoever can push choose which variable or file the bridge reads.
     mutating func secretReference(_ text: String, at node: Node, _ what: String) -> SecretReference? {
+        if text.contains("${") {
+            report(SecretKeys.templateMessage(what), at: node)
+            return nil
+        }
         if let reference = SecretReference(text) { return reference }
         report(SecretKeys.literalMessage(what, text: text), at: node)
         return nil

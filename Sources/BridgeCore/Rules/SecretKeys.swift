@@ -10,6 +10,12 @@ public enum SecretKeys {
         return fragments.contains { folded.contains($0) }
     }
 
+    /// The message for a reference holding a template. It names the key, never the value.
+    static func templateMessage(_ what: String) -> String {
+        "\(what) must not contain a template: a secret reference (env:NAME or file:/path) is fixed in the rules file, "
+            + "since a template would let whoever can push choose which variable or file is read"
+    }
+
     /// The message for a value that is not a reference. It names the key, never the value.
     static func literalMessage(_ what: String, text: String) -> String {
         if text.hasPrefix("env:") {
