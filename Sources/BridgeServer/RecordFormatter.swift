@@ -9,11 +9,26 @@ public enum RecordFormatter {
         var rows = [["ID", "RECEIVED", "SOURCE", "EVENT", "STATUS", "RUNS", "DUPES", "KEY"]]
         for delivery in deliveries {
             rows.append([
-                String(delivery.id), timestamp(delivery.receivedAt), delivery.source, delivery.eventName, delivery.status,
+                String(delivery.id), timestamp(delivery.receivedAt), delivery.source, delivery.eventName, state(delivery),
                 String(delivery.runCount), String(delivery.duplicates), delivery.key,
             ])
         }
         return align(rows)
+    }
+
+    /// What a delivery came to: for one that queued runs, where its runs are now (`succeeded`, `1 failed, 1
+    /// succeeded`), not the `queued` it was recorded as; otherwise its own status (`duplicate`, `ignored`, `ping`).
+    static func state(_ delivery: DeliverySummary) -> String {
+        guard delivery.status == "queued", !delivery.runStatuses.isEmpty else { return delivery.status }
+        if delivery.runStatuses.count == 1, let only = delivery.runStatuses.keys.first { return only }
+        return runStates(delivery.runStatuses)
+    }
+
+    /// `1 failed, 2 succeeded`: counts in the order a run moves through its states.
+    static func runStates(_ counts: [String: Int]) -> String {
+        let order = ["queued", "running", "succeeded", "failed", "canceled", "superseded"]
+        return counts.sorted { (order.firstIndex(of: $0.key) ?? order.count, $0.key) < (order.firstIndex(of: $1.key) ?? order.count, $1.key) }
+            .map { "\($0.value) \($0.key)" }.joined(separator: ", ")
     }
 
     /// Runs as a table, newest first.
@@ -38,7 +53,8 @@ public enum RecordFormatter {
             "  key:       \(summary.key)",
             "  event:     \(summary.eventName)",
             "  received:  \(timestamp(summary.receivedAt))",
-            "  status:    \(summary.status)" + (summary.reason.map { " — \($0)" } ?? ""),
+            "  status:    \(summary.status)" + (summary.reason.map { " — \($0)" } ?? "")
+                + (summary.runStatuses.isEmpty ? "" : "; runs now: \(runStates(summary.runStatuses))"),
             "  duplicates answered: \(summary.duplicates)",
         ]
         lines.append(delivery.runs.isEmpty ? "  runs: none" : "  runs:")
@@ -77,7 +93,8 @@ public enum RecordFormatter {
             }
             if let error = step.error { lines.append("       error: \(error)") }
             if let log = step.log, !log.isEmpty {
-                lines += log.split(separator: "\n", omittingEmptySubsequences: false).suffix(20).map { "       | \($0)" }
+                let text = log.hasSuffix("\n") ? log.dropLast() : Substring(log)
+                lines += text.split(separator: "\n", omittingEmptySubsequences: false).suffix(20).map { "       | \($0)" }
             }
         }
         return lines.joined(separator: "\n")

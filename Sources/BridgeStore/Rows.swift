@@ -6,10 +6,12 @@ import GRDB
 /// Rows are decoded with GRDB's throwing `decode(_:forColumn:)`, so an unexpected NULL or type is an error,
 /// never a trap.
 enum Rows {
-    /// The columns `deliverySummary(_:)` reads; `run_count` is computed.
+    /// The columns `deliverySummary(_:)` reads; `run_count` and `run_statuses` (the runs' statuses, comma-separated)
+    /// are computed through `runs_by_delivery`.
     static let deliveryColumns = """
         d.id, d.source, d.forge, d.delivery_key, d.event_name, d.received_at, d.status, d.reason, d.duplicates,
-        (SELECT COUNT(*) FROM runs r WHERE r.delivery_id = d.id) AS run_count
+        (SELECT COUNT(*) FROM runs r WHERE r.delivery_id = d.id) AS run_count,
+        (SELECT group_concat(r.status) FROM runs r WHERE r.delivery_id = d.id) AS run_statuses
         """
 
     /// The columns `runSummary(_:)` reads.
@@ -39,8 +41,14 @@ enum Rows {
             status: try row.decode(forColumn: "status"),
             reason: try row.decode(forColumn: "reason"),
             duplicates: try row.decode(forColumn: "duplicates"),
-            runCount: try row.decode(forColumn: "run_count")
+            runCount: try row.decode(forColumn: "run_count"),
+            runStatuses: try row.decode(String?.self, forColumn: "run_statuses").map(statusCounts) ?? [:]
         )
+    }
+
+    /// `succeeded,failed,succeeded` as `[succeeded: 2, failed: 1]`.
+    static func statusCounts(_ list: String) -> [String: Int] {
+        list.split(separator: ",").reduce(into: [:]) { counts, status in counts[String(status), default: 0] += 1 }
     }
 
     static func runSummary(_ row: Row) throws -> RunSummary {

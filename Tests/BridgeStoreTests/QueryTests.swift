@@ -33,6 +33,18 @@ struct QueryTests {
         #expect(try await store.deliveries(limit: -1, source: nil).isEmpty)
     }
 
+    /// `deliveries list` shows what became of a delivery's runs, not the `queued` it was recorded as.
+    @Test func deliveriesCountTheirRunsByStatusNow() async throws {
+        let directory = try TemporaryDirectory()
+        let (store, outcomes) = try await seeded(directory)
+        _ = try await store.cancelRun(id: outcomes[0].runs[1].id, now: Date())
+
+        let all = try await store.deliveries(limit: 10, source: nil)
+
+        #expect(all.map(\.runStatuses) == [["queued": 1], [:], ["queued": 1, "canceled": 1]])
+        #expect(try await store.delivery(id: outcomes[0].deliveryID).summary.runStatuses == ["queued": 1, "canceled": 1])
+    }
+
     @Test func deliveryHasItsRuns() async throws {
         let directory = try TemporaryDirectory()
         let (store, outcomes) = try await seeded(directory)

@@ -14,10 +14,12 @@ public struct DeliverySummary: Sendable, Hashable, Codable {
     /// How many later copies of the same delivery key were answered as duplicates.
     public var duplicates: Int
     public var runCount: Int
+    /// How many of its runs are in each run status now (`succeeded: 2`): what became of a `queued` delivery.
+    public var runStatuses: [String: Int]
 
     public init(
         id: Int64, source: String, forge: Forge, key: String, eventName: String, receivedAt: Date, status: String,
-        reason: String?, duplicates: Int, runCount: Int
+        reason: String?, duplicates: Int, runCount: Int, runStatuses: [String: Int] = [:]
     ) {
         self.id = id
         self.source = source
@@ -29,6 +31,7 @@ public struct DeliverySummary: Sendable, Hashable, Codable {
         self.reason = reason
         self.duplicates = duplicates
         self.runCount = runCount
+        self.runStatuses = runStatuses
     }
 }
 
