@@ -244,6 +244,19 @@ import Testing
             changedPaths: ["api/orders.go", "docs/api.md"])
         let plan = Planner.plan(event: event, source: try #require(rules.sources["shop-github"]), rules: rules)
         #expect(plan.runs.map(\.rule) == ["main-to-staging", "docs-everywhere"])
+        // The README's try-out: a sample push to main deploys through a command, with nothing but the clone.
+        #expect(plan.runs.first?.steps.map(\.target) == ["site"])
+        #expect(plan.runs.first?.steps.first?.provider == "command")
+    }
+
+    /// Cloud targets are reached only when asked: a push to a release branch.
+    @Test func theExampleRoutesAReleaseBranchToAWS() throws {
+        let rules = try loadRules(Self.exampleText(), file: "example.yaml")
+        let event = PushEvent(
+            forge: .github, repository: "acme/shop", refKind: .branch, refName: "release/1.4", sha: "0123456789abcdef0123",
+            changedPaths: ["api/orders.go"])
+        let plan = Planner.plan(event: event, source: try #require(rules.sources["shop-github"]), rules: rules)
+        #expect(plan.runs.map(\.rule) == ["release-to-aws"])
         #expect(plan.runs.first?.steps.map(\.target) == ["backend", "staging-api", "smoke"])
         #expect(
             plan.runs.first?.steps.first?.parameters["revision"]
