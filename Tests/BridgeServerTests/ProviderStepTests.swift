@@ -35,6 +35,37 @@ final class SlowAPIGateway: Deployer, Sendable {
     func cancel(externalID: String, request: DeploymentRequest) async throws(ProviderError) {}
 }
 
+/// Stands in for API Gateway's provider while another change of the REST API is in progress: the first `conflicts`
+/// calls answer `ConflictException`, classified as the real provider classifies it.
+final class ConflictingAPIGateway: Deployer, Sendable {
+    let provider = APIGatewayDeploymentRequest.provider
+    let conflicts: Int
+    private let calls = Mutex(0)
+
+    init(conflicts: Int) {
+        self.conflicts = conflicts
+    }
+
+    var attempts: Int { calls.withLock { $0 } }
+
+    func start(_ request: DeploymentRequest) async throws(ProviderError) -> DeploymentStart {
+        let call = calls.withLock { calls in
+            calls += 1
+            return calls
+        }
+        guard call > conflicts else {
+            throw .retryable("ConflictException: Another deployment is in progress", retryAfter: .milliseconds(50))
+        }
+        return DeploymentStart(externalID: "dep-\(call)", status: .succeeded)
+    }
+
+    func poll(externalID: String, request: DeploymentRequest) async throws(ProviderError) -> DeploymentProgress {
+        DeploymentProgress(status: .succeeded)
+    }
+
+    func cancel(externalID: String, request: DeploymentRequest) async throws(ProviderError) {}
+}
+
 /// The worker runs provider steps one per real resource, and ends those that outlive their `timeout`.
 @Suite struct ProviderStepTests {
     static let header = """
@@ -63,6 +94,41 @@ final class SlowAPIGateway: Deployer, Sendable {
         }
         #expect(Set(gateway.targets) == ["staging-api", "preview-api"])
         #expect(gateway.most("z4675bid1j") == 1)
+    }
+
+    static func apiRules(timeout: String) -> String {
+        Self.header + """
+            targets:
+              api: {provider: aws-apigateway, region: eu-west-2, rest_api_id: z4675bid1j, stage: prod, timeout: \(timeout)}
+            rules:
+              - {name: deploy, source: shop, on: push, deploy: [api]}
+            """
+    }
+
+    static let patient = WorkerConfiguration(
+        slots: 2, lease: .seconds(3), idlePoll: .milliseconds(50), providerPoll: .milliseconds(20),
+        retry: RetryPolicy(maximumAttempts: 1000, initialDelay: .milliseconds(20), maximumDelay: .milliseconds(100)),
+        owner: "test-\(UUID().uuidString.prefix(8))")
+
+    @Test func aConflictIsRetriedUntilTheRESTAPIIsFree() async throws {
+        let harness = try WorkerHarness()
+        defer { harness.removeFiles() }
+        let run = try #require(try await harness.queuePlanned(Self.apiRules(timeout: "10m"), event: WorkerHarness.pushEvent).first)
+        let gateway = ConflictingAPIGateway(conflicts: 2)
+        try await harness.runWorker(deployers: [gateway], configuration: Self.patient) { try await harness.runStatus(run) == "succeeded" }
+        #expect(gateway.attempts == 3)
+        #expect(try await harness.store.run(id: run).steps.first?.attempts == 3)
+    }
+
+    @Test func retriesEndWithTheStepsTimeout() async throws {
+        let harness = try WorkerHarness()
+        defer { harness.removeFiles() }
+        let run = try #require(try await harness.queuePlanned(Self.apiRules(timeout: "1s"), event: WorkerHarness.pushEvent).first)
+        let gateway = ConflictingAPIGateway(conflicts: .max)
+        try await harness.runWorker(deployers: [gateway], configuration: Self.patient) { try await harness.runStatus(run) == "failed" }
+        #expect(
+            try await harness.store.run(id: run).steps.first?.error
+                == "ConflictException: Another deployment is in progress (not retried: the step's timeout of 1s passes before the next attempt)")
     }
 
     static func codeDeployRules(_ fake: CodeDeployFake, timeout: String) -> String {
