@@ -110,7 +110,7 @@ extension SQLiteDeliveryStore {
         let statement = try db.cachedStatement(
             sql: """
                 SELECT s.id, s.run_id, s.position, s.target, s.provider, s.parameters, s.resource, s.attempts, s.external_id,
-                    s.lease_expires_at, s.started_at, r.rule, r.environment, r.event, d.delivery_key,
+                    s.lease_expires_at, s.started_at, s.error, r.rule, r.environment, r.event, d.delivery_key,
                     (SELECT COUNT(*) FROM steps c WHERE c.run_id = s.run_id) AS step_count
                 FROM steps s JOIN runs r ON r.id = s.run_id JOIN deliveries d ON d.id = r.delivery_id
                 WHERE s.id = ?
@@ -136,6 +136,7 @@ extension SQLiteDeliveryStore {
             deliveryKey: try row.decode(forColumn: "delivery_key"),
             event: try StoredJSON.decode(PushEvent.self, from: event, "event of run \(runID)"),
             leaseExpiresAt: StoredTime.date(try row.decode(Int64.self, forColumn: "lease_expires_at")),
-            startedAt: StoredTime.date(try row.decode(Int64.self, forColumn: "started_at")))
+            startedAt: StoredTime.date(try row.decode(Int64.self, forColumn: "started_at")),
+            lastError: try row.decode(forColumn: "error"))
     }
 }

@@ -41,9 +41,9 @@ import Testing
 
     @Test func aLostAnswerLeavesTheCreateApplied() async throws {
         try await withGitLabFake { fake in
-            fake.loseAnswer(toNext: "POST", stall: .seconds(2))
+            fake.loseAnswer(toNext: "POST", stall: .seconds(4))
             await #expect(throws: (any Error).self) {
-                _ = try await GitLabRawClient(fake).send(.POST, Self.path, json: GitLabRawClient.createBody(), timeout: .milliseconds(300))
+                _ = try await GitLabRawClient(fake).send(.POST, Self.path, json: GitLabRawClient.createBody(), timeout: .milliseconds(1500))
             }
             #expect(fake.deployments.map(\.status) == [.running])
         }

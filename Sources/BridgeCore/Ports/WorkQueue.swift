@@ -26,11 +26,13 @@ public struct ClaimedStep: Sendable, Hashable {
     /// When the step was first claimed (a resume or a retry keeps it; `runs retry` clears it): a provider step's
     /// `timeout` counts from here.
     public var startedAt: Date
+    /// The error of the attempt before this one, when it was retried.
+    public var lastError: String?
 
     public init(
         stepID: Int64, runID: Int64, position: Int, stepCount: Int, target: String, provider: String, resource: String,
         parameters: ConfigValue, attempt: Int, externalID: String?, rule: String, environment: String?, deliveryKey: String,
-        event: PushEvent, leaseExpiresAt: Date, startedAt: Date
+        event: PushEvent, leaseExpiresAt: Date, startedAt: Date, lastError: String? = nil
     ) {
         self.stepID = stepID
         self.runID = runID
@@ -48,6 +50,7 @@ public struct ClaimedStep: Sendable, Hashable {
         self.event = event
         self.leaseExpiresAt = leaseExpiresAt
         self.startedAt = startedAt
+        self.lastError = lastError
     }
 }
 

@@ -13,7 +13,9 @@ extension DeploymentWorker {
             if let id = step.externalID {
                 return .deployed(try await pollUntilTerminal(id, request: request, deployer: deployer, deadline: deadline))
             }
-            if let deadline, deadline.hasPassed(now()) { return .deployed(.failed(reason: deadline.notStartedReason)) }
+            if let deadline, deadline.hasPassed(now()) {
+                return .deployed(.failed(reason: deadline.notStartedReason(lastError: step.lastError)))
+            }
             let start = try await deployer.start(request)
             if let id = start.externalID {
                 externalID.set(id)

@@ -33,9 +33,10 @@ struct StepDeadline: Sendable {
         return "\(head); stopping \(label) deployment \(id) failed: \(failure)"
     }
 
-    /// Why a step failed that could not start its deployment before the deadline.
-    var notStartedReason: String {
-        "timed out after \(timeout.configText) before the \(label) deployment could be started (see the step's earlier errors)"
+    /// Why a step failed that could not start its deployment before the deadline, after `lastError`.
+    func notStartedReason(lastError: String?) -> String {
+        let head = "timed out after \(timeout.configText) before the \(label) deployment could be started"
+        return lastError.map { "\(head); last error: \($0)" } ?? head
     }
 
     /// Why a retryable error is not retried: the next attempt would come after the deadline.
