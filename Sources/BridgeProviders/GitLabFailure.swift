@@ -31,6 +31,9 @@ enum GitLabFailure {
     /// Classifies a request that got no answer: a bad base URL is permanent, everything else (refused connection,
     /// timeout, reset, cancellation) retryable.
     static func transportFailure(_ error: any Error, url: String, redacting secret: String) -> ProviderError {
+        if let redirect = error as? RedirectRefused {
+            return .permanent(redact("GitLab request to \(url) \(redirect)", secret: secret))
+        }
         let message = redact("GitLab request to \(url) failed: \(error)", secret: secret)
         if let error = error as? HTTPClientError {
             // This error's description quotes the offending header values, and the token is one of the headers.

@@ -7,8 +7,10 @@ import NIOHTTP1
 /// Reports run status to GitLab's Deployments API: creates the deployment, then moves it through its states.
 ///
 /// https://docs.gitlab.com/api/deployments/ — `POST /projects/:id/deployments` creates (201),
-/// `PUT /projects/:id/deployments/:deployment_id` updates (200). Errors keep GitLab's own message and are
-/// classified for the worker: 429, 5xx and network trouble are retryable, other answers permanent.
+/// `PUT /projects/:id/deployments/:deployment_id` updates (200). Before creating a `running` deployment it looks for
+/// one an earlier attempt created whose answer was lost (`GET /projects/:id/deployments`, see `existingDeployment`),
+/// so a timeout or a crash never leaves a second deployment `running` forever. Errors keep GitLab's own message and
+/// are classified for the worker: 429, 5xx and network trouble are retryable, other answers permanent.
 public struct GitLabStatusReporter: StatusReporter {
     /// Answers larger than this are not GitLab's (a deployment is a few hundred bytes).
     static let maxResponseBytes = 1024 * 1024
@@ -16,9 +18,9 @@ public struct GitLabStatusReporter: StatusReporter {
     /// `https://gitlab.example.com/api/v4`, or `https://example.com/gitlab/api/v4` for an install under a path.
     let apiRoot: String
     /// `apiRoot` without any `user:password@`, for messages.
-    private let shownRoot: String
+    let shownRoot: String
     private let token: Secret
-    private let httpClient: HTTPClient
+    private let httpClient: ProviderHTTPClient
     private let timeout: Duration
     private let now: @Sendable () -> Date
 
@@ -27,7 +29,7 @@ public struct GitLabStatusReporter: StatusReporter {
     /// (a personal, project or group access token with the `api` scope). `now` dates an HTTP-date `Retry-After`
     /// when the answer carries no `Date` header.
     public init(
-        baseURL: String, token: Secret, httpClient: HTTPClient = .shared, timeout: Duration = .seconds(15),
+        baseURL: String, token: Secret, httpClient: ProviderHTTPClient, timeout: Duration = .seconds(15),
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         var base = baseURL.trimmingCharacters(in: .whitespaces)
@@ -43,18 +45,20 @@ public struct GitLabStatusReporter: StatusReporter {
         self.now = now
     }
 
-    /// Creates the deployment when `update.deploymentID` is nil, else sets its status; returns GitLab's deployment id.
+    /// Creates the deployment when `update.deploymentID` is nil (unless an earlier attempt did), else sets its status;
+    /// returns GitLab's deployment id.
     public func report(_ update: StatusUpdate) async throws(ProviderError) -> String {
         let project = Self.pathSegment(update.project)
         if let deploymentID = update.deploymentID {
             let url = "\(apiRoot)/projects/\(project)/deployments/\(Self.pathSegment(deploymentID))"
-            let answer = try await send(.PUT, url: url, body: UpdateBody(status: update.status.rawValue))
+            let answer = try await send(.PUT, url: url, body: try Self.json(UpdateBody(status: update.status.rawValue)))
             guard (200..<300).contains(answer.status) else { throw failure(answer) }
             return deploymentID
         }
+        if let existing = try await existingDeployment(of: update) { return existing }
         let body = CreateBody(
             environment: update.environment, sha: update.sha, ref: update.ref, tag: update.tag, status: update.status.rawValue)
-        let answer = try await send(.POST, url: "\(apiRoot)/projects/\(project)/deployments", body: body)
+        let answer = try await send(.POST, url: "\(apiRoot)/projects/\(project)/deployments", body: try Self.json(body))
         guard answer.status == 200 || answer.status == 201 else { throw failure(answer) }
         guard let created = try? JSONDecoder().decode(CreatedDeployment.self, from: Data(answer.body)) else {
             throw .permanent(redacted("GitLab \(answer.status): the answer has no deployment id; is \(shownRoot) a GitLab API?"))
@@ -62,22 +66,28 @@ public struct GitLabStatusReporter: StatusReporter {
         return String(created.id)
     }
 
-    /// One request with the token and JSON headers; transport failures become retryable errors.
-    private func send(_ method: HTTPMethod, url: String, body: some Encodable) async throws(ProviderError) -> GitLabAnswer {
+    static func json(_ body: some Encodable) throws(ProviderError) -> [UInt8] {
+        guard let json = try? JSONEncoder().encode(body) else { throw .permanent("cannot encode the GitLab request body") }
+        return Array(json)
+    }
+
+    /// One request with the token and JSON headers (and `body`, when given); transport failures become retryable errors.
+    func send(_ method: HTTPMethod, url: String, body: [UInt8]? = nil) async throws(ProviderError) -> GitLabAnswer {
         // Checked here, not left to the HTTP client: its error for a bad header value quotes the value.
         guard !token.bytes.isEmpty, token.bytes.allSatisfy({ (0x21...0x7E).contains($0) }) else {
             throw .permanent("the GitLab token \(token.reference) is empty or has characters an HTTP header cannot carry")
         }
-        guard let json = try? JSONEncoder().encode(body) else { throw .permanent("cannot encode the GitLab request body") }
         var request = HTTPClientRequest(url: url)
         request.method = method
         request.headers.add(name: "PRIVATE-TOKEN", value: token.text)
-        request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: "gitops-bridge")
-        request.body = .bytes(ByteBuffer(bytes: json))
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
         do {
-            let response = try await httpClient.execute(request, timeout: .nanoseconds(timeoutNanoseconds))
+            let response = try await httpClient.execute(request, timeout: timeout)
             let bytes = try await response.body.collect(upTo: Self.maxResponseBytes)
             return GitLabAnswer(status: Int(response.status.code), headers: response.headers, body: Array(buffer: bytes))
         } catch {
@@ -86,16 +96,11 @@ public struct GitLabStatusReporter: StatusReporter {
         }
     }
 
-    private var timeoutNanoseconds: Int64 {
-        let (seconds, attoseconds) = timeout.components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-    }
-
-    private func failure(_ answer: GitLabAnswer) -> ProviderError {
+    func failure(_ answer: GitLabAnswer) -> ProviderError {
         GitLabFailure.classify(answer, now: now(), redacting: token.text)
     }
 
-    private func redacted(_ message: String) -> String {
+    func redacted(_ message: String) -> String {
         GitLabFailure.redact(message, secret: token.text)
     }
 

@@ -26,7 +26,7 @@ enum ProviderHTTP {
     /// Sends `request` and reads the answer whatever its status. `call` names it in messages (`apigateway DeployApi`);
     /// `secrets` are removed from any message.
     static func send(
-        _ request: SignedHTTPRequest, httpClient: HTTPClient, timeout: Duration, call: String, secrets: [String]
+        _ request: SignedHTTPRequest, httpClient: ProviderHTTPClient, timeout: Duration, call: String, secrets: [String]
     ) async throws(ProviderError) -> HTTPAnswer {
         var http = HTTPClientRequest(url: request.url)
         http.method = HTTPMethod(rawValue: request.method)
@@ -34,7 +34,7 @@ enum ProviderHTTP {
         if !http.headers.contains(name: "User-Agent") { http.headers.add(name: "User-Agent", value: "gitops-bridge") }
         if !request.body.isEmpty || request.method == "POST" { http.body = .bytes(ByteBuffer(bytes: request.body)) }
         do {
-            let response = try await httpClient.execute(http, timeout: .nanoseconds(nanoseconds(timeout)))
+            let response = try await httpClient.execute(http, timeout: timeout)
             let bytes = try await response.body.collect(upTo: maxResponseBytes)
             return HTTPAnswer(status: Int(response.status.code), headers: response.headers, body: Array(buffer: bytes))
         } catch {
@@ -49,6 +49,9 @@ enum ProviderHTTP {
         // would not find it) and the signature.
         let place = url.split(separator: "?", maxSplits: 1).first.map(String.init) ?? url
         let prefix = "\(call) request to \(redact(place, secrets: secrets)) failed"
+        if let redirect = error as? RedirectRefused {
+            return .permanent(redact("\(call) to \(place) \(redirect)", secrets: secrets))
+        }
         if let error = error as? HTTPClientError {
             // This error's description quotes header values, and signatures and tokens are headers.
             if error.description.hasPrefix("HTTPClientError.invalidHeaderField") {
@@ -68,10 +71,5 @@ enum ProviderHTTP {
     /// Defence in depth: no message leaves with a secret in it, even if an answer echoes one.
     static func redact(_ message: String, secrets: [String]) -> String {
         secrets.filter { !$0.isEmpty }.reduce(message) { $0.replacingOccurrences(of: $1, with: "[REDACTED]") }
-    }
-
-    static func nanoseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

@@ -4,7 +4,8 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 
-/// Posts a signed webhook delivery, as `gitops-bridge send` does to set up or try out a hook.
+/// Posts a signed webhook delivery, as `gitops-bridge send` does to set up or try out a hook. It never follows a
+/// redirect: the delivery's signature headers would go along (`RedirectRefused` is thrown instead).
 public struct WebhookSender: Sendable {
     /// What the bridge answered.
     public struct Answer: Sendable {
@@ -12,9 +13,9 @@ public struct WebhookSender: Sendable {
         public var body: String
     }
 
-    private let httpClient: HTTPClient
+    private let httpClient: ProviderHTTPClient
 
-    public init(httpClient: HTTPClient = .shared) {
+    public init(httpClient: ProviderHTTPClient) {
         self.httpClient = httpClient
     }
 
@@ -27,7 +28,7 @@ public struct WebhookSender: Sendable {
         for header in headers { request.headers.add(name: header.name, value: header.value) }
         request.headers.replaceOrAdd(name: "User-Agent", value: "gitops-bridge-send")
         request.body = .bytes(ByteBuffer(bytes: body))
-        let response = try await httpClient.execute(request, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000))
+        let response = try await httpClient.execute(request, timeout: timeout)
         let answer = try await response.body.collect(upTo: 1024 * 1024)
         return Answer(status: Int(response.status.code), body: String(buffer: answer))
     }

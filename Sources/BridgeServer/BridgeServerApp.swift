@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import BridgeCore
 import BridgeProviders
 import BridgeStore
@@ -86,7 +85,7 @@ public enum BridgeServerApp {
     }
 
     /// Every provider this version runs. AWS credentials come from the standard chain, read from `environment`.
-    static func deployers(resolver: any SecretResolver, environment: [String: String], httpClient: HTTPClient) -> [any Deployer] {
+    static func deployers(resolver: any SecretResolver, environment: [String: String], httpClient: ProviderHTTPClient) -> [any Deployer] {
         let aws = AWSCredentialsChain(environment: environment, httpClient: httpClient)
         return [
             CommandDeployer(resolver: resolver),

@@ -52,6 +52,9 @@ public enum Explainer {
                 let rendered = step.parameters.renderingTemplates(variables)
                 lines.append("      step \(index + 1): \(step.target) (\(step.provider)) \(rendered)")
                 lines += requests(step.provider, parameters: rendered, event: event, date: date).map { "        " + $0 }
+                if let timeout = StepTimeout.of(provider: step.provider, parameters: rendered) {
+                    lines.append("        one step at a time on \(step.resource); stopped and failed \(timeout.configText) after its first start")
+                }
             }
         }
         return lines

@@ -84,6 +84,9 @@ public enum RecordFormatter {
             var line = "    \(step.position). \(step.target) (\(step.provider))  \(step.status), attempts \(step.attempts)"
             if let external = step.externalID { line += ", external id \(external)" }
             lines.append(line)
+            if let resource = step.resource, resource != step.target {
+                lines.append("       resource: \(resource) (one step at a time)")
+            }
             if let started = step.startedAt {
                 var timing = "       started \(timestamp(started))"
                 if let finished = step.finishedAt {

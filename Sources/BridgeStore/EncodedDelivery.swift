@@ -65,7 +65,7 @@ struct EncodedRun: Sendable {
         event = run.event.configValue.jsonText
         notes = ConfigValue.array(run.notes.map(ConfigValue.string)).jsonText
         steps = run.steps.map { step in
-            EncodedStep(target: step.target, provider: step.provider, parameters: step.parameters.jsonText)
+            EncodedStep(target: step.target, provider: step.provider, parameters: step.parameters.jsonText, resource: step.resource)
         }
     }
 }
@@ -75,4 +75,5 @@ struct EncodedStep: Sendable {
     var target: String
     var provider: String
     var parameters: String
+    var resource: String
 }

@@ -26,6 +26,9 @@ enum Migrations {
             try db.execute(sql: v2OutboxGiveUp)
             try db.execute(sql: v2WorkerIndexes)
         }
+        migrator.registerMigration("v4") { db in
+            try db.execute(sql: v4StepResources)
+        }
         return migrator
     }
 
@@ -198,5 +201,20 @@ enum Migrations {
         CREATE INDEX runs_by_rule_environment_id ON runs (rule, environment, id);
         CREATE INDEX steps_leased ON steps (lease_owner) WHERE status = 'running';
         CREATE INDEX status_outbox_unsent ON status_outbox (run_id, id) WHERE sent_at IS NULL AND abandoned_at IS NULL;
+        """
+
+    /// The real resource each step deploys to (v4), which claims serialise on instead of the target's name.
+    ///
+    /// Invariants:
+    /// - `resource` is `StepResource.key` of the step, computed when it is planned (a REST API, a deployment group, a
+    ///   stack, an Alibaba API's stage, or a command's target name) and written with the step; NULL only on rows
+    ///   recorded before v4.
+    /// - A step is runnable only while no other `running` step has the same resource; a row without one (NULL) is
+    ///   serialised as before v4, by `target`, against every other step of its target. So a step in flight across the
+    ///   upgrade still excludes the new steps of its target.
+    /// - `steps_by_resource` finds a resource's running steps for the claim's check.
+    static let v4StepResources = """
+        ALTER TABLE steps ADD COLUMN resource TEXT;
+        CREATE INDEX steps_by_resource ON steps (resource, status);
         """
 }

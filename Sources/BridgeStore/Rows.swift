@@ -22,7 +22,7 @@ enum Rows {
 
     /// The columns `stepRecord(_:)` reads.
     static let stepColumns = """
-        s.id, s.position, s.target, s.provider, s.parameters, s.status, s.attempts, s.external_id, s.error,
+        s.id, s.position, s.target, s.provider, s.parameters, s.resource, s.status, s.attempts, s.external_id, s.error,
         s.log, s.started_at, s.finished_at
         """
 
@@ -76,6 +76,7 @@ enum Rows {
             target: try row.decode(forColumn: "target"),
             provider: try row.decode(forColumn: "provider"),
             parameters: try StoredJSON.decode(ConfigValue.self, from: parameters, "parameters of step \(id)"),
+            resource: try row.decode(forColumn: "resource"),
             status: try row.decode(forColumn: "status"),
             attempts: try row.decode(forColumn: "attempts"),
             externalID: try row.decode(forColumn: "external_id"),

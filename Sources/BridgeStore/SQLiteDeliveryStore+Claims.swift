@@ -2,7 +2,7 @@ import BridgeCore
 import Foundation
 import GRDB
 
-/// Claiming steps: the worker's side of DESIGN §1 step 7 and §4 (leases, one step per target, supersede).
+/// Claiming steps: the worker's side of DESIGN §1 step 7 and §4 (leases, one step per resource, supersede).
 ///
 /// A lease is live while `now < lease_expires_at`: it expires at that instant, so `releaseLeases` (which sets
 /// it to `now`) makes a step claimable at once.
@@ -71,9 +71,11 @@ extension SQLiteDeliveryStore {
     /// succeeded, of a queued or running run that no one asked to cancel (unless the step has a deployment in
     /// flight, which a worker must cancel).
     ///
-    /// One step per target: a candidate is skipped while ANY other step of its target is `running`, even under
-    /// an expired lease. An expired step is itself a candidate and comes back first, so this never blocks for
-    /// long, and a newer step never starts while an abandoned deployment may still run on the same target.
+    /// One step per resource (`StepResource`: a REST API, a deployment group, a stack, an Alibaba API's stage, a
+    /// command's target), whichever targets name it: a candidate is skipped while ANY other step with its resource is
+    /// `running`, even under an expired lease. An expired step is itself a candidate and comes back first, so this
+    /// never blocks for long, and a newer step never starts while an abandoned deployment may still run on the same
+    /// resource. A step recorded before v4 has no resource and is serialised by target, both ways (Migrations.v4).
     static func nextCandidate(now: Int64, in db: Database) throws -> Candidate? {
         let statement = try db.cachedStatement(
             sql: """
@@ -88,7 +90,11 @@ extension SQLiteDeliveryStore {
                         SELECT 1 FROM steps earlier
                         WHERE earlier.run_id = s.run_id AND earlier.position < s.position AND earlier.status <> 'succeeded')))
                   AND NOT EXISTS (
-                    SELECT 1 FROM steps busy WHERE busy.target = s.target AND busy.status = 'running' AND busy.id <> s.id)
+                    SELECT 1 FROM steps busy WHERE busy.resource = s.resource AND busy.status = 'running' AND busy.id <> s.id)
+                  AND NOT EXISTS (
+                    SELECT 1 FROM steps busy
+                    WHERE (s.resource IS NULL OR busy.resource IS NULL) AND busy.target = s.target AND busy.status = 'running'
+                      AND busy.id <> s.id)
                 ORDER BY s.run_id, s.position
                 LIMIT 1
                 """)
@@ -103,8 +109,8 @@ extension SQLiteDeliveryStore {
     static func claimedStep(_ stepID: Int64, in db: Database) throws -> ClaimedStep {
         let statement = try db.cachedStatement(
             sql: """
-                SELECT s.id, s.run_id, s.position, s.target, s.provider, s.parameters, s.attempts, s.external_id,
-                    s.lease_expires_at, r.rule, r.environment, r.event, d.delivery_key,
+                SELECT s.id, s.run_id, s.position, s.target, s.provider, s.parameters, s.resource, s.attempts, s.external_id,
+                    s.lease_expires_at, s.started_at, s.error, r.rule, r.environment, r.event, d.delivery_key,
                     (SELECT COUNT(*) FROM steps c WHERE c.run_id = s.run_id) AS step_count
                 FROM steps s JOIN runs r ON r.id = s.run_id JOIN deliveries d ON d.id = r.delivery_id
                 WHERE s.id = ?
@@ -121,6 +127,7 @@ extension SQLiteDeliveryStore {
             stepCount: try row.decode(forColumn: "step_count"),
             target: try row.decode(forColumn: "target"),
             provider: try row.decode(forColumn: "provider"),
+            resource: try row.decode(String?.self, forColumn: "resource") ?? row.decode(forColumn: "target"),
             parameters: try StoredJSON.decode(ConfigValue.self, from: parameters, "parameters of step \(stepID)"),
             attempt: try row.decode(forColumn: "attempts"),
             externalID: try row.decode(forColumn: "external_id"),
@@ -128,6 +135,8 @@ extension SQLiteDeliveryStore {
             environment: try row.decode(forColumn: "environment"),
             deliveryKey: try row.decode(forColumn: "delivery_key"),
             event: try StoredJSON.decode(PushEvent.self, from: event, "event of run \(runID)"),
-            leaseExpiresAt: StoredTime.date(try row.decode(Int64.self, forColumn: "lease_expires_at")))
+            leaseExpiresAt: StoredTime.date(try row.decode(Int64.self, forColumn: "lease_expires_at")),
+            startedAt: StoredTime.date(try row.decode(Int64.self, forColumn: "started_at")),
+            lastError: try row.decode(forColumn: "error"))
     }
 }

@@ -11,7 +11,8 @@ import GRDB
 /// The payload column holds the JSON of the `StatusUpdate` without its `deploymentID`, written from the run
 /// when the row is enqueued. The deployment id is added when the row is read: nil for `running` (which always
 /// creates a new GitLab deployment: GitLab moves only created → running), else the run's `forge_deployment_id`,
-/// which the previous row's `statusSent` recorded.
+/// which the previous row's `statusSent` recorded. So is `requestedAt`, the row's `created_at`: a reporter whose
+/// create answer was lost finds the deployment it created since then instead of creating another.
 extension SQLiteDeliveryStore {
     public func dueStatusUpdates(now: Date, limit: Int) async throws(StoreError) -> [PendingStatusUpdate] {
         guard limit > 0 else { return [] }
@@ -21,7 +22,7 @@ extension SQLiteDeliveryStore {
             let rows = try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
-                        SELECT o.id, o.reporter, o.target_status, o.payload, o.attempts, r.forge_deployment_id
+                        SELECT o.id, o.reporter, o.target_status, o.payload, o.attempts, o.created_at, r.forge_deployment_id
                         FROM status_outbox o JOIN runs r ON r.id = o.run_id
                         WHERE o.sent_at IS NULL AND o.abandoned_at IS NULL
                           AND o.id = (SELECT MIN(p.id) FROM status_outbox p
@@ -101,6 +102,8 @@ extension SQLiteDeliveryStore {
         var update = try StoredJSON.decode(StatusUpdate.self, from: payload, "status update \(id)")
         update.status = status
         update.deploymentID = status == .running ? nil : try row.decode(String?.self, forColumn: "forge_deployment_id")
+        let requestedAt: Int64 = try row.decode(forColumn: "created_at")
+        update.requestedAt = StoredTime.date(requestedAt)
         return PendingStatusUpdate(
             outboxID: id, reporter: try row.decode(forColumn: "reporter"), update: update,
             attempts: try row.decode(forColumn: "attempts"))

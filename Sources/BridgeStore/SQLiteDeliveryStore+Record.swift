@@ -103,11 +103,11 @@ extension SQLiteDeliveryStore {
     private static func insertSteps(_ steps: [EncodedStep], runID: Int64, at time: Int64, in db: Database) throws {
         let statement = try db.cachedStatement(
             sql: """
-                INSERT INTO steps (run_id, position, target, provider, parameters, status, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)
+                INSERT INTO steps (run_id, position, target, provider, parameters, resource, status, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)
                 """)
         for (index, step) in steps.enumerated() {
-            try statement.execute(arguments: [runID, index + 1, step.target, step.provider, step.parameters, time, time])
+            try statement.execute(arguments: [runID, index + 1, step.target, step.provider, step.parameters, step.resource, time, time])
         }
     }
 

@@ -54,9 +54,12 @@ struct Send: AsyncParsableCommand {
             now: Date())
         let target = url.hasSuffix("/") ? String(url.dropLast()) : url
         let answer: WebhookSender.Answer
+        let httpClient = ProviderHTTPClient()
         do {
-            answer = try await WebhookSender().post(url: "\(target)/hooks/\(source)", headers: headers, body: body)
+            answer = try await WebhookSender(httpClient: httpClient).post(url: "\(target)/hooks/\(source)", headers: headers, body: body)
+            try? await httpClient.shutdown()
         } catch {
+            try? await httpClient.shutdown()
             printError("gitops-bridge: cannot post to \(target): \(error)")
             throw ExitCode(1)
         }

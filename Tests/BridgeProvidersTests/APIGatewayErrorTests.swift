@@ -89,8 +89,19 @@ import Testing
         #expect(APIGatewayDeployer.classify(error) == .retryable("ServiceUnavailableException: Service Unavailable", retryAfter: .seconds(30)))
     }
 
+    @Test func aConflictIsRetriedAfterAtLeastTheQuotaPeriod() {
+        // Another deployment or change of the same REST API in progress (providers.md §1: 409, concurrent modification).
+        let conflict = Self.error(
+            409, #"{"message":"Another deployment is in progress"}"#,
+            headers: [("x-amzn-ErrorType", "ConflictException:http://internal.amazon.com/coral/com.amazonaws.backplane.controlplane/")])
+        #expect(
+            APIGatewayDeployer.classify(conflict) == .retryable("ConflictException: Another deployment is in progress", retryAfter: .seconds(5)))
+        let later = Self.error(409, #"{"__type":"ConflictException","message":"Concurrent modification"}"#, headers: [("Retry-After", "20")])
+        #expect(APIGatewayDeployer.classify(later) == .retryable("ConflictException: Concurrent modification", retryAfter: .seconds(20)))
+    }
+
     @Test func otherClientErrorsArePermanent() {
-        for (status, code) in [(400, "BadRequestException"), (403, "AccessDeniedException"), (409, "ConflictException"), (404, "NotFoundException")] {
+        for (status, code) in [(400, "BadRequestException"), (403, "AccessDeniedException"), (404, "NotFoundException")] {
             let error = Self.error(status, #"{"__type":"\#(code)","message":"no"}"#)
             #expect(APIGatewayDeployer.classify(error) == .permanent("\(code): no"))
         }
@@ -121,26 +132,28 @@ import Testing
 
     @Test func anUnreachableEndpointIsRetryable() async throws {
         let deployer = APIGatewayDeployer(
-            credentials: StaticAWSCredentialsProvider(CodeDeployFake.defaultCredentials), httpClient: .shared, timeout: .milliseconds(500))
+            credentials: StaticAWSCredentialsProvider(CodeDeployFake.defaultCredentials), httpClient: .forTests, timeout: .milliseconds(500))
         let request = AWSTests.request(
             "aws-apigateway", ["region": "eu-west-2", "rest_api_id": "a1b2c3d4e5", "endpoint": .string(try AWSTests.closedPortEndpoint())])
         let error = await AWSTests.failure(secrets: [CodeDeployFake.defaultCredentials.secretAccessKey]) { try await deployer.start(request) }
-        #expect(error?.isRetryable == true)
+        #expect(error?.isRetryable == true, "\(String(describing: error))")
         #expect(error?.description.hasPrefix("apigateway CreateDeployment request to http://127.0.0.1:") == true)
     }
 
     @Test func invalidParametersFailPermanentlyBeforeAnyCall() async throws {
-        let deployer = APIGatewayDeployer(credentials: StaticAWSCredentialsProvider(CodeDeployFake.defaultCredentials))
+        let deployer = APIGatewayDeployer(credentials: StaticAWSCredentialsProvider(CodeDeployFake.defaultCredentials), httpClient: .forTests)
         let error = await AWSTests.failure { try await deployer.start(AWSTests.request("aws-apigateway", ["rest_api_id": "a1b2c3d4e5"])) }
         #expect(error == .permanent("invalid aws-apigateway parameters: missing required key region"))
     }
 
     @Test func pollAndCancelHaveNothingToDo() async throws {
-        let deployer = APIGatewayDeployer(credentials: StaticAWSCredentialsProvider(CodeDeployFake.defaultCredentials))
+        let deployer = APIGatewayDeployer(credentials: StaticAWSCredentialsProvider(CodeDeployFake.defaultCredentials), httpClient: .forTests)
         let request = AWSTests.request("aws-apigateway", [:])
         #expect(try await deployer.poll(externalID: "abc123", request: request) == DeploymentProgress(status: .succeeded))
         try await deployer.cancel(externalID: "abc123", request: request)
         #expect(deployer.provider == "aws-apigateway")
-        #expect(CodeDeployDeployer(credentials: StaticAWSCredentialsProvider(CodeDeployFake.defaultCredentials)).provider == "aws-codedeploy")
+        #expect(
+            CodeDeployDeployer(credentials: StaticAWSCredentialsProvider(CodeDeployFake.defaultCredentials), httpClient: .forTests).provider
+                == "aws-codedeploy")
     }
 }

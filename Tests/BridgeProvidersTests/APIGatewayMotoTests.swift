@@ -10,7 +10,7 @@ extension AWSMotoTests {
     /// `APIGatewayDeployer` against moto's server with signature checking on (providers.md §4).
     @Suite struct APIGatewayMotoTests {
         static func deployer(_ credentials: AWSCredentials) -> APIGatewayDeployer {
-            APIGatewayDeployer(credentials: StaticAWSCredentialsProvider(credentials), httpClient: .shared, timeout: .seconds(10))
+            APIGatewayDeployer(credentials: StaticAWSCredentialsProvider(credentials), httpClient: .forTests, timeout: .seconds(10))
         }
 
         static func parameters(_ moto: MotoServer, restAPIID: String, _ extra: [String: ConfigValue] = [:]) -> [String: ConfigValue] {

@@ -59,7 +59,7 @@ struct AWSCredentialsFixture {
         timeouts: AWSCredentialsChain.Timeouts = .init(sts: .seconds(5), container: .seconds(2), instanceMetadata: .seconds(1))
     ) -> AWSCredentialsChain {
         AWSCredentialsChain(
-            environment: environment, httpClient: .shared, now: clock.closure, imdsEndpoint: imdsEndpoint, containerHost: containerHost,
+            environment: environment, httpClient: .forTests, now: clock.closure, imdsEndpoint: imdsEndpoint, containerHost: containerHost,
             refreshMargin: refreshMargin, timeouts: timeouts)
     }
 

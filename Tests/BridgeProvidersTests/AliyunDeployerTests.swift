@@ -29,7 +29,7 @@ import Testing
             "ALIYUN_ID": fake.credentials.accessKeyID, "ALIYUN_SECRET": secret ?? fake.credentials.accessKeySecret,
             "ALIYUN_TOKEN": fake.credentials.securityToken ?? "",
         ])
-        return AliyunAPIGatewayDeployer(resolver: secrets, environment: environment, httpClient: .shared, timeout: .seconds(10))
+        return AliyunAPIGatewayDeployer(resolver: secrets, environment: environment, httpClient: .forTests, timeout: .seconds(10))
     }
 
     static func failure(_ body: () async throws(ProviderError) -> DeploymentStart) async -> ProviderError? {
@@ -128,7 +128,7 @@ import Testing
     @Test func aFailedConnectionIsRetryableAndItsMessageCarriesNoCredential() async throws {
         let token = "CAIS+fake/STS=token"
         let secrets = TestSecrets(values: ["ID": "LTAIFAKECONNECTFAIL1", "SECRET": "fakeSecretForAClosedPort0000", "TOKEN": token])
-        let deployer = AliyunAPIGatewayDeployer(resolver: secrets, environment: [:], httpClient: .shared, timeout: .seconds(2))
+        let deployer = AliyunAPIGatewayDeployer(resolver: secrets, environment: [:], httpClient: .forTests, timeout: .seconds(2))
         let closed = "http://127.0.0.1:\(try MotoServer.freePort())"
         let parameters: ConfigValue = [
             "region": "cn-hangzhou", "endpoint": .string(closed), "group_id": "g1", "api_id": "a1", "stage": "TEST",

@@ -9,7 +9,7 @@ import Testing
 /// `CodeDeployDeployer` against the CodeDeploy fake: the statuses, stops and errors moto cannot produce.
 @Suite struct CodeDeployDeployerTests {
     static func deployer(_ credentials: AWSCredentials = CodeDeployFake.defaultCredentials, timeout: Duration = .seconds(5)) -> CodeDeployDeployer {
-        CodeDeployDeployer(credentials: StaticAWSCredentialsProvider(credentials), httpClient: .shared, timeout: timeout)
+        CodeDeployDeployer(credentials: StaticAWSCredentialsProvider(credentials), httpClient: .forTests, timeout: timeout)
     }
 
     static func request(_ fake: CodeDeployFake, _ extra: [String: ConfigValue] = [:]) -> DeploymentRequest {

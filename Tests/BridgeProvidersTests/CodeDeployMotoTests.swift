@@ -11,7 +11,7 @@ extension AWSMotoTests {
     /// back but never moves them past `Created` and has no `StopDeployment`: the rest is `CodeDeployFakeTests`' job.
     @Suite struct CodeDeployMotoTests {
         static func deployer(_ credentials: AWSCredentials) -> CodeDeployDeployer {
-            CodeDeployDeployer(credentials: StaticAWSCredentialsProvider(credentials), httpClient: .shared, timeout: .seconds(10))
+            CodeDeployDeployer(credentials: StaticAWSCredentialsProvider(credentials), httpClient: .forTests, timeout: .seconds(10))
         }
 
         static func parameters(_ moto: MotoServer, application: String, _ extra: [String: ConfigValue] = [:]) -> [String: ConfigValue] {

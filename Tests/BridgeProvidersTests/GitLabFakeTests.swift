@@ -176,14 +176,19 @@ import Testing
         }
     }
 
-    @Test func returnsTheSameDeploymentForARepeatedCreate() async throws {
+    @Test func returnsTheLastSuccessfulDeploymentForARepeatedCreateOnly() async throws {
         try await withGitLabFake { fake in
             let client = GitLabRawClient(fake)
-            let first = try await client.send(.POST, Self.deploymentsPath, json: GitLabRawClient.createBody())
-            let again = try await client.send(.POST, Self.deploymentsPath, json: GitLabRawClient.createBody())
+            let success = GitLabRawClient.createBody(["status": "success"])
+            let first = try await client.send(.POST, Self.deploymentsPath, json: success)
+            let again = try await client.send(.POST, Self.deploymentsPath, json: success)
             #expect(again.status == 201)
             #expect(again.json?["id"] == first.json?["id"])
-            #expect(fake.deployments.count == 1)
+            // `last_deployment` is the last successful one: a repeated `running` create makes another deployment.
+            let running = try await client.send(.POST, Self.deploymentsPath, json: GitLabRawClient.createBody())
+            let runningAgain = try await client.send(.POST, Self.deploymentsPath, json: GitLabRawClient.createBody())
+            #expect(runningAgain.json?["id"] != running.json?["id"])
+            #expect(fake.deployments.count == 3)
         }
     }
 

@@ -24,7 +24,7 @@ import Testing
     static func deployer(token: String = PulumiFake.defaultToken) -> PulumiDeployer {
         PulumiDeployer(
             resolver: TestSecrets(values: ["PULUMI_ACCESS_TOKEN": token, "GIT_TOKEN": "ghp_fakeGitToken0000", "DB_PASSWORD": "fake-db-password"]),
-            httpClient: .shared, timeout: .seconds(10))
+            httpClient: .forTests, timeout: .seconds(10))
     }
 
     /// Polls until the deployment ends (the fake moves one status per read).
@@ -153,6 +153,32 @@ import Testing
             }
             #expect(missing == .permanent("pulumi create deployment answered 404: Not Found: stack not found"))
             #expect(fake.deployments.isEmpty)
+        }
+    }
+
+    @Test func theExecutorImagesUsernameIsAPlainStringAndItsPasswordASecret() async throws {
+        try await withPulumiFake { fake in
+            let request = Self.request(
+                fake,
+                [
+                    "executor_context": [
+                        "executor_image": [
+                            "reference": "registry.example.com/pulumi:3.200.0",
+                            "credentials": ["username": "env:REGISTRY_USER", "password": "env:REGISTRY_PASSWORD"],
+                        ]
+                    ]
+                ])
+            let deployer = PulumiDeployer(
+                resolver: TestSecrets(values: [
+                    "PULUMI_ACCESS_TOKEN": PulumiFake.defaultToken, "REGISTRY_USER": "deployer", "REGISTRY_PASSWORD": "fake-registry-password",
+                ]),
+                httpClient: .forTests, timeout: .seconds(10))
+            // Pulumi refuses {"secret": …} where its API takes a string (the fake answers 400, as Pulumi does).
+            let id = try #require(try await deployer.start(request).externalID)
+            let deployment = try #require(fake.deployment(id: id))
+            #expect(deployment.request["executorContext"]?["executorImage"]?["credentials"]?["username"] == "deployer")
+            let password = fake.receivedSecrets(deploymentID: id)["executorContext.executorImage.credentials.password"]
+            #expect(password?.markedSecret == true && password?.value == "fake-registry-password")
         }
     }
 }

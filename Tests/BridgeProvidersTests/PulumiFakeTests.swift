@@ -125,6 +125,18 @@ import Testing
             "malformed secret", createBody(["operationContext": .object(["environmentVariables": .object(["TOKEN": .object(["value": "x"])])])]),
             "operationContext.environmentVariables.TOKEN must be a string or"
         ),
+        (
+            // DockerImageCredentials: only the password is a SecretValue.
+            "secret-wrapped registry username",
+            createBody([
+                "executorContext": .object([
+                    "executorImage": .object([
+                        "reference": "r.example.com/pulumi:3", "credentials": .object(["username": .object(["secret": "u"]), "password": "p"]),
+                    ])
+                ])
+            ]),
+            "executorContext.executorImage.credentials.username must be a string"
+        ),
     ]
 
     @Test(arguments: refusedBodies)

@@ -55,6 +55,7 @@ import Testing
             "          credentials: the standard AWS chain (environment, AWS_PROFILE or default profile, web identity, ECS, IMDSv2), "
                 + "then STS AssumeRole of arn:aws:iam::123456789012:role/deployer",
             "          finished when API Gateway answers 201",
+            "        one step at a time on https://apigateway.eu-west-2.amazonaws.com/restapis/a1b2c3; stopped and failed 10m after its first start",
             #"      step 2: backend (aws-codedeploy) {application: "shop", deployment_group: "main", region: "eu-west-2", revision: {github: {repository: "acme/shop"}}}"#,
             "        codedeploy CreateDeployment: POST https://codedeploy.eu-west-2.amazonaws.com/",
             "          Host: codedeploy.eu-west-2.amazonaws.com",

@@ -3,6 +3,7 @@ import BridgeServer
 import Foundation
 import Testing
 
+/// Plain-text renderings: `deliveries` and `runs show`.
 @Suite struct RecordFormatterTests {
     static func delivery(_ id: Int64, status: String, runs: [String: Int]) -> DeliverySummary {
         DeliverySummary(
@@ -27,5 +28,29 @@ import Testing
     @Test func aDeliverysDetailSaysWhereItsRunsAre() {
         let detail = RecordFormatter.detail(DeliveryDetail(summary: Self.delivery(7, status: "queued", runs: ["failed": 1]), runs: []))
         #expect(detail.contains("status:    queued; runs now: 1 failed"))
+    }
+
+    static func step(_ position: Int, target: String, resource: String?) -> StepRecord {
+        StepRecord(
+            id: Int64(position), position: position, target: target, provider: "aws-apigateway", parameters: .object([:]),
+            resource: resource, status: "pending", attempts: 0, externalID: nil, error: nil, log: nil, startedAt: nil, finishedAt: nil)
+    }
+
+    /// `runs show` names the resource a step is serialised on when it is not simply its target.
+    @Test func showsAStepsResourceWhenItIsNotItsTarget() {
+        let now = Date(timeIntervalSince1970: 1_763_807_269)
+        let summary = RunSummary(
+            id: 3, deliveryID: 1, rule: "main", environment: "staging", source: "shop", repository: "acme/shop", ref: "refs/heads/main",
+            sha: "abc", status: "queued", createdAt: now, updatedAt: now)
+        let detail = RunDetail(
+            summary: summary, event: PushEvent(forge: .github, repository: "acme/shop", refKind: .branch, refName: "main", sha: "abc"),
+            notes: [],
+            steps: [
+                Self.step(1, target: "api", resource: "https://apigateway.eu-west-2.amazonaws.com/restapis/z4675bid1j"),
+                Self.step(2, target: "smoke", resource: "smoke"), Self.step(3, target: "old", resource: nil),
+            ])
+        let lines = RecordFormatter.detail(detail).split(separator: "\n").map(String.init)
+        #expect(lines.contains("       resource: https://apigateway.eu-west-2.amazonaws.com/restapis/z4675bid1j (one step at a time)"))
+        #expect(lines.filter { $0.contains("resource:") }.count == 1)
     }
 }

@@ -45,7 +45,9 @@ struct MigrationTests {
         #expect(step.deliveryKey == "old-key")
         #expect(step.stepCount == 2)
         #expect(step.event == WorkFixture.event())
-        #expect(try strings("SELECT identifier FROM grdb_migrations", at: path) == ["v1", "v2"])
+        let applied = try strings("SELECT identifier FROM grdb_migrations", at: path)
+        #expect(applied.starts(with: ["v1", "v2"]) && applied.contains("v4"))
+        #expect(step.resource == "backend")
         #expect(try strings("SELECT cancel_requested FROM runs", at: path) == ["0"])
         #expect(try strings("SELECT target_status FROM status_outbox", at: path) == ["running"])
     }

@@ -35,7 +35,7 @@ struct OutboxTests {
             running.update
                 == StatusUpdate(
                     runID: runs[0], project: "42", environment: "staging", sha: WorkFixture.sha(1), ref: "main", tag: false,
-                    status: .running, deploymentID: nil))
+                    status: .running, deploymentID: nil, requestedAt: WorkFixture.at(0)))
 
         try await store.statusSent(outboxID: running.outboxID, deploymentID: "701", now: WorkFixture.at(5))
         let next = try await store.dueStatusUpdates(now: WorkFixture.at(5), limit: 10)

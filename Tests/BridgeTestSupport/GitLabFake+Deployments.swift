@@ -66,7 +66,8 @@ extension GitLabFake {
         }
         guard !environment.isEmpty else { return .message(400, .object(["name": .array([.string("can't be blank")])])) }
         _ = state.environmentID(projectID: project.id, name: environment)
-        // Deployments::CreateService returns the environment's last deployment when ref, tag, sha and status match.
+        // Deployments::CreateService returns the environment's last (successful) deployment when ref, tag, sha and status
+        // match.
         if let last = state.lastDeployment(projectID: project.id, environment: environment),
             last.ref == ref, last.tag == tag, last.sha == sha, last.status == status
         {
@@ -115,17 +116,6 @@ extension GitLabFake {
             return .message(404, .string("404 Not found"))
         }
         return .json(200, entity(deployment))
-    }
-
-    private func list(project segment: String, parameters: inout GrapeParameters, state: GitLabFakeState) -> FakeAnswer {
-        let status = parameters.optionalStatus("status")
-        guard parameters.errors.isEmpty else { return .error(400, parameters.message) }
-        let environment = parameters.values["environment"]?.stringValue
-        guard let project = project(segment) else { return .message(404, .string("404 Project Not Found")) }
-        let deployments = state.deployments.values
-            .filter { $0.projectID == project.id && (environment == nil || $0.environment == environment) && (status == nil || $0.status == status) }
-            .sorted { $0.id < $1.id }
-        return .json(200, .array(deployments.map(entity)))
     }
 
     /// `Entities::Deployment`, the fields a client can rely on.

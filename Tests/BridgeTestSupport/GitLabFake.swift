@@ -102,6 +102,13 @@ public final class GitLabFake: Sendable {
         state.withLock { $0.faults += Array(repeating: fault, count: max(0, times)) }
     }
 
+    /// The next `method` request (`POST`: the next create) is handled, so GitLab keeps what it did, but its answer
+    /// is held back for `stall`, longer than the client waits: the answer is lost, as when a connection drops or the
+    /// client's process dies before it reads it.
+    public func loseAnswer(toNext method: String, stall: Duration = .seconds(3)) {
+        state.withLock { $0.lostAnswers.append((method: method, stall: stall)) }
+    }
+
     // MARK: Inspection
 
     /// Every request received, oldest first.
@@ -138,11 +145,13 @@ public final class GitLabFake: Sendable {
         if case .delay(let duration) = fault {
             try? await Task.sleep(for: duration)
         }
-        let answer = state.withLock { state in
+        let (answer, stall) = state.withLock { state in
             let answer = fault.flatMap(FakeAnswer.init(fault:)) ?? handle(incoming, state: &state)
             state.requests.append(incoming.record(status: answer.status))
-            return answer
+            let lost = state.lostAnswers.firstIndex { $0.method == incoming.method }.map { state.lostAnswers.remove(at: $0).stall }
+            return (answer, lost)
         }
+        if let stall { try? await Task.sleep(for: stall) }
         return answer.response
     }
 }

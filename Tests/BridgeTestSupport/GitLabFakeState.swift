@@ -11,6 +11,8 @@ struct GitLabFakeState: Sendable {
 
     var server: RunningServer?
     var faults: [GitLabFake.Fault] = []
+    /// Requests whose answer is held back (`loseAnswer(toNext:stall:)`), by method, oldest first.
+    var lostAnswers: [(method: String, stall: Duration)] = []
     var requests: [GitLabFake.RecordedRequest] = []
     var deployments: [Int: GitLabFake.Deployment] = [:]
     var illegalTransitions: [GitLabFake.IllegalTransition] = []
@@ -29,9 +31,12 @@ struct GitLabFakeState: Sendable {
         return nextEnvironmentID
     }
 
-    /// The environment's latest deployment, which a create call with equal ref, tag, sha and status returns again.
+    /// The environment's `last_deployment`, which a create call with equal ref, tag, sha and status returns again:
+    /// its latest *successful* deployment (`has_one :last_deployment, -> { success.ordered }` in
+    /// `app/models/environment.rb`), so a second `running` create always makes a second deployment.
     func lastDeployment(projectID: Int, environment: String) -> GitLabFake.Deployment? {
-        deployments.values.filter { $0.projectID == projectID && $0.environment == environment }.max { $0.id < $1.id }
+        deployments.values.filter { $0.projectID == projectID && $0.environment == environment && $0.status == .success }
+            .max { $0.id < $1.id }
     }
 
     mutating func insertDeployment(

@@ -59,6 +59,12 @@ struct GrapeParameters {
         return status
     }
 
+    /// Notes a value Grape refuses: one it cannot coerce (`is invalid`), or one not among its `values:` (`does not have
+    /// a valid value`).
+    mutating func refuse(_ name: String, notAllowed: Bool) {
+        errors.append(notAllowed ? "\(name) does not have a valid value" : "\(name) is invalid")
+    }
+
     /// An `optional :name, type: String, values: [...]` filter.
     mutating func optionalStatus(_ name: String) -> GitLabFake.Status? {
         guard values[name] != nil else { return nil }

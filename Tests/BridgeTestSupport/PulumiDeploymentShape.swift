@@ -45,6 +45,8 @@ indirect enum PulumiDeploymentShape: Sendable {
                 ]),
             ]),
         ]),
+        // `DockerImageCredentials`: the username is a plain string (a `{"secret": …}` there does not decode: 400), only the
+        // password a `SecretValue`.
         "executorContext": .object([
             "executorImage": .object(["reference": .string, "credentials": .object(["username": .string, "password": .secret])])
         ]),

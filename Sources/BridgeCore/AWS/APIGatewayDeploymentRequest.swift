@@ -51,6 +51,12 @@ public struct APIGatewayDeploymentRequest: Sendable, Hashable {
         return reader.problems
     }
 
+    /// The REST API it deploys, which steps are serialised on (`StepResource`): API Gateway refuses concurrent changes
+    /// to one API with `ConflictException`, whatever the stage. `https://apigateway.eu-west-2.amazonaws.com/restapis/a1b2c3d4e5`.
+    public var resource: String {
+        target.endpoint.lowercased() + "/restapis/" + SigV4Signer.uriEncode(restAPIID)
+    }
+
     /// The call: method, path, headers (`Accept: application/json`, which botocore also sends, so the answer is never
     /// HAL) and body.
     public var request: AWSRequest {
@@ -82,6 +88,7 @@ public struct APIGatewayDeploymentRequest: Sendable, Hashable {
         body["tracingEnabled"] = reader.bool("tracing_enabled").map(ConfigValue.bool)
         body["cacheClusterEnabled"] = reader.bool("cache_cluster_enabled").map(ConfigValue.bool)
         body["cacheClusterSize"] = reader.oneOf("cache_cluster_size", cacheClusterSizes).map(ConfigValue.string)
+        _ = reader.duration(StepTimeout.key)
         reader.finish()
         guard let target, let restAPIID else { return nil }
         return APIGatewayDeploymentRequest(target: target, restAPIID: restAPIID, stage: stage, body: .object(body))

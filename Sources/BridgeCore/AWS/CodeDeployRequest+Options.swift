@@ -99,15 +99,18 @@ extension CodeDeployRequest {
         return .object(filter)
     }
 
-    static func autoRollback(_ reader: inout ParameterReader) -> (value: ConfigValue, enabled: Bool?) {
+    /// `auto_rollback`, and whether stopping the deployment should roll it back: only when the configuration is enabled
+    /// and names `DEPLOYMENT_STOP_ON_REQUEST`, as CodeDeploy itself would for a stop requested in its console.
+    static func autoRollback(_ reader: inout ParameterReader) -> (value: ConfigValue, rollsBackOnStop: Bool) {
         var configuration: [String: ConfigValue] = [:]
         let enabled = reader.bool("enabled")
         configuration["enabled"] = enabled.map(ConfigValue.bool)
+        var names: [String] = []
         if let events = reader.elements("events") {
-            let names = events.compactMap { reader.oneOf($0.value, name: $0.name, rollbackEvents) }
+            names = events.compactMap { reader.oneOf($0.value, name: $0.name, rollbackEvents) }
             configuration["events"] = .array(names.map(ConfigValue.string))
         }
-        return (.object(configuration), enabled)
+        return (.object(configuration), enabled == true && names.contains("DEPLOYMENT_STOP_ON_REQUEST"))
     }
 
     static func alarmOverride(_ reader: inout ParameterReader) -> ConfigValue {

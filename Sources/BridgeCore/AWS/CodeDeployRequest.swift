@@ -10,7 +10,7 @@
 /// | `revision`: exactly one of `s3: {bucket, key, bundle_type, version, etag}`, `github: {repository, commit}` (commit defaults to the pushed one), `string: {content, sha256}`, `appspec: {content, sha256}` | `revision` (`S3`, `GitHub`, `String`, `AppSpecContent`) |
 /// | `ignore_application_stop_failures`, `update_outdated_instances_only` | the same in camel case |
 /// | `target_instances: {tag_filters: [{key, value, type}], auto_scaling_groups: [...], ec2_tag_set: [[{key, value, type}]]}` | `targetInstances` |
-/// | `auto_rollback: {enabled, events: [...]}` | `autoRollbackConfiguration`; `enabled` is also sent with `StopDeployment` |
+/// | `auto_rollback: {enabled, events: [...]}` | `autoRollbackConfiguration`; `StopDeployment` asks for a rollback (`autoRollbackEnabled: true`) only when `enabled` is true and `events` include `DEPLOYMENT_STOP_ON_REQUEST` |
 /// | `file_exists_behavior` (`DISALLOW`, `OVERWRITE`, `RETAIN`) | `fileExistsBehavior` |
 /// | `override_alarm_configuration: {enabled, ignore_poll_alarm_failure, alarms: [names]}` | `overrideAlarmConfiguration` |
 ///
@@ -28,7 +28,9 @@ public struct CodeDeployRequest: Sendable, Hashable {
     public var target: AWSTarget
     /// `CreateDeployment`'s body, in CodeDeploy's member names.
     public var createBody: ConfigValue
-    /// `auto_rollback.enabled`, sent as `autoRollbackEnabled` when stopping a deployment.
+    /// `autoRollbackEnabled` of `StopDeployment`: true when the target's `auto_rollback` is enabled with the event
+    /// `DEPLOYMENT_STOP_ON_REQUEST`, false when its `auto_rollback` says otherwise, nil (not sent: the deployment
+    /// group's own configuration decides) without `auto_rollback`.
     public var autoRollbackEnabled: Bool?
 
     public init(target: AWSTarget, createBody: ConfigValue, autoRollbackEnabled: Bool?) {
@@ -56,6 +58,15 @@ public struct CodeDeployRequest: Sendable, Hashable {
         return reader.problems
     }
 
+    /// The deployment group it deploys to, which steps are serialised on (`StepResource`): a group runs one deployment
+    /// at a time. `https://codedeploy.eu-west-2.amazonaws.com/applications/shop/deployment-groups/staging`.
+    public var resource: String {
+        let application = createBody["applicationName"]?.stringValue ?? ""
+        let group = createBody["deploymentGroupName"]?.stringValue ?? ""
+        return target.endpoint.lowercased() + "/applications/\(SigV4Signer.uriEncode(application))/deployment-groups/"
+            + SigV4Signer.uriEncode(group)
+    }
+
     /// `CreateDeployment`: answers `{"deploymentId": "d-…"}`.
     public var createDeployment: AWSRequest {
         Self.call("CreateDeployment", body: createBody)
@@ -66,7 +77,7 @@ public struct CodeDeployRequest: Sendable, Hashable {
         Self.call("GetDeployment", body: .object(["deploymentId": .string(id)]))
     }
 
-    /// `StopDeployment`, with `autoRollbackEnabled` when the target says.
+    /// `StopDeployment`, with `autoRollbackEnabled` when the target has an `auto_rollback`.
     public func stopDeployment(id: String) -> AWSRequest {
         var body: [String: ConfigValue] = ["deploymentId": .string(id)]
         body["autoRollbackEnabled"] = autoRollbackEnabled.map(ConfigValue.bool)
@@ -100,10 +111,11 @@ public struct CodeDeployRequest: Sendable, Hashable {
         var autoRollbackEnabled: Bool?
         body["autoRollbackConfiguration"] = reader.map("auto_rollback") { rollback in
             let configuration = Self.autoRollback(&rollback)
-            autoRollbackEnabled = configuration.enabled
+            autoRollbackEnabled = configuration.rollsBackOnStop
             return configuration.value
         }
         body["overrideAlarmConfiguration"] = reader.map("override_alarm_configuration") { alarms in Self.alarmOverride(&alarms) }
+        _ = reader.duration(StepTimeout.key)
         reader.finish()
         guard let target, application != nil else { return nil }
         return CodeDeployRequest(target: target, createBody: .object(body), autoRollbackEnabled: autoRollbackEnabled)

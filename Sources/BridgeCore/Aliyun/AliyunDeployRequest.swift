@@ -80,6 +80,13 @@ public struct AliyunDeployRequest: Sendable, Hashable {
         return reader.problems
     }
 
+    /// The API stage it publishes, which steps are serialised on (`StepResource`):
+    /// `https://apigateway.cn-hangzhou.aliyuncs.com/groups/<group>/apis/<api>/stages/RELEASE`.
+    public var resource: String {
+        let parts = ["groups", parameters["GroupId"] ?? "", "apis", parameters["ApiId"] ?? "", "stages", parameters["StageName"] ?? ""]
+        return endpoint.lowercased() + "/" + parts.map(SigV4Signer.uriEncode).joined(separator: "/")
+    }
+
     /// `gitops-bridge acme/shop@3f2c1ab`.
     public static func defaultDescription(_ event: PushEvent) -> String {
         "gitops-bridge \(event.repository)@\(event.sha.prefix(7))"
@@ -113,6 +120,7 @@ public struct AliyunDeployRequest: Sendable, Hashable {
             reader.report(
                 "security_token needs access_key_id and access_key_secret: an STS token belongs to a temporary AccessKey", at: "security_token")
         }
+        _ = reader.duration(StepTimeout.key)
         reader.finish()
         guard let region, let groupID, let apiID, let stage, reader.problems.count == problemsBefore else { return nil }
         let base = endpoint ?? (defaultEndpoint(region: region), "apigateway.\(region).aliyuncs.com")

@@ -7,12 +7,15 @@ public struct PlannedStep: Sendable, Hashable, Codable {
     /// The target's keys with the deploy entry's keys laid over them. Templates are kept unrendered:
     /// the worker renders them when the step starts, when `${run}` is known.
     public var parameters: ConfigValue
+    /// The real resource it deploys to (`StepResource`): no two steps with the same resource run at once.
+    public var resource: String
 
-    /// Creates a planned step.
-    public init(target: String, provider: String, parameters: ConfigValue) {
+    /// Creates a planned step; its resource is the target's name unless given.
+    public init(target: String, provider: String, parameters: ConfigValue, resource: String? = nil) {
         self.target = target
         self.provider = provider
         self.parameters = parameters
+        self.resource = resource ?? target
     }
 }
 

@@ -24,7 +24,7 @@ public enum Planner {
                 verdicts.append(RuleVerdict(rule: rule.name, matched: false, reason: reason))
                 continue
             }
-            switch steps(of: rule, targets: rules.targets) {
+            switch steps(of: rule, targets: rules.targets, event: event) {
             case .success(let steps):
                 runs.append(PlannedRun(rule: rule.name, environment: rule.environment, event: event, notes: match.notes, steps: steps))
                 verdicts.append(RuleVerdict(rule: rule.name, matched: true, reason: match.reason))
@@ -57,11 +57,15 @@ public enum Planner {
         var description: String { "deploy target \(name) is not defined" }
     }
 
-    private static func steps(of rule: Rule, targets: [String: TargetDefinition]) -> Result<[PlannedStep], MissingTarget> {
+    private static func steps(of rule: Rule, targets: [String: TargetDefinition], event: PushEvent) -> Result<[PlannedStep], MissingTarget> {
         var steps: [PlannedStep] = []
         for step in rule.deploy {
             guard let target = targets[step.target] else { return .failure(MissingTarget(name: step.target)) }
-            steps.append(PlannedStep(target: target.name, provider: target.provider, parameters: parameters(target: target, step: step)))
+            let parameters = parameters(target: target, step: step)
+            let resource = StepResource.key(
+                target: target.name, provider: target.provider, parameters: parameters, event: event, rule: rule.name,
+                environment: rule.environment)
+            steps.append(PlannedStep(target: target.name, provider: target.provider, parameters: parameters, resource: resource))
         }
         return .success(steps)
     }

@@ -86,6 +86,9 @@ public struct StepRecord: Sendable, Hashable, Codable {
     public var target: String
     public var provider: String
     public var parameters: ConfigValue
+    /// The real resource it deploys to, which no other step runs on at the same time (`StepResource`); nil for a
+    /// step recorded before resources were (it is serialised by target).
+    public var resource: String?
     /// `pending` until the worker takes it.
     public var status: String
     public var attempts: Int
@@ -96,14 +99,15 @@ public struct StepRecord: Sendable, Hashable, Codable {
     public var finishedAt: Date?
 
     public init(
-        id: Int64, position: Int, target: String, provider: String, parameters: ConfigValue, status: String, attempts: Int,
-        externalID: String?, error: String?, log: String?, startedAt: Date?, finishedAt: Date?
+        id: Int64, position: Int, target: String, provider: String, parameters: ConfigValue, resource: String? = nil, status: String,
+        attempts: Int, externalID: String?, error: String?, log: String?, startedAt: Date?, finishedAt: Date?
     ) {
         self.id = id
         self.position = position
         self.target = target
         self.provider = provider
         self.parameters = parameters
+        self.resource = resource
         self.status = status
         self.attempts = attempts
         self.externalID = externalID

@@ -10,6 +10,8 @@ public struct ClaimedStep: Sendable, Hashable {
     public var stepCount: Int
     public var target: String
     public var provider: String
+    /// The real resource it deploys to (`StepResource`); the target's name for a step recorded before resources were.
+    public var resource: String
     /// Unrendered parameters (the worker renders templates with `TemplateVariables.make`).
     public var parameters: ConfigValue
     /// This attempt's number (1 for the first).
@@ -21,11 +23,16 @@ public struct ClaimedStep: Sendable, Hashable {
     public var deliveryKey: String
     public var event: PushEvent
     public var leaseExpiresAt: Date
+    /// When the step was first claimed (a resume or a retry keeps it; `runs retry` clears it): a provider step's
+    /// `timeout` counts from here.
+    public var startedAt: Date
+    /// The error of the attempt before this one, when it was retried.
+    public var lastError: String?
 
     public init(
-        stepID: Int64, runID: Int64, position: Int, stepCount: Int, target: String, provider: String, parameters: ConfigValue,
-        attempt: Int, externalID: String?, rule: String, environment: String?, deliveryKey: String, event: PushEvent,
-        leaseExpiresAt: Date
+        stepID: Int64, runID: Int64, position: Int, stepCount: Int, target: String, provider: String, resource: String,
+        parameters: ConfigValue, attempt: Int, externalID: String?, rule: String, environment: String?, deliveryKey: String,
+        event: PushEvent, leaseExpiresAt: Date, startedAt: Date, lastError: String? = nil
     ) {
         self.stepID = stepID
         self.runID = runID
@@ -33,6 +40,7 @@ public struct ClaimedStep: Sendable, Hashable {
         self.stepCount = stepCount
         self.target = target
         self.provider = provider
+        self.resource = resource
         self.parameters = parameters
         self.attempt = attempt
         self.externalID = externalID
@@ -41,6 +49,8 @@ public struct ClaimedStep: Sendable, Hashable {
         self.deliveryKey = deliveryKey
         self.event = event
         self.leaseExpiresAt = leaseExpiresAt
+        self.startedAt = startedAt
+        self.lastError = lastError
     }
 }
 
@@ -85,8 +95,7 @@ public struct PendingStatusUpdate: Sendable, Hashable {
 /// environment, so a crash can never lose one.
 public protocol WorkQueue: Sendable {
     /// Claims the next runnable step for `owner`, leased until `now + lease`: the lowest pending step of the
-    /// oldest active run whose earlier steps all succeeded, whose target has no other step running under a live
-    /// lease, and whose retry time has come; or a running step whose lease expired (to resume). Supersedes, first,
+    /// oldest active run whose earlier steps all succeeded, whose resource (`StepResource`) has no other step running, and whose retry time has come; or a running step whose lease expired (to resume). Supersedes, first,
     /// every queued run for which a newer run of the same rule and environment exists.
     func claimNextStep(owner: String, now: Date, lease: Duration) async throws(StoreError) -> ClaimedStep?
     /// Extends the lease; says whether it is still held, or whether a cancel was requested.

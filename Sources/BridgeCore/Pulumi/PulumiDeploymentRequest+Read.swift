@@ -1,5 +1,6 @@
 extension PulumiDeploymentRequest {
-    static func read(_ reader: inout ParameterReader, pushedSHA: String) -> PulumiDeploymentRequest? {
+    /// Reads the parameters rendered for `event`, or unrendered (`check`) when it is nil.
+    static func read(_ reader: inout ParameterReader, event: PushEvent?) -> PulumiDeploymentRequest? {
         let problemsBefore = reader.problems.count
         let name: (Unicode.Scalar) -> Bool = { $0.isASCIIAlphanumeric || "-_.".unicodeScalars.contains($0) }
         let organization = reader.identifier("organization", required: true, what: "letters, digits, -, _ and .", allowed: name)
@@ -10,26 +11,37 @@ extension PulumiDeploymentRequest {
         var body: [String: ConfigValue] = [:]
         body["operation"] = .string(reader.oneOf("operation", operations) ?? "update")
         body["inheritSettings"] = reader.bool("inherit_settings").map(ConfigValue.bool)
-        body["sourceContext"] = sourceContext(&reader, pushedSHA: pushedSHA)
+        body["sourceContext"] = sourceContext(&reader, event: event)
         body["operationContext"] = reader.map("operation_context") { ConfigValue.object(Self.operationContext(&$0)) }
         body["executorContext"] = reader.map("executor_context") { Self.executorContext(&$0) } ?? nil
+        _ = reader.duration(StepTimeout.key)
         reader.finish()
         guard let organization, let project, let stack, let token, reader.problems.count == problemsBefore else { return nil }
         return PulumiDeploymentRequest(
             apiURL: apiURL, organization: organization, project: project, stack: stack, token: token, bodyTemplate: .object(body))
     }
 
-    /// `{"secret": "<reference>"}`, resolved when the request is sent.
+    /// `{"secret": "<reference>"}`, resolved when the request is sent and sent as a Pulumi secret.
     static func secret(_ reader: inout ParameterReader, _ key: String) -> ConfigValue? {
-        reader.secretReference(key).map { .object(["secret": .string($0.description)]) }
+        reader.secretReference(key).map { .object([secretMarker: .string($0.description)]) }
     }
 
-    /// `source` → `sourceContext.git`; without `source`, or without `branch` in it, the pushed commit.
-    private static func sourceContext(_ reader: inout ParameterReader, pushedSHA: String) -> ConfigValue {
+    /// `{"$plain": "<reference>"}`, resolved when the request is sent and sent as a plain string: for a value Pulumi
+    /// takes as a string that the rules file still holds by reference (under a secret-named key).
+    static func plain(_ reader: inout ParameterReader, _ key: String) -> ConfigValue? {
+        reader.secretReference(key).map { .object([plainMarker: .string($0.description)]) }
+    }
+
+    /// `source` → `sourceContext.git`. Without `branch` or `commit`, the pushed commit, but only when `repo_url` is
+    /// left out (the stack's settings name the repository) or names the pushed repository (`RepositoryURL.isPushed`):
+    /// another repository does not have the pushed commit, so it needs its own `branch` or `commit`.
+    private static func sourceContext(_ reader: inout ParameterReader, event: PushEvent?) -> ConfigValue {
         var git: [String: ConfigValue] = [:]
+        var repoURL: String?
         if reader.has("source") {
             _ = reader.map("source") { source in
-                git["repoURL"] = source.string("repo_url").map(ConfigValue.string)
+                repoURL = source.string("repo_url")
+                git["repoURL"] = repoURL.map(ConfigValue.string)
                 git["branch"] = source.string("branch").map(ConfigValue.string)
                 git["commit"] = source.string("commit").map(ConfigValue.string)
                 git["repoDir"] = source.string("repo_dir", allowEmpty: true).map(ConfigValue.string)
@@ -37,10 +49,30 @@ extension PulumiDeploymentRequest {
                 if source.has("branch") && source.has("commit") {
                     source.report("source.branch and source.commit are mutually exclusive: give one", at: source.name("commit"))
                 }
+                if let repoURL, !source.has("branch"), !source.has("commit"), !isPushedRepository(repoURL, event: event) {
+                    source.report(otherRepositoryMessage(repoURL, event: event), at: source.name("repo_url"))
+                }
             }
         }
+        let pushedSHA = event?.sha ?? "${sha}"
         if git["branch"] == nil && git["commit"] == nil && !pushedSHA.isEmpty { git["commit"] = .string(pushedSHA) }
         return .object(["git": .object(git)])
+    }
+
+    /// Rendered: whether `repoURL` is the event's repository. Unrendered (`check`): whether it is whatever is pushed.
+    private static func isPushedRepository(_ repoURL: String, event: PushEvent?) -> Bool {
+        guard let event else { return RepositoryURL.isPushedTemplate(repoURL) }
+        return RepositoryURL.isPushed(repoURL, event: event)
+    }
+
+    private static func otherRepositoryMessage(_ repoURL: String, event: PushEvent?) -> String {
+        let fix = "give source.branch or source.commit (commit: \"${sha}\" if it is the repository pushed), or write repo_url: \"${clone_url}\""
+        guard let event else {
+            return "source.repo_url names a fixed repository, which may not be the one pushed (it would not have the pushed "
+                + "commit): \(fix)"
+        }
+        return "source.repo_url \(ParameterReader.shown(.string(repoURL))) is not the pushed repository \(event.repository), so it does not "
+            + "have the pushed commit: give source.branch or source.commit"
     }
 
     private static func gitAuth(_ reader: inout ParameterReader) -> ConfigValue {
@@ -142,8 +174,15 @@ extension PulumiDeploymentRequest {
                 var value: [String: ConfigValue] = [:]
                 value["reference"] = image.requiredString("reference").map(ConfigValue.string)
                 value["credentials"] = image.map("credentials") { credentials in
+                    // Pulumi's `DockerImageCredentials`: the username is a plain string, only the password a secret.
                     var pair: [String: ConfigValue] = [:]
-                    pair["username"] = secret(&credentials, "username")
+                    if !credentials.has("username") {
+                        credentials.report("missing required key \(credentials.name("username"))", at: credentials.owner)
+                    }
+                    pair["username"] = plain(&credentials, "username")
+                    if !credentials.has("password") {
+                        credentials.report("missing required key \(credentials.name("password"))", at: credentials.owner)
+                    }
                     pair["password"] = secret(&credentials, "password")
                     return ConfigValue.object(pair)
                 }

@@ -11,9 +11,9 @@ import Foundation
 /// | `api_url` | the API's base URL (default `https://api.pulumi.com`; self-hosted Pulumi Cloud gives its own) |
 /// | `operation` (`update`, `preview`, `refresh`, `destroy`, `detect-drift`, `remediate-drift`; default `update`) | `operation` |
 /// | `inherit_settings` | `inheritSettings` (Pulumi's default: true, the stack's deployment settings apply) |
-/// | `source: {repo_url, branch, commit, repo_dir, git_auth}` | `sourceContext.git`; without `branch`, `commit` defaults to the pushed commit |
+/// | `source: {repo_url, branch, commit, repo_dir, git_auth}` | `sourceContext.git`; without `branch` or `commit`, `commit` is the pushed commit, which needs `repo_url` to be left out or to name the pushed repository |
 /// | `operation_context: {pre_run_commands, environment_variables, secret_environment_variables, options, oidc}` | `operationContext` |
-/// | `executor_context: {executor_image}` | `executorContext` |
+/// | `executor_context: {executor_image}` | `executorContext`; `credentials.username` is sent as a plain string, `credentials.password` as a secret |
 public struct PulumiDeploymentRequest: Sendable, Hashable {
     public static let provider = "pulumi"
     public static let defaultAPIURL = "https://api.pulumi.com"
@@ -27,14 +27,18 @@ public struct PulumiDeploymentRequest: Sendable, Hashable {
     public var project: String
     public var stack: String
     public var token: SecretReference
-    /// The create call's JSON body; each secret is `{"secret": "<reference>"}` until `body(resolving:)` reads it.
+    /// The create call's JSON body; each secret is `{"secret": "<reference>"}`, each plain value held by reference
+    /// `{"$plain": "<reference>"}`, until `body(resolving:)` reads them.
     public var bodyTemplate: ConfigValue
+
+    static let secretMarker = "secret"
+    static let plainMarker = "$plain"
 
     /// Builds the request from a target's rendered parameters, or throws every problem found. `event` gives the
     /// default commit.
     public init(parameters: ConfigValue, event: PushEvent) throws(ParameterError) {
         var reader = ParameterReader(parameters, allowsTemplates: false)
-        let built = Self.read(&reader, pushedSHA: event.sha)
+        let built = Self.read(&reader, event: event)
         guard let built, reader.problems.isEmpty else {
             throw ParameterError(provider: Self.provider, problems: reader.problems.map(\.message))
         }
@@ -53,7 +57,7 @@ public struct PulumiDeploymentRequest: Sendable, Hashable {
     /// Every problem of a parameter set, empty when it is valid (templates accepted where they could render well).
     public static func problems(in parameters: ConfigValue) -> [ParameterProblem] {
         var reader = ParameterReader(parameters, allowsTemplates: true)
-        _ = read(&reader, pushedSHA: "${sha}")
+        _ = read(&reader, event: nil)
         return reader.problems
     }
 
@@ -63,6 +67,11 @@ public struct PulumiDeploymentRequest: Sendable, Hashable {
         return "\(apiURL)/api/stacks/\(path)/deployments"
     }
 
+    /// The stack it deploys, which steps are serialised on (`StepResource`): `https://api.pulumi.com/api/stacks/acme/shop/prod`.
+    public var resource: String {
+        String(deploymentsURL.dropLast("/deployments".count))
+    }
+
     /// The headers of every call, with the token.
     public static func headers(token: String, json: Bool) -> [HeaderField] {
         var headers = [HeaderField("Authorization", "token \(token)"), HeaderField("Accept", accept)]
@@ -70,7 +79,8 @@ public struct PulumiDeploymentRequest: Sendable, Hashable {
         return headers
     }
 
-    /// The create call's body with every secret read by `secret` (sent as `{"secret": value}`).
+    /// The create call's body with every reference read by `secret`: a secret sent as `{"secret": value}`, a plain value
+    /// as the string itself.
     public func body(resolving secret: (SecretReference) throws(SecretError) -> String) throws(SecretError) -> ConfigValue {
         try Self.resolving(bodyTemplate, secret)
     }
@@ -80,8 +90,11 @@ public struct PulumiDeploymentRequest: Sendable, Hashable {
     ) throws(SecretError) -> ConfigValue {
         switch value {
         case .object(let members):
-            if members.count == 1, case .string(let text)? = members["secret"], let reference = SecretReference(text) {
-                return .object(["secret": .string(try secret(reference))])
+            if members.count == 1, case .string(let text)? = members[secretMarker], let reference = SecretReference(text) {
+                return .object([secretMarker: .string(try secret(reference))])
+            }
+            if members.count == 1, case .string(let text)? = members[plainMarker], let reference = SecretReference(text) {
+                return .string(try secret(reference))
             }
             var resolved: [String: ConfigValue] = [:]
             for (key, member) in members { resolved[key] = try resolving(member, secret) }

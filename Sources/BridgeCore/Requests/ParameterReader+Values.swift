@@ -61,6 +61,18 @@ extension ParameterReader {
         }
     }
 
+    /// A duration such as `30s`, `5m`, `3h` or `1h30m` (`Duration(configText:)`), or a template where it could render
+    /// to one.
+    mutating func duration(_ key: String) -> Duration? {
+        guard let text = string(key) else { return nil }
+        if allowsTemplates && Self.isTemplate(text) { return nil }
+        guard let duration = Duration(configText: text) else {
+            report("\(name(key)) must be a duration such as 30s, 5m, 3h or 1h30m, found \(Self.shown(.string(text)))", at: name(key))
+            return nil
+        }
+        return duration
+    }
+
     /// A number within `range` (a numeric string is accepted).
     mutating func number(_ key: String, in range: ClosedRange<Double>) -> Double? {
         guard let value = value(key) else { return nil }

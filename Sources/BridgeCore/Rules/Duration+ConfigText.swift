@@ -23,3 +23,15 @@ extension Duration {
         self = total
     }
 }
+
+extension Duration {
+    /// The duration as a rules file writes it: `3h`, `1h30m`, `45s`, `250ms` (`Duration(configText:)` reads it back).
+    public var configText: String {
+        let (seconds, attoseconds) = components
+        let milliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        guard milliseconds % 1000 == 0 else { return "\(milliseconds)ms" }
+        let total = milliseconds / 1000
+        let parts = [(total / 3600, "h"), (total % 3600 / 60, "m"), (total % 60, "s")].filter { $0.0 > 0 }
+        return parts.isEmpty ? "0s" : parts.map { "\($0.0)\($0.1)" }.joined()
+    }
+}

@@ -7,9 +7,11 @@ import Foundation
 ///
 /// The deployment is live when API Gateway answers 201, so `start` returns a terminal status, `poll` has nothing to
 /// wait for and `cancel` nothing to stop. Errors keep AWS's code and message: throttling (429,
-/// `TooManyRequestsException`, `LimitExceededException`), 5xx and network trouble are retryable, after `Retry-After`
-/// or else at least 5 s, since `CreateDeployment` is limited to one request every 5 s per account
-/// (developerguide/limits.html); any other answer is permanent (`NotFoundException: Invalid Rest API Id specified`).
+/// `TooManyRequestsException`, `LimitExceededException`) and `ConflictException` (409: another change to the API is in
+/// progress, such as another deployment) are retryable after `Retry-After` or else at least 5 s, since
+/// `CreateDeployment` is limited to one request every 5 s per account (developerguide/limits.html); 5xx and network
+/// trouble are retryable; any other answer is permanent (`NotFoundException: Invalid Rest API Id specified`). Steps
+/// naming the same REST API never run at once (`StepResource`), so a conflict comes only from outside the bridge.
 public struct APIGatewayDeployer: Deployer {
     /// The wait suggested after throttling without `Retry-After`: CreateDeployment's fixed quota period.
     static let throttleWait = Duration.seconds(5)
@@ -20,7 +22,7 @@ public struct APIGatewayDeployer: Deployer {
 
     /// A provider signing with credentials from `credentials`, sending with `httpClient`; `now` dates signatures.
     public init(
-        credentials: any AWSCredentialsProvider, httpClient: HTTPClient = .shared, timeout: Duration = .seconds(30),
+        credentials: any AWSCredentialsProvider, httpClient: ProviderHTTPClient, timeout: Duration = .seconds(30),
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         client = AWSClient(credentials: credentials, httpClient: httpClient, timeout: timeout, now: now)
@@ -51,7 +53,7 @@ public struct APIGatewayDeployer: Deployer {
     public func cancel(externalID: String, request: DeploymentRequest) async throws(ProviderError) {}
 
     static func classify(_ error: AWSError) -> ProviderError {
-        if error.isThrottling || error.code == "LimitExceededException" {
+        if error.isThrottling || error.code == "LimitExceededException" || error.code == "ConflictException" {
             return .retryable(error.description, retryAfter: error.retryAfter ?? throttleWait)
         }
         if error.isTransient { return .retryable(error.description, retryAfter: error.retryAfter) }

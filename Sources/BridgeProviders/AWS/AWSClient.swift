@@ -11,11 +11,11 @@ typealias AWSAnswer = HTTPAnswer
 /// or its `endpoint` override), the credentials the provider's for the target's source.
 struct AWSClient: Sendable {
     let credentials: any AWSCredentialsProvider
-    let httpClient: HTTPClient
+    let httpClient: ProviderHTTPClient
     let timeout: Duration
     let now: @Sendable () -> Date
 
-    init(credentials: any AWSCredentialsProvider, httpClient: HTTPClient, timeout: Duration, now: @escaping @Sendable () -> Date) {
+    init(credentials: any AWSCredentialsProvider, httpClient: ProviderHTTPClient, timeout: Duration, now: @escaping @Sendable () -> Date) {
         self.credentials = credentials
         self.httpClient = httpClient
         self.timeout = timeout

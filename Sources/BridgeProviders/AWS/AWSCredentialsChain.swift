@@ -37,7 +37,7 @@ public final class AWSCredentialsChain: AWSCredentialsProvider {
     public static let defaultSessionName = "gitops-bridge"
 
     let environment: AWSEnvironment
-    let httpClient: HTTPClient
+    let httpClient: ProviderHTTPClient
     let now: @Sendable () -> Date
     let timeouts: Timeouts
     let logger: Logger
@@ -50,7 +50,7 @@ public final class AWSCredentialsChain: AWSCredentialsProvider {
     /// A chain reading `environment` (the process environment, or a test's). `imdsEndpoint` is overridden by
     /// `AWS_EC2_METADATA_SERVICE_ENDPOINT`; `containerHost` is where a relative container URI is resolved.
     public init(
-        environment: [String: String], httpClient: HTTPClient, now: @escaping @Sendable () -> Date = { Date() },
+        environment: [String: String], httpClient: ProviderHTTPClient, now: @escaping @Sendable () -> Date = { Date() },
         imdsEndpoint: String = "http://169.254.169.254", containerHost: String = "http://169.254.170.2",
         refreshMargin: Duration = .seconds(300), timeouts: Timeouts = Timeouts(),
         logger: Logger = Logger(label: "gitops-bridge.aws-credentials")

@@ -9,7 +9,9 @@ import Synchronization
 ///
 /// Statuses: `Created`, `Queued`, `InProgress`, `Baking` and `Ready` (blue/green, waiting to reroute) are in progress,
 /// with the instance counts logged whenever they change; `Succeeded` succeeds; `Failed` fails with CodeDeploy's
-/// `errorInformation` (`HEALTH_CONSTRAINTS: …`); `Stopped` is canceled. Errors keep AWS's code and message:
+/// `errorInformation` (`HEALTH_CONSTRAINTS: …`); `Stopped` is canceled when it was requested (`MANUAL_STOP`) and fails
+/// otherwise (`ALARM_ACTIVE`, a rollback). The worker's step `timeout` ends one that never finishes, through `cancel`.
+/// Errors keep AWS's code and message:
 /// `DeploymentLimitExceededException` (the group is busy with another deployment) is retryable after 30 s or the
 /// answer's `Retry-After`; throttling, 5xx and network trouble are retryable; anything else is permanent.
 public struct CodeDeployDeployer: Deployer {
@@ -24,7 +26,7 @@ public struct CodeDeployDeployer: Deployer {
 
     /// A provider signing with credentials from `credentials`, sending with `httpClient`; `now` dates signatures.
     public init(
-        credentials: any AWSCredentialsProvider, httpClient: HTTPClient = .shared, timeout: Duration = .seconds(30),
+        credentials: any AWSCredentialsProvider, httpClient: ProviderHTTPClient, timeout: Duration = .seconds(30),
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         client = AWSClient(credentials: credentials, httpClient: httpClient, timeout: timeout, now: now)
@@ -58,7 +60,8 @@ public struct CodeDeployDeployer: Deployer {
         return DeploymentProgress(status: status, log: log)
     }
 
-    /// Stops the deployment with `StopDeployment` (`autoRollbackEnabled` from the target's `auto_rollback.enabled`).
+    /// Stops the deployment with `StopDeployment`, asking for a rollback only when the target's `auto_rollback` is enabled
+    /// for `DEPLOYMENT_STOP_ON_REQUEST` (`CodeDeployRequest.autoRollbackEnabled`).
     /// A deployment that has already ended has nothing to stop and is not an error.
     public func cancel(externalID: String, request: DeploymentRequest) async throws(ProviderError) {
         let calls = try Self.calls(for: request)

@@ -37,7 +37,7 @@ struct ContainerCredentials: Sendable {
     let http: CredentialsHTTP
     let timeout: Duration
 
-    init(httpClient: HTTPClient, timeout: Duration) {
+    init(httpClient: ProviderHTTPClient, timeout: Duration) {
         self.http = CredentialsHTTP(httpClient: httpClient)
         self.timeout = timeout
     }

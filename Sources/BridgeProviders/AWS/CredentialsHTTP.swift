@@ -30,7 +30,7 @@ struct CredentialsHTTP: Sendable {
         var message: String
     }
 
-    let httpClient: HTTPClient
+    let httpClient: ProviderHTTPClient
 
     /// Sends `method url` with `headers` and `body`, waiting at most `timeout` for the whole exchange.
     /// `secrets` are removed from any error text, in case a library ever quotes one.
@@ -48,7 +48,7 @@ struct CredentialsHTTP: Sendable {
         request.headers.add(name: "User-Agent", value: "gitops-bridge")
         if !body.isEmpty || method == .POST || method == .PUT { request.body = .bytes(ByteBuffer(bytes: body)) }
         do {
-            let response = try await httpClient.execute(request, timeout: .nanoseconds(ProviderHTTP.nanoseconds(timeout)))
+            let response = try await httpClient.execute(request, timeout: timeout)
             let bytes = try await response.body.collect(upTo: Self.maxResponseBytes)
             return Answer(status: Int(response.status.code), headers: response.headers, body: Array(buffer: bytes))
         } catch {
@@ -57,6 +57,9 @@ struct CredentialsHTTP: Sendable {
     }
 
     static func transportError(_ error: any Error, url: String, secrets: [String]) -> TransportError {
+        if let redirect = error as? RedirectRefused {
+            return TransportError(isConfigurationError: true, message: ProviderHTTP.redact("request to \(url) \(redirect)", secrets: secrets))
+        }
         if let error = error as? HTTPClientError {
             if error.description.hasPrefix("HTTPClientError.invalidHeaderField") {
                 return TransportError(isConfigurationError: true, message: "request to \(url) failed: a header is not valid HTTP")

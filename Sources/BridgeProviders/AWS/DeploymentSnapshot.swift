@@ -28,15 +28,24 @@ struct DeploymentSnapshot: Sendable {
     }
 
     /// The bridge's status. An unknown status is taken as still in progress: CodeDeploy's terminal ones are few and
-    /// documented, and the worker's own timeout ends a deployment that never finishes.
+    /// documented, and the worker's own timeout ends a deployment that never finishes (a blue/green one waiting in
+    /// `Ready` for a reroute nobody makes).
+    ///
+    /// `Stopped` is a cancellation only when someone asked for it (`MANUAL_STOP`: `StopDeployment`, from the bridge or
+    /// a person); a deployment stopped by CodeDeploy itself (an alarm, `ALARM_ACTIVE`; an automatic rollback; any
+    /// other or no reason) failed.
     var deploymentStatus: DeploymentStatus {
         switch status {
         case "Succeeded": .succeeded
         case "Failed": .failed(reason: errorText ?? "the deployment failed")
-        case "Stopped": .canceled(reason: errorText ?? "the deployment was stopped")
+        case "Stopped" where errorCode == Self.manualStop: .canceled(reason: errorText ?? "the deployment was stopped")
+        case "Stopped": .failed(reason: errorText.map { "stopped by CodeDeploy: \($0)" } ?? "stopped by CodeDeploy, which gave no reason")
         default: .inProgress
         }
     }
+
+    /// The error code of a deployment stopped on request (`StopDeployment`, the console's Stop deployment).
+    static let manualStop = "MANUAL_STOP"
 
     /// `HEALTH_CONSTRAINTS: The overall deployment failed because too many individual instances failed deployment`.
     var errorText: String? {

@@ -27,7 +27,7 @@ struct InstanceMetadataCredentials: Sendable {
     let endpoint: String
     let timeout: Duration
 
-    init(httpClient: HTTPClient, endpoint: String, timeout: Duration) {
+    init(httpClient: ProviderHTTPClient, endpoint: String, timeout: Duration) {
         self.http = CredentialsHTTP(httpClient: httpClient)
         var base = endpoint
         while base.hasSuffix("/") { base.removeLast() }

@@ -37,7 +37,7 @@ struct STSClient: Sendable {
     let now: @Sendable () -> Date
 
     /// A client for STS in `region`, at `endpoint` or else the regional endpoint.
-    init(httpClient: HTTPClient, region: String, endpoint: String?, timeout: Duration, now: @escaping @Sendable () -> Date) {
+    init(httpClient: ProviderHTTPClient, region: String, endpoint: String?, timeout: Duration, now: @escaping @Sendable () -> Date) {
         self.http = CredentialsHTTP(httpClient: httpClient)
         self.region = region
         var url = endpoint ?? Self.regionalEndpoint(region)

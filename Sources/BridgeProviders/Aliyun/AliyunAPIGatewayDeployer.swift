@@ -17,13 +17,13 @@ public struct AliyunAPIGatewayDeployer: Deployer {
 
     private let resolver: any SecretResolver
     private let environment: [String: String]
-    private let httpClient: HTTPClient
+    private let httpClient: ProviderHTTPClient
     private let timeout: Duration
     private let now: @Sendable () -> Date
     private let nonce: @Sendable () -> String
 
     public init(
-        resolver: any SecretResolver, environment: [String: String], httpClient: HTTPClient = .shared, timeout: Duration = .seconds(30),
+        resolver: any SecretResolver, environment: [String: String], httpClient: ProviderHTTPClient, timeout: Duration = .seconds(30),
         now: @escaping @Sendable () -> Date = { Date() }, nonce: @escaping @Sendable () -> String = { UUID().uuidString }
     ) {
         self.resolver = resolver

@@ -17,12 +17,12 @@ public struct PulumiDeployer: Deployer {
     static let maximumLogPages = 200
 
     private let resolver: any SecretResolver
-    private let httpClient: HTTPClient
+    private let httpClient: ProviderHTTPClient
     private let timeout: Duration
     private let now: @Sendable () -> Date
 
     public init(
-        resolver: any SecretResolver, httpClient: HTTPClient = .shared, timeout: Duration = .seconds(30),
+        resolver: any SecretResolver, httpClient: ProviderHTTPClient, timeout: Duration = .seconds(30),
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.resolver = resolver

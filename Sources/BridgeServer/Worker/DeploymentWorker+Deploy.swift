@@ -3,13 +3,18 @@ import Foundation
 import Logging
 
 extension DeploymentWorker {
-    /// Starts (or, after a restart, resumes) the deployment and polls it to a terminal state.
+    /// Starts (or, after a restart, resumes) the deployment and polls it to a terminal state, or until the step's
+    /// deadline, when the deployment is stopped and the step fails.
     func deploy(
         _ step: ClaimedStep, owner: String, request: DeploymentRequest, deployer: any Deployer, externalID: ExternalIDBox, logger: Logger
     ) async -> StepOutcome {
+        let deadline = StepDeadline(step: step, request: request)
         do {
             if let id = step.externalID {
-                return .deployed(try await pollUntilTerminal(id, request: request, deployer: deployer))
+                return .deployed(try await pollUntilTerminal(id, request: request, deployer: deployer, deadline: deadline))
+            }
+            if let deadline, deadline.hasPassed(now()) {
+                return .deployed(.failed(reason: deadline.notStartedReason(lastError: step.lastError)))
             }
             let start = try await deployer.start(request)
             if let id = start.externalID {
@@ -26,7 +31,7 @@ extension DeploymentWorker {
             guard let id = start.externalID else {
                 return .deployed(.failed(reason: "provider \(step.provider) left the deployment running without an id to poll"))
             }
-            return .deployed(try await pollUntilTerminal(id, request: request, deployer: deployer))
+            return .deployed(try await pollUntilTerminal(id, request: request, deployer: deployer, deadline: deadline))
         } catch let error as ProviderError {
             return Task.isCancelled ? .interrupted : .providerError(error)
         } catch {
@@ -35,10 +40,16 @@ extension DeploymentWorker {
     }
 
     /// Polls every `providerPoll` until the deployment is terminal; transient poll errors are retried by the policy.
-    private func pollUntilTerminal(_ id: String, request: DeploymentRequest, deployer: any Deployer) async throws -> DeploymentStatus {
+    /// At the deadline the deployment is stopped (`Deployer.cancel`) and the step fails, saying so.
+    private func pollUntilTerminal(
+        _ id: String, request: DeploymentRequest, deployer: any Deployer, deadline: StepDeadline?
+    ) async throws -> DeploymentStatus {
         var failures = 0
         while true {
-            try await Task.sleep(for: configuration.providerPoll)
+            try await Task.sleep(for: deadline.map { min(configuration.providerPoll, $0.remaining(now())) } ?? configuration.providerPoll)
+            if let deadline, deadline.hasPassed(now()) {
+                return await stop(id, request: request, deployer: deployer, deadline: deadline)
+            }
             do {
                 let progress = try await deployer.poll(externalID: id, request: request)
                 failures = 0
@@ -49,6 +60,16 @@ extension DeploymentWorker {
                 guard let delay = configuration.retry.delay(after: failures, error: error, random: random()) else { throw error }
                 try await Task.sleep(for: delay)
             }
+        }
+    }
+
+    /// Stops a deployment that outlived its step's timeout; the step fails either way.
+    private func stop(_ id: String, request: DeploymentRequest, deployer: any Deployer, deadline: StepDeadline) async -> DeploymentStatus {
+        do {
+            try await deployer.cancel(externalID: id, request: request)
+            return .failed(reason: deadline.reason(stopping: id, failure: nil))
+        } catch {
+            return .failed(reason: deadline.reason(stopping: id, failure: error))
         }
     }
 

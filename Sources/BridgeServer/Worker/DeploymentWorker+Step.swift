@@ -87,7 +87,7 @@ extension DeploymentWorker {
         case .deployed(.inProgress), .interrupted:
             logger.warning("step interrupted; its lease will expire and the step resume")
         case .providerError(let error):
-            await handle(error, step: step, owner: owner, logger: logger)
+            await handle(error, step: step, owner: owner, request: request, logger: logger)
         case .cancelRequested:
             if let id = externalID.current {
                 do {
@@ -104,9 +104,13 @@ extension DeploymentWorker {
         }
     }
 
-    private func handle(_ error: ProviderError, step: ClaimedStep, owner: String, logger: Logger) async {
+    private func handle(_ error: ProviderError, step: ClaimedStep, owner: String, request: DeploymentRequest, logger: Logger) async {
         if let delay = configuration.retry.delay(after: step.attempt, error: error, random: random()) {
             let retryAt = now().addingTimeInterval(Self.seconds(delay))
+            if let deadline = StepDeadline(step: step, request: request), deadline.hasPassed(retryAt) {
+                await record(step, owner: owner, .failed(reason: deadline.givingUp(error)), logger)
+                return
+            }
             logger.notice("step will be retried", metadata: ["error": "\(error)", "retry.in": "\(delay)"])
             do {
                 try await queue.retryStepLater(stepID: step.stepID, owner: owner, error: error.description, retryAt: retryAt, now: now())
