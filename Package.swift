@@ -121,6 +121,7 @@ let package = Package(
                 "BridgeProviders",
                 "BridgeServer",
                 "BridgeTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

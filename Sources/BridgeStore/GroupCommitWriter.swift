@@ -30,10 +30,12 @@ final class GroupCommitWriter: Sendable {
     }
 
     private let pool: DatabasePool
+    private let health: WriteHealth
     private let state = Mutex(State())
 
-    init(pool: DatabasePool) {
+    init(pool: DatabasePool, health: WriteHealth) {
         self.pool = pool
+        self.health = health
     }
 
     /// Records `delivery` in the next commit and returns once that commit is durable.
@@ -74,16 +76,26 @@ final class GroupCommitWriter: Sendable {
         }
     }
 
-    /// Writes one batch in one transaction and answers each delivery of it (internal for tests).
+    /// Writes one batch in one transaction and answers each delivery of it (internal for tests). Tells the store's
+    /// write health whether storage failed, for `/readyz`.
     func write(_ deliveries: [EncodedDelivery]) async -> [Outcome] {
         do {
-            return try await pool.write { db in
+            let attempts = try await pool.write { db in
                 try deliveries.map { delivery in try Self.recordInSavepoint(delivery, in: db) }
             }
+            health.record(attempts.lazy.compactMap(\.storageFailure).first)
+            return attempts.map(\.outcome)
         } catch {
             let failure = StoreError(error, during: "record delivery")
+            health.record(failure)
             return deliveries.map { _ in .failure(failure) }
         }
+    }
+
+    /// One delivery's outcome, and its failure again when the cause was storage rather than the delivery.
+    private struct Attempt: Sendable {
+        var outcome: Outcome
+        var storageFailure: StoreError?
     }
 
     /// Records one delivery inside a savepoint: if SQLite refuses it, only its own writes are rolled back.
@@ -91,7 +103,7 @@ final class GroupCommitWriter: Sendable {
     /// Throws (failing the whole batch) when the failure ended the transaction itself: SQLite rolls a transaction
     /// back on its own after some errors (`SQLITE_FULL`, `SQLITE_IOERR`, `SQLITE_NOMEM`), and then the deliveries
     /// written before it in the batch are gone too, so none of them may be answered as recorded.
-    private static func recordInSavepoint(_ delivery: EncodedDelivery, in db: Database) throws -> Outcome {
+    private static func recordInSavepoint(_ delivery: EncodedDelivery, in db: Database) throws -> Attempt {
         var recorded: RecordOutcome?
         do {
             try db.inSavepoint {
@@ -100,9 +112,10 @@ final class GroupCommitWriter: Sendable {
             }
         } catch {
             guard db.isInsideTransaction else { throw error }
-            return .failure(StoreError(error, during: "record delivery"))
+            let failure = StoreError(error, during: "record delivery")
+            return Attempt(outcome: .failure(failure), storageFailure: WriteHealth.isStorageFailure(error) ? failure : nil)
         }
-        guard let recorded else { return .failure(.unavailable("record delivery: no outcome")) }
-        return .success(recorded)
+        guard let recorded else { return Attempt(outcome: .failure(.unavailable("record delivery: no outcome"))) }
+        return Attempt(outcome: .success(recorded))
     }
 }
