@@ -70,6 +70,12 @@ struct Serve: AsyncParsableCommand {
             printError("gitops-bridge: \(error)")
             throw ExitCode(2)
         }
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch {
+            guard let line = ListenFailure.describe(error, host: configuration.host, port: configuration.port) else { throw error }
+            printError("gitops-bridge: \(line)")
+            throw ExitCode(2)
+        }
     }
 }
