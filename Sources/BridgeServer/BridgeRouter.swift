@@ -71,6 +71,10 @@ public struct BridgeRouter: Sendable {
         } catch is NIOTooManyBytesError {
             metrics.countDelivery(source: sourceName, outcome: IntakeResponse.tooLarge.outcome)
             return Self.respond(.tooLarge)
+        } catch is RequestBodyTimeout {
+            // The connection guard already answered 408 and closed the connection; this answer goes nowhere.
+            metrics.countDelivery(source: sourceName, outcome: IntakeResponse.bodyTimeout.outcome)
+            return Self.respond(.bodyTimeout)
         }
         let headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
         let webhook = WebhookRequest(headers: headers, body: Array(buffer: body))

@@ -65,7 +65,7 @@ public enum BridgeServerApp {
         let workerWhenServing = StartWhenServing(worker)
         return Application(
             router: router,
-            server: .http1(configuration: .init(idleTimeout: .seconds(configuration.idleTimeoutSeconds))),
+            server: server(limits: limits(configuration, logger: logger), metrics: metrics),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "gitops-bridge"),
             // Shut down in reverse: the HTTP server first (intake stops), then the worker, then the outbound client.
             services: [http, workerWhenServing],

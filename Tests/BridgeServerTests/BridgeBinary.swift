@@ -9,8 +9,10 @@ enum BridgeBinary {
     }
 
     /// Next to the test bundle: `swift build --build-tests` builds both into the same directory.
+    /// `GITOPS_BRIDGE_TEST_BINARY` names another build (an older one, to see a test fail before a fix).
     static var path: String {
-        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        if let other = ProcessInfo.processInfo.environment["GITOPS_BRIDGE_TEST_BINARY"], !other.isEmpty { return other }
+        return URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
             .appendingPathComponent("gitops-bridge").path
     }
 
@@ -49,6 +51,11 @@ enum BridgeBinary {
 final class OccupiedPort {
     let port: Int
     private let socket: Int32
+
+    /// A port nothing listens on (free when this returns; another process could take it, which tests accept).
+    static func free() throws -> Int {
+        try OccupiedPort().port
+    }
 
     init() throws {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

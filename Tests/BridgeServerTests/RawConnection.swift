@@ -5,7 +5,7 @@ import Glibc
 /// writes a whole body before reading, one that sends a byte at a time, one that sends headers without end.
 ///
 /// Blocking calls run on a thread of their own (`RawConnection.run`), never on the cooperative pool.
-final class RawConnection {
+final class RawConnection: Sendable {
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }
@@ -51,16 +51,15 @@ final class RawConnection {
         try send(Array(text.utf8))
     }
 
-    /// Reads until the peer closes the connection (or the read timeout passes); what arrived, and whether it closed.
-    func receiveUntilClosed() -> (bytes: [UInt8], closed: Bool) {
+    /// What has arrived so far without waiting, and whether the peer has closed the connection.
+    func receiveAvailable() -> (bytes: [UInt8], closed: Bool) {
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
-            let count = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+            let count = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
             if count > 0 {
                 received += buffer[0..<count]
             } else {
-                // 0: an orderly close; ECONNRESET: closed too; EAGAIN: the timeout passed with the connection open.
                 return (received, count == 0 || errno == ECONNRESET)
             }
         }

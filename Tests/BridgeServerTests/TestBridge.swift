@@ -82,8 +82,11 @@ struct TestBridge {
         router = BridgeRouter(intake: intake, store: store, metrics: metrics, maxBodySize: maxBodySize).build()
     }
 
-    func application() -> some ApplicationProtocol {
-        Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+    /// The router behind the bridge's own HTTP server (its connection guard and limits).
+    func application(limits: HTTPLimits = HTTPLimits(maxConnections: 256)) -> some ApplicationProtocol {
+        Application(
+            router: router, server: BridgeServerApp.server(limits: limits, metrics: metrics),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     }
 
     func removeFiles() {

@@ -1,0 +1,21 @@
+import NIOCore
+
+/// What every connection of one listener shares: its limits, the connection bound, and where to count.
+struct ConnectionPolicy: Sendable {
+    var bodyTimeout: TimeAmount
+    var drainLimit: Int
+    var limiter: ConnectionLimiter
+    var metrics: BridgeMetrics
+
+    init(limits: HTTPLimits, metrics: BridgeMetrics) {
+        bodyTimeout = TimeAmount(limits.bodyTimeout)
+        drainLimit = limits.drainLimit
+        limiter = ConnectionLimiter(maximum: limits.maxConnections)
+        self.metrics = metrics
+    }
+}
+
+/// Why a request's body stream failed: it did not arrive within the body timeout (the connection is closed).
+struct RequestBodyTimeout: Error, CustomStringConvertible {
+    var description: String { "the request body did not arrive within the body timeout" }
+}
