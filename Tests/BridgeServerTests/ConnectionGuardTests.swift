@@ -9,32 +9,61 @@ import Testing
 @Suite struct ConnectionGuardTests {
     static let head = "POST /hooks/shop-github HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
 
+    /// Sends `start`, then a piece of `more` every 100 ms for up to 20 s, until the server closes the connection;
+    /// returns what the server answered and how many pieces were sent (200: never cut).
+    static func trickle(port: Int, start: String, more: @escaping @Sendable (Int) -> String) async throws -> (answer: String, sent: Int) {
+        try await RawConnection.run {
+            let connection = try RawConnection(port: port)
+            try connection.send(start)
+            var answer: [UInt8] = []
+            for sent in 1...200 {
+                Thread.sleep(forTimeInterval: 0.1)
+                let available = connection.receiveAvailable()
+                answer += available.bytes
+                if available.closed { return (String(decoding: answer, as: UTF8.self), sent) }
+                try? connection.send(more(sent))
+            }
+            return (String(decoding: answer, as: UTF8.self), 200)
+        }
+    }
+
     @Test func aSlowBodyIsAnswered408AndCutAtTheBodyTimeout() async throws {
         let bridge = try TestBridge()
         defer { bridge.removeFiles() }
         let limits = HTTPLimits(maxConnections: 64, bodyTimeout: .seconds(1))
         try await bridge.application(limits: limits).test(.live) { client in
             let port = try #require(client.port)
-            let (answer, bytesSent) = try await RawConnection.run {
-                let connection = try RawConnection(port: port)
-                try connection.send(Self.head + "Content-Length: 1000\r\n\r\n{")
-                // One byte every 100 ms, for up to 20 s: a body that would take 100 s.
-                var answer: [UInt8] = []
-                for sent in 1...200 {
-                    Thread.sleep(forTimeInterval: 0.1)
-                    let available = connection.receiveAvailable()
-                    answer += available.bytes
-                    if available.closed { return (answer, sent) }
-                    try? connection.send(" ")
-                }
-                return (answer, 200)
-            }
-            #expect(bytesSent < 200, "the slow body was never cut")
-            let text = String(decoding: answer, as: UTF8.self)
-            #expect(text.hasPrefix("HTTP/1.1 408"), "\(text)")
-            #expect(text.hasSuffix(#"{"error":"request body too slow","status":"error"}"#), "\(text)")
+            // One byte every 100 ms: a body that would take 100 s.
+            let (answer, sent) = try await Self.trickle(port: port, start: Self.head + "Content-Length: 1000\r\n\r\n{") { _ in " " }
+            #expect(sent < 200, "the slow body was never cut")
+            #expect(answer.hasPrefix("HTTP/1.1 408"), "\(answer)")
+            #expect(answer.hasSuffix(#"{"error":"request body too slow","status":"error"}"#), "\(answer)")
         }
         #expect(bridge.metrics.render().contains(#"gitops_bridge_http_connections_closed_total{reason="body_timeout"} 1"#))
+    }
+
+    @Test func headersSentSlowlyAreCutAtTheHeaderTimeout() async throws {
+        let bridge = try TestBridge()
+        defer { bridge.removeFiles() }
+        let limits = HTTPLimits(maxConnections: 64, headerTimeout: .seconds(1))
+        try await bridge.application(limits: limits).test(.live) { client in
+            let port = try #require(client.port)
+            let (_, sent) = try await Self.trickle(port: port, start: "POST /hooks/shop-github HTTP/1.1\r\n") { "X-Slow-\($0): 1\r\n" }
+            #expect(sent < 200, "the slow headers were never cut")
+        }
+    }
+
+    @Test func aRefusedBodySentSlowlyIsDrainedOnlyUntilTheBodyTimeout() async throws {
+        let bridge = try TestBridge(maxBodySize: 64 * 1024)
+        defer { bridge.removeFiles() }
+        let limits = HTTPLimits(maxConnections: 64, bodyTimeout: .seconds(1))
+        try await bridge.application(limits: limits).test(.live) { client in
+            let port = try #require(client.port)
+            let start = Self.head + "Content-Length: \(10 << 20)\r\n\r\n"
+            let (answer, sent) = try await Self.trickle(port: port, start: start) { _ in String(repeating: "a", count: 100) }
+            #expect(sent < 200, "the lingering close never ended")
+            #expect(answer.hasPrefix("HTTP/1.1 413"), "\(answer)")
+        }
     }
 
     @Test func connectionsBeyondTheBoundAreClosedWhileAWebhookIsAnswered() async throws {
