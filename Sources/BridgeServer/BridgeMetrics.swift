@@ -15,7 +15,7 @@ public final class BridgeMetrics: Sendable {
     }
 
     /// Counts a delivery by source and outcome (`queued`, `duplicate_delivery`, `duplicate_push`, `ignored`, `ping`,
-    /// `unauthorized`, `malformed`, `too_large`, `store_unavailable`, `unknown_source`).
+    /// `unauthorized`, `malformed`, `too_large`, `body_timeout`, `store_unavailable`, `unknown_source`).
     public func countDelivery(source: String, outcome: String) {
         registry.makeCounter(
             descriptor: MetricNameDescriptor(
@@ -71,6 +71,17 @@ public final class BridgeMetrics: Sendable {
                 namespace: "gitops_bridge", metricName: "status_posts", unitName: "total",
                 helpText: "Deployment status reports to forges, by result."),
             labels: [("result", result)]
+        ).increment()
+    }
+
+    /// Counts connections the listener closed to protect itself, by reason (`connection_limit`, `body_timeout`,
+    /// `header_too_large`).
+    public func countClosedConnection(reason: String) {
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(
+                namespace: "gitops_bridge", subsystem: "http", metricName: "connections_closed", unitName: "total",
+                helpText: "Connections closed by the bridge to protect itself, by reason."),
+            labels: [("reason", reason)]
         ).increment()
     }
 

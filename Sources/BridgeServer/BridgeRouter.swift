@@ -1,5 +1,6 @@
 import BridgeCore
 import Hummingbird
+import Logging
 import NIOCore
 
 /// Builds the bridge's HTTP routes (DESIGN.md §7).
@@ -11,6 +12,7 @@ public struct BridgeRouter: Sendable {
     let store: any DeliveryStore
     let metrics: BridgeMetrics
     let maxBodySize: Int
+    let readiness = ReadinessState()
 
     public init(intake: WebhookIntake, store: any DeliveryStore, metrics: BridgeMetrics, maxBodySize: Int = defaultMaxBodySize) {
         self.intake = intake
@@ -34,12 +36,17 @@ public struct BridgeRouter: Sendable {
             }
         }
         router.get("/healthz") { _, _ in Self.text(200, "ok\n") }
-        router.get("/readyz") { _, _ in
+        router.get("/readyz") { _, context in
             do {
-                try await store.checkReachable()
+                try await store.checkReady()
+                if readiness.update(ready: true) { context.logger.notice("ready: deliveries can be recorded again") }
                 return Self.text(200, "ready\n")
             } catch {
-                return Self.text(503, "not ready: \(error)\n")
+                // The cause goes to the log only: an unauthenticated caller learns nothing of the internals.
+                if readiness.update(ready: false) {
+                    context.logger.warning("not ready: deliveries cannot be recorded now", metadata: ["error": "\(error)"])
+                }
+                return Self.text(503, "not ready\n")
             }
         }
         router.get("/metrics") { _, _ in
@@ -64,6 +71,10 @@ public struct BridgeRouter: Sendable {
         } catch is NIOTooManyBytesError {
             metrics.countDelivery(source: sourceName, outcome: IntakeResponse.tooLarge.outcome)
             return Self.respond(.tooLarge)
+        } catch is RequestBodyTimeout {
+            // The connection guard already answered 408 and closed the connection; this answer goes nowhere.
+            metrics.countDelivery(source: sourceName, outcome: IntakeResponse.bodyTimeout.outcome)
+            return Self.respond(.bodyTimeout)
         }
         let headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
         let webhook = WebhookRequest(headers: headers, body: Array(buffer: body))

@@ -60,13 +60,18 @@ public enum BridgeServerApp {
         if reporter == nil {
             logger.notice("no status.gitlab in the rules: runs of GitLab sources will not report deployment status")
         }
+        // The worker starts only once the listener is bound: a second bridge on a busy port touches no step.
+        let workerWhenServing = StartWhenServing(worker)
         return Application(
             router: router,
-            server: .http1(configuration: .init(idleTimeout: .seconds(configuration.idleTimeoutSeconds))),
+            server: server(limits: limits(configuration, logger: logger), metrics: metrics),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "gitops-bridge"),
             // Shut down in reverse: the HTTP server first (intake stops), then the worker, then the outbound client.
-            services: [http, worker],
-            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+            services: [http, workerWhenServing],
+            onServerRunning: { channel in
+                workerWhenServing.serverIsRunning()
+                await onServerRunning(channel.localAddress?.port ?? configuration.port)
+            },
             logger: logger
         )
     }

@@ -56,5 +56,6 @@ public struct IntakeResponse: Sendable, Equatable {
     static let unauthorized = failure(401, "unauthorized", outcome: "unauthorized")
     static let unknownSource = failure(404, "unknown source", outcome: "unknown_source")
     static let tooLarge = failure(413, "payload too large", outcome: "too_large")
+    static let bodyTimeout = failure(408, "request body too slow", outcome: "body_timeout")
     static let storeUnavailable = failure(503, "store unavailable; retry later", outcome: "store_unavailable")
 }

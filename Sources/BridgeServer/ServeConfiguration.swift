@@ -13,8 +13,12 @@ public struct ServeConfiguration: Sendable {
     public var port: Int
     /// Largest webhook body accepted, in bytes.
     public var maxBodySize: Int
-    /// Seconds a connection may stay idle (no bytes read or written) before it is closed.
-    public var idleTimeoutSeconds: Int64
+    /// The most connections open at once; nil derives it from the open-file limit (`DescriptorLimit`).
+    public var maxConnections: Int?
+    /// How long a connection may go without a complete request head (and stay idle between requests).
+    public var headerTimeout: Duration
+    /// From a request's head to the end of its body.
+    public var bodyTimeout: Duration
     public var logLevel: Logger.Level
     /// The deployment worker's settings.
     public var worker: WorkerConfiguration
@@ -24,7 +28,8 @@ public struct ServeConfiguration: Sendable {
 
     public init(
         rulesPath: String = "rules/example.yaml", databasePath: String = "gitops-bridge.sqlite", host: String = "127.0.0.1",
-        port: Int = 8080, maxBodySize: Int = BridgeRouter.defaultMaxBodySize, idleTimeoutSeconds: Int64 = 30,
+        port: Int = 8080, maxBodySize: Int = BridgeRouter.defaultMaxBodySize, maxConnections: Int? = nil,
+        headerTimeout: Duration = HTTPLimits.defaultHeaderTimeout, bodyTimeout: Duration = HTTPLimits.defaultBodyTimeout,
         logLevel: Logger.Level = .info, worker: WorkerConfiguration = WorkerConfiguration(),
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
@@ -33,7 +38,9 @@ public struct ServeConfiguration: Sendable {
         self.host = host
         self.port = port
         self.maxBodySize = maxBodySize
-        self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.maxConnections = maxConnections
+        self.headerTimeout = headerTimeout
+        self.bodyTimeout = bodyTimeout
         self.logLevel = logLevel
         self.worker = worker
         self.environment = environment

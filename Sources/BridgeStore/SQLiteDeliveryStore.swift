@@ -13,6 +13,8 @@ public final class SQLiteDeliveryStore: DeliveryStore {
     public let path: String
     let pool: DatabasePool
     let groupCommit: GroupCommitWriter
+    /// Whether deliveries could be written lately (for `checkReady`).
+    let health = WriteHealth()
 
     /// How long a connection waits for another one's lock before failing.
     static let busyTimeout: TimeInterval = 5
@@ -24,7 +26,7 @@ public final class SQLiteDeliveryStore: DeliveryStore {
         do {
             let pool = try DatabasePool(path: path, configuration: Self.configuration(readonly: false))
             self.pool = pool
-            groupCommit = GroupCommitWriter(pool: pool)
+            groupCommit = GroupCommitWriter(pool: pool, health: health)
             // GRDB sets `synchronous = NORMAL` on the writer when it enables WAL, after `prepareDatabase`
             // ran: set FULL again. The writer connection lives as long as the pool, so once is enough.
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
@@ -59,20 +61,17 @@ public final class SQLiteDeliveryStore: DeliveryStore {
     private init(path: String, pool: DatabasePool) {
         self.path = path
         self.pool = pool
-        self.groupCommit = GroupCommitWriter(pool: pool)
+        self.groupCommit = GroupCommitWriter(pool: pool, health: health)
     }
 
     /// Closes every connection; later calls fail with `StoreError.unavailable`.
     public func close() throws(StoreError) {
+        health.record(.unavailable("database closed"))
         do {
             try pool.close()
         } catch {
             throw StoreError(error, during: "cannot close database")
         }
-    }
-
-    public func checkReachable() async throws(StoreError) {
-        _ = try await reading("check database") { db in try Int.fetchOne(db, sql: "SELECT 1") }
     }
 
     /// The settings the writer connection or a reader connection runs with (for tests and diagnostics).

@@ -19,6 +19,23 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Largest webhook body in bytes (env GITOPS_BRIDGE_MAX_BODY_SIZE; default 26214400 = 25 MiB).")
     var maxBodySize: Int?
 
+    @Option(
+        help:
+            "Most connections open at once; beyond it the one waiting longest for its client is closed (env GITOPS_BRIDGE_MAX_CONNECTIONS; default: the open-file limit, raised to its hard limit at start, less 256 kept for the database and the worker; at most 4096)."
+    )
+    var maxConnections: Int?
+
+    @Option(
+        help:
+            "Seconds a connection may take to send a request's headers, or stay idle between requests (env GITOPS_BRIDGE_HEADER_TIMEOUT; default 30)."
+    )
+    var headerTimeout: Int?
+
+    @Option(
+        help: "Seconds from a request's headers to the end of its body; a slower body is answered 408 (env GITOPS_BRIDGE_BODY_TIMEOUT; default 30)."
+    )
+    var bodyTimeout: Int?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env GITOPS_BRIDGE_LOG_LEVEL; default info).")
     var logLevel: String?
 
@@ -53,9 +70,13 @@ struct Serve: AsyncParsableCommand {
         if let grace = try Setting.positiveInteger(shutdownGrace, env: "GITOPS_BRIDGE_SHUTDOWN_GRACE") {
             worker.shutdownGrace = .seconds(grace)
         }
+        let listener = try listenerLimits()
         let configuration = ServeConfiguration(
             rulesPath: Setting.rules(rules), databasePath: Setting.database(database), host: address.host, port: address.port,
-            maxBodySize: maxBody, logLevel: level, worker: worker)
+            maxBodySize: maxBody, maxConnections: listener.maxConnections, headerTimeout: listener.headerTimeout,
+            bodyTimeout: listener.bodyTimeout, logLevel: level, worker: worker)
+        // Before anything opens a file: the connection bound is derived from the limit in force.
+        DescriptorLimit.raiseSoftLimit()
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
@@ -70,6 +91,22 @@ struct Serve: AsyncParsableCommand {
             printError("gitops-bridge: \(error)")
             throw ExitCode(2)
         }
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch {
+            guard let line = ListenFailure.describe(error, host: configuration.host, port: configuration.port) else { throw error }
+            printError("gitops-bridge: \(line)")
+            throw ExitCode(2)
+        }
+    }
+
+    /// `--max-connections` (nil: derived from the open-file limit), `--header-timeout` and `--body-timeout`.
+    private func listenerLimits() throws -> (maxConnections: Int?, headerTimeout: Duration, bodyTimeout: Duration) {
+        let header = try Setting.positiveInteger(headerTimeout, env: "GITOPS_BRIDGE_HEADER_TIMEOUT").map { Duration.seconds($0) }
+        let body = try Setting.positiveInteger(bodyTimeout, env: "GITOPS_BRIDGE_BODY_TIMEOUT").map { Duration.seconds($0) }
+        return (
+            try Setting.positiveInteger(maxConnections, env: "GITOPS_BRIDGE_MAX_CONNECTIONS"),
+            header ?? HTTPLimits.defaultHeaderTimeout, body ?? HTTPLimits.defaultBodyTimeout
+        )
     }
 }

@@ -59,6 +59,8 @@ struct TestBridge {
         """
 
     let directory: URL
+    let rulesPath: String
+    let databasePath: String
     let store: any DeliveryStore
     let sqlite: SQLiteDeliveryStore
     let metrics = BridgeMetrics()
@@ -67,11 +69,12 @@ struct TestBridge {
     init(maxBodySize: Int = BridgeRouter.defaultMaxBodySize, store override: (any DeliveryStore)? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("bridge-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let rulesPath = directory.appendingPathComponent("rules.yaml").path
+        rulesPath = directory.appendingPathComponent("rules.yaml").path
+        databasePath = directory.appendingPathComponent("bridge.sqlite").path
         try Self.rulesYAML.write(toFile: rulesPath, atomically: true, encoding: .utf8)
         let rules = try RulesLoader.load(path: rulesPath)
         let sources = try SourceRegistry(rules: rules, resolver: ProcessSecretResolver(environment: Self.environment))
-        sqlite = try SQLiteDeliveryStore(path: directory.appendingPathComponent("bridge.sqlite").path)
+        sqlite = try SQLiteDeliveryStore(path: databasePath)
         store = override ?? sqlite
         var logger = Logger(label: "test")
         logger.logLevel = .critical
@@ -79,8 +82,11 @@ struct TestBridge {
         router = BridgeRouter(intake: intake, store: store, metrics: metrics, maxBodySize: maxBodySize).build()
     }
 
-    func application() -> some ApplicationProtocol {
-        Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+    /// The router behind the bridge's own HTTP server (its connection guard and limits).
+    func application(limits: HTTPLimits = HTTPLimits(maxConnections: 256)) -> some ApplicationProtocol {
+        Application(
+            router: router, server: BridgeServerApp.server(limits: limits, metrics: metrics),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     }
 
     func removeFiles() {

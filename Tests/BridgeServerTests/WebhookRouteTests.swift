@@ -172,6 +172,8 @@ import Testing
             #expect(answer.status == 503)
             try await client.execute(uri: "/readyz", method: .get) { response in
                 #expect(response.status == .serviceUnavailable)
+                // The cause goes to the log; an unauthenticated caller learns nothing of the internals.
+                #expect(String(buffer: response.body) == "not ready\n")
             }
             try await client.execute(uri: "/healthz", method: .get) { response in
                 #expect(response.status == .ok)
@@ -202,7 +204,7 @@ import Testing
 /// Stands in for a database that cannot be written (disk full, file removed): every call fails.
 struct FailingStore: DeliveryStore {
     func record(_ delivery: NewDelivery) async throws(StoreError) -> RecordOutcome { throw .unavailable("disk I/O error") }
-    func checkReachable() async throws(StoreError) { throw .unavailable("disk I/O error") }
+    func checkReady() async throws(StoreError) { throw .unavailable("disk I/O error") }
     func deliveries(limit: Int, source: String?) async throws(StoreError) -> [DeliverySummary] { throw .unavailable("disk I/O error") }
     func delivery(id: Int64) async throws(StoreError) -> DeliveryDetail { throw .unavailable("disk I/O error") }
     func runs(limit: Int, status: String?) async throws(StoreError) -> [RunSummary] { throw .unavailable("disk I/O error") }

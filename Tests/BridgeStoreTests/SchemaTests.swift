@@ -100,8 +100,8 @@ struct SchemaTests {
     @Test func storeIsReachable() async throws {
         let directory = try TemporaryDirectory()
         let store = try Fixtures.store(in: directory)
-        try await store.checkReachable()
+        try await store.checkReady()
         try store.close()
-        await #expect(throws: StoreError.self) { try await store.checkReachable() }
+        await #expect(throws: StoreError.self) { try await store.checkReady() }
     }
 }

@@ -23,7 +23,7 @@ public final class MotoServer: Sendable {
     public let port: Int
     /// The generated access key: what moto accepts from now on.
     public let credentials: AWSCredentials
-    private let process: MotoProcess
+    private let process: SpawnedProcess
     private let logPath: String
 
     /// The `endpoint` to give a target: `http://127.0.0.1:<port>`.
@@ -34,7 +34,7 @@ public final class MotoServer: Sendable {
         public var description: String
     }
 
-    private init(port: Int, credentials: AWSCredentials, process: MotoProcess, logPath: String) {
+    private init(port: Int, credentials: AWSCredentials, process: SpawnedProcess, logPath: String) {
         self.port = port
         self.credentials = credentials
         self.process = process
@@ -75,14 +75,14 @@ public final class MotoServer: Sendable {
         try? FileManager.default.removeItem(atPath: logPath)
     }
 
-    private static func launch(_ program: String, port: Int, logPath: String) throws -> MotoProcess {
+    private static func launch(_ program: String, port: Int, logPath: String) throws -> SpawnedProcess {
         var environment = ProcessInfo.processInfo.environment
         environment["INITIAL_NO_AUTH_ACTION_COUNT"] = "3"
-        return try MotoProcess.spawn(program, arguments: ["-H", "127.0.0.1", "-p", String(port)], environment: environment, logPath: logPath)
+        return try SpawnedProcess.spawn(program, arguments: ["-H", "127.0.0.1", "-p", String(port)], environment: environment, logPath: logPath)
     }
 
     /// Polls `GET /moto-api/` (which does not use up an unauthenticated call) for up to 30 s.
-    private static func waitUntilAnswering(port: Int, process: MotoProcess, httpClient: HTTPClient) async throws {
+    private static func waitUntilAnswering(port: Int, process: SpawnedProcess, httpClient: HTTPClient) async throws {
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             guard process.isRunning else {
@@ -99,7 +99,7 @@ public final class MotoServer: Sendable {
         throw StartError(description: "moto_server did not answer on port \(port) within 30 s")
     }
 
-    private static func terminate(_ process: MotoProcess) async {
+    private static func terminate(_ process: SpawnedProcess) async {
         await process.terminate()
     }
 

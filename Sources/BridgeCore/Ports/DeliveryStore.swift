@@ -116,8 +116,9 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
 public protocol DeliveryStore: Sendable {
     /// Records a delivery, its new runs and their steps in one durable transaction, idempotently.
     func record(_ delivery: NewDelivery) async throws(StoreError) -> RecordOutcome
-    /// Checks the store answers (for `/readyz`).
-    func checkReachable() async throws(StoreError)
+    /// Throws unless a delivery can be recorded now (for `/readyz`): a store that reads but cannot write (a full
+    /// disk, a read-only file) is not ready.
+    func checkReady() async throws(StoreError)
     /// Recent deliveries, newest first.
     func deliveries(limit: Int, source: String?) async throws(StoreError) -> [DeliverySummary]
     /// One delivery with its runs.

@@ -2,11 +2,17 @@ import Foundation
 import Glibc
 import Synchronization
 
-/// moto's server process, spawned with `posix_spawn` rather than Foundation's `Process`: the child must start with an
-/// empty signal mask and default dispositions, and `Process` passes on the spawning thread's mask, in which the test
-/// runner's threads block SIGTERM — moto then ignored every stop and lived until SIGKILL.
-final class MotoProcess: Sendable {
-    let pid: pid_t
+/// A child process of a test (moto's server, the built `gitops-bridge`), spawned with `posix_spawn` rather than
+/// Foundation's `Process`: the child must start with an empty signal mask and default dispositions, and `Process`
+/// passes on the spawning thread's mask, in which the test runner's threads block SIGTERM — moto then ignored every
+/// stop and lived until SIGKILL.
+public final class SpawnedProcess: Sendable {
+    /// Why a program could not be started.
+    public struct SpawnError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public let pid: pid_t
     /// The wait status once reaped.
     private let exitStatus = Mutex<Int32?>(nil)
 
@@ -15,7 +21,9 @@ final class MotoProcess: Sendable {
     }
 
     /// Spawns `program` with `arguments` and `environment`, stdin from `/dev/null`, stdout and stderr to `logPath`.
-    static func spawn(_ program: String, arguments: [String], environment: [String: String], logPath: String) throws -> MotoProcess {
+    public static func spawn(_ program: String, arguments: [String], environment: [String: String], logPath: String) throws(SpawnError)
+        -> SpawnedProcess
+    {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -38,13 +46,13 @@ final class MotoProcess: Sendable {
         var pid: pid_t = 0
         let result = posix_spawn(&pid, program, &actions, &attributes, argv + [nil], envp + [nil])
         guard result == 0 else {
-            throw MotoServer.StartError(description: "cannot start \(program): \(String(cString: strerror(result)))")
+            throw SpawnError(description: "cannot start \(program): \(String(cString: strerror(result)))")
         }
-        return MotoProcess(pid: pid)
+        return SpawnedProcess(pid: pid)
     }
 
     /// Whether it still runs (reaps it when it has exited).
-    var isRunning: Bool {
+    public var isRunning: Bool {
         exitStatus.withLock { status in
             guard status == nil else { return false }
             var wait: Int32 = 0
@@ -55,10 +63,31 @@ final class MotoProcess: Sendable {
     }
 
     /// The raw wait status, once exited.
-    var status: Int32? { exitStatus.withLock { $0 } }
+    public var status: Int32? { exitStatus.withLock { $0 } }
+
+    /// The exit code when it exited, nil while it runs or when a signal ended it.
+    public var exitCode: Int32? {
+        guard let status, status & 0x7f == 0 else { return nil }
+        return (status >> 8) & 0xff
+    }
+
+    /// The signal that ended it, nil while it runs or when it exited.
+    public var terminatingSignal: Int32? {
+        guard let status, status & 0x7f != 0, status & 0x7f != 0x7f else { return nil }
+        return status & 0x7f
+    }
+
+    /// Waits until it exits or `timeout` passes; true when it exited.
+    public func waitForExit(timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while isRunning && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return !isRunning
+    }
 
     /// SIGTERM, then SIGKILL if it is still there after `grace`; returns once reaped.
-    func terminate(grace: Duration = .seconds(5)) async {
+    public func terminate(grace: Duration = .seconds(5)) async {
         guard isRunning else { return }
         kill(pid, SIGTERM)
         let deadline = ContinuousClock.now + grace

@@ -1,0 +1,37 @@
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+
+extension BridgeServerApp {
+    /// The HTTP/1 server with the bridge's connection guard: bound, body timeout, 431, lingering close.
+    public static func server(limits: HTTPLimits, metrics: BridgeMetrics) -> HTTPServerBuilder {
+        let policy = ConnectionPolicy(limits: limits, metrics: metrics)
+        // An autoclosure: each connection gets a guard of its own.
+        return .http1(
+            configuration: .init(additionalChannelHandlers: [ConnectionGuard(policy: policy)], idleTimeout: TimeAmount(limits.headerTimeout)))
+    }
+
+    /// The listener's limits: the connection bound keeps descriptors in reserve under the open-file limit in force.
+    static func limits(_ configuration: ServeConfiguration, logger: Logger) -> HTTPLimits {
+        let descriptors = DescriptorLimit.current()
+        let (bound, lowered) = DescriptorLimit.connectionBound(requested: configuration.maxConnections, limit: descriptors)
+        if lowered {
+            logger.warning(
+                "--max-connections lowered to keep descriptors for the database and the worker",
+                metadata: [
+                    "connections.requested": "\(configuration.maxConnections ?? 0)", "connections.max": "\(bound)",
+                    "descriptors.limit": "\(descriptors)", "descriptors.reserved": "\(DescriptorLimit.reserve(forLimit: descriptors))",
+                ])
+        }
+        logger.info(
+            "connection limits",
+            metadata: [
+                "connections.max": "\(bound)", "descriptors.limit": "\(descriptors)",
+                "timeout.header": "\(configuration.headerTimeout)", "timeout.body": "\(configuration.bodyTimeout)",
+            ])
+        return HTTPLimits(
+            maxConnections: bound, headerTimeout: configuration.headerTimeout, bodyTimeout: configuration.bodyTimeout,
+            drainLimit: HTTPLimits.drainLimit(maxBodySize: configuration.maxBodySize))
+    }
+}
