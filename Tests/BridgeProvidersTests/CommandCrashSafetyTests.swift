@@ -103,37 +103,34 @@ import Testing
         #expect(journal.notes.first?.hasSuffix("was still running after a restart\(how) before attempt 2") == true)
     }
 
-    @Test func aProcessThatReusedTheRecordedPidIsLeftAlone() async throws {
+    /// How a recorded process may differ from the live one with its pid.
+    enum Mismatch: String, CaseIterable, Sendable {
+        /// The pid was reused: another process, started at another time.
+        case startTime
+        /// The record is from before a reboot.
+        case boot
+    }
+
+    @Test(arguments: Mismatch.allCases)
+    func aLiveProcessThatIsNotTheRecordedOneIsLeftAlone(_ mismatch: Mismatch) async throws {
         let directory = try TemporaryDirectory()
         let bystander = try await EarlierProcess.start("echo $$ > first.pid; exec sleep 100", in: directory)
-        defer {
-            _ = kill(bystander.identity.pid, SIGKILL)
-            bystander.reap()
-        }
+        defer { bystander.stop() }
         var recorded = bystander.identity
-        recorded.startTicks -= 1
+        switch mismatch {
+        case .startTime: recorded.startTicks -= 1
+        case .boot: recorded.bootID = "00000000-0000-0000-0000-000000000000"
+        }
         let journal = RecordingJournal(earlierProcess: recorded)
         let request = CommandFixtures.request(["run": CommandFixtures.run("true")])
         #expect(try await CommandFixtures.deployer().start(request, journal: journal).status == .succeeded)
         #expect(isAlive(bystander.identity.pid))
-        #expect(journal.notes.first?.hasSuffix("had ended before attempt 2, but its outcome was never recorded: the command runs again") == true)
-    }
-
-    @Test func aCopyFromAnotherBootIsNotLookedFor() async throws {
-        let directory = try TemporaryDirectory()
-        let bystander = try await EarlierProcess.start("echo $$ > first.pid; exec sleep 100", in: directory)
-        defer {
-            _ = kill(bystander.identity.pid, SIGKILL)
-            bystander.reap()
-        }
-        var recorded = bystander.identity
-        recorded.bootID = "00000000-0000-0000-0000-000000000000"
-        let journal = RecordingJournal(earlierProcess: recorded)
-        #expect(
-            try await CommandFixtures.deployer().start(CommandFixtures.request(["run": CommandFixtures.run("true")]), journal: journal).status
-                == .succeeded)
-        #expect(isAlive(bystander.identity.pid))
-        #expect(journal.notes.first?.hasSuffix("ran before the machine restarted: the command runs again") == true)
+        let fate =
+            switch mismatch {
+            case .startTime: "had ended before attempt 2, but its outcome was never recorded: the command runs again"
+            case .boot: "ran before the machine restarted: the command runs again"
+            }
+        #expect(journal.notes.count == 1 && journal.notes.first?.hasSuffix(fate) == true)
     }
 }
 
@@ -157,5 +154,12 @@ struct EarlierProcess {
     func reap() {
         var status: Int32 = 0
         _ = waitpid(identity.pid, &status, WNOHANG)
+    }
+
+    /// Kills its group and waits for it.
+    func stop() {
+        _ = kill(-identity.pid, SIGKILL)
+        var status: Int32 = 0
+        _ = waitpid(identity.pid, &status, 0)
     }
 }

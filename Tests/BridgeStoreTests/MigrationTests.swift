@@ -7,10 +7,11 @@ import Testing
 
 @Suite("Migration v2")
 struct MigrationTests {
-    /// A file written by the v1 schema: one GitLab delivery with a queued two-step run.
-    private func v1Database(at path: String) throws {
+    /// A file written by the schema of migration `version` (v1 by default): one GitLab delivery with a queued
+    /// two-step run.
+    static func oldDatabase(at path: String, version: String = "v1") throws {
         let queue = try DatabaseQueue(path: path)
-        try Migrations.migrator.migrate(queue, upTo: "v1")
+        try Migrations.migrator.migrate(queue, upTo: version)
         let event = WorkFixture.event().configValue.jsonText
         try queue.write { db in
             try db.execute(
@@ -36,7 +37,7 @@ struct MigrationTests {
     @Test func aV1DatabaseIsUpgradedAndItsQueuedRunsRun() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("bridge.sqlite")
-        try v1Database(at: path)
+        try Self.oldDatabase(at: path)
 
         let store = try SQLiteDeliveryStore(path: path)
         let step = try #require(try await store.claimNextStep(owner: "w", now: WorkFixture.at(0), lease: .seconds(30)))
@@ -55,7 +56,7 @@ struct MigrationTests {
     @Test func theNewColumnsRejectValuesOutsideTheirSet() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("bridge.sqlite")
-        try v1Database(at: path)
+        try Self.oldDatabase(at: path)
         _ = try SQLiteDeliveryStore(path: path)
         let queue = try DatabaseQueue(path: path)
 

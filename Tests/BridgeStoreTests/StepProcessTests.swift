@@ -84,23 +84,7 @@ struct StepProcessTests {
     @Test func aV2DatabaseIsUpgradedWithNoProcessAndNoNotes() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("bridge.sqlite")
-        let queue = try DatabaseQueue(path: path)
-        try Migrations.migrator.migrate(queue, upTo: "v2")
-        try await queue.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO deliveries (source, forge, delivery_key, event_name, received_at, status)
-                    VALUES ('shop', 'gitlab', 'old-key', 'Push Hook', 1, 'queued');
-                    INSERT INTO runs (delivery_id, rule, environment, source, forge, repository, ref, ref_kind, ref_name,
-                        sha, project_id, event, notes, status, created_at, updated_at)
-                    VALUES (1, 'deploy', 'staging', 'shop', 'gitlab', 'acme/shop', 'refs/heads/main', 'branch', 'main',
-                        ?, '42', ?, '[]', 'queued', 1, 1);
-                    INSERT INTO steps (run_id, position, target, provider, parameters, status, created_at, updated_at)
-                    VALUES (1, 1, 'backend', 'command', '{}', 'pending', 1, 1);
-                    """,
-                arguments: [WorkFixture.sha(1), WorkFixture.event().configValue.jsonText])
-        }
-        try queue.close()
+        try MigrationTests.oldDatabase(at: path, version: "v2")
 
         let store = try SQLiteDeliveryStore(path: path)
         let step = try #require(try await store.claimNextStep(owner: "w", now: WorkFixture.at(0), lease: .seconds(30)))
