@@ -134,6 +134,8 @@ public struct CommandDeployer: Deployer {
             } catch {
                 throw Self.spawnFailure(error.code, program: invocation.program)
             }
+            // Without a readable /proc the process cannot be told from a later one with its pid: it runs unrecorded,
+            // and a crash leaves it to systemd or the container to end.
             if let process = ProcessTable.identity(of: gated.pid, attempt: attempt, startedAt: now()) {
                 do {
                     try await journal.recordProcess(process)

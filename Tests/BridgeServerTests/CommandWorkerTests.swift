@@ -57,7 +57,8 @@ import Testing
         // A bridge claimed the step, recorded the command's process and died: the command runs on, in its own group.
         let claimed = try #require(try await harness.store.claimNextStep(owner: "crashed", now: Date(), lease: .milliseconds(500)))
         let first = try await OrphanedCommand.start(
-            "echo $$ > \(pidFile); echo start-1 >> \(events); trap 'echo term-1 >> \(events); exit 143' TERM; sleep 60 & wait; echo end-1 >> \(events)",
+            "echo $$ > \(pidFile); echo start-1 >> \(events); trap 'echo term-1 >> \(events); exit 143' TERM; "
+                + "sleep 60 & wait; echo end-1 >> \(events)",
             pidFile: pidFile)
         try await harness.store.recordProcess(stepID: claimed.stepID, owner: "crashed", process: first.identity)
 
