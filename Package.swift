@@ -34,6 +34,9 @@ let package = Package(
             pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
         ),
+        // fork, then exec once the parent lets the child go: what posix_spawn cannot do (its parent is suspended
+        // until exec), and Swift must not do between fork and exec (only async-signal-safe calls are allowed there).
+        .target(name: "CChildProcess"),
         .target(
             name: "BridgeCore",
             dependencies: [
@@ -54,6 +57,7 @@ let package = Package(
             name: "BridgeProviders",
             dependencies: [
                 "BridgeCore",
+                "CChildProcess",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -35,9 +35,14 @@ struct BoundedOutput: Sendable, Hashable {
 
     /// The output as text: UTF-8, with invalid sequences replaced. When bytes were dropped, a first line says how
     /// many, and a character cut in half at the start of the kept part is dropped with them.
-    var text: String {
-        var kept = retained
-        var omitted = totalBytes - kept.count
+    var text: String { text(after: 0) }
+
+    /// The text of what was appended after the first `count` bytes, with a first line saying how many of those
+    /// bytes were dropped, if any.
+    func text(after count: Int) -> String {
+        let wanted = max(0, totalBytes - max(0, count))
+        var kept = retained.suffix(wanted)
+        var omitted = wanted - kept.count
         guard omitted > 0 else { return String(decoding: kept, as: UTF8.self) }
         // Continuation bytes (10xxxxxx) at the start belong to a character whose first byte was dropped; a UTF-8
         // character has at most three of them.

@@ -1,12 +1,16 @@
+import CChildProcess
 import Foundation
 import Glibc
 
-/// A program started with `posix_spawn` as the leader of a process group of its own, with stdin on `/dev/null` and
-/// stdout and stderr on one pipe, so its output arrives interleaved as the program wrote it.
+/// A program started as the leader of a process group of its own, with stdin on `/dev/null` and stdout and stderr on
+/// one pipe, so its output arrives interleaved as the program wrote it.
 ///
 /// No shell is involved: the arguments reach the program exactly as given. The child gets only descriptors 0, 1 and 2
 /// (it never inherits the server's sockets or database files), every signal at its default disposition (the server
 /// ignores SIGPIPE; a deploy script must not) and an empty signal mask.
+///
+/// It is started in two moves (`spawn`, then `GatedChild.release`): the child process exists, with its pid and start
+/// time, before it runs the program, so the caller can record it durably first (see `CommandDeployer`).
 struct ChildProcess: Sendable {
     /// The child's pid, which is also its process group id.
     let pid: pid_t
@@ -26,32 +30,61 @@ struct ChildProcess: Sendable {
         var closed = false
     }
 
-    /// Starts `path` with `arguments` (the first is the program's name) and `environment` (`NAME=value` entries), in
-    /// `directory` when given.
-    static func spawn(path: String, arguments: [String], environment: [String], directory: String?) throws(SpawnError) -> ChildProcess {
-        let (readEnd, writeEnd) = try makePipe()
-        var actions = posix_spawn_file_actions_t()
-        var attributes = posix_spawnattr_t()
-        posix_spawn_file_actions_init(&actions)
-        posix_spawnattr_init(&attributes)
-        defer {
-            posix_spawn_file_actions_destroy(&actions)
-            posix_spawnattr_destroy(&attributes)
+    /// A child process that has not run its program yet: it waits until `release` (or exits at `abandon`).
+    struct GatedChild: ~Copyable, Sendable {
+        private var child: gated_child
+
+        fileprivate init(_ child: gated_child) {
+            self.child = child
         }
-        var pid: pid_t = 0
-        var result = configure(&actions, output: writeEnd, directory: directory)
-        if result == 0 { result = configure(&attributes) }
-        if result == 0 {
-            result = withCStrings(arguments) { argv in
-                withCStrings(environment) { envp in posix_spawn(&pid, path, &actions, &attributes, argv, envp) }
+
+        /// The child's pid, which is also its process group id.
+        var pid: pid_t { child.pid }
+
+        /// Lets the child run its program. Blocks until it does (the `exec`), as `posix_spawn` would.
+        consuming func release() throws(SpawnError) -> ChildProcess {
+            var child = self.child
+            discard self
+            let code = gated_spawn_release(&child)
+            guard code == 0 else {
+                ChildProcess.reapExiting(child.pid)
+                close(child.output)
+                throw SpawnError(code: code)
+            }
+            return ChildProcess(pid: child.pid, output: child.output)
+        }
+
+        /// Makes the child exit without running the program, and reaps it.
+        consuming func abandon() {
+            var child = self.child
+            discard self
+            Self.abandon(&child)
+        }
+
+        deinit {
+            var child = child
+            Self.abandon(&child)
+        }
+
+        private static func abandon(_ child: inout gated_child) {
+            gated_spawn_abandon(&child)
+            ChildProcess.reapExiting(child.pid)
+            close(child.output)
+        }
+    }
+
+    /// Creates the child for `path` with `arguments` (the first is the program's name) and `environment`
+    /// (`NAME=value` entries), in `directory` when given; it runs nothing until released.
+    static func spawn(path: String, arguments: [String], environment: [String], directory: String?) throws(SpawnError) -> GatedChild {
+        var child = gated_child(pid: 0, output: -1, gate: -1, status: -1)
+        let result = withCStrings(arguments) { argv in
+            withCStrings(environment) { envp in
+                if let directory { return gated_spawn(path, argv, envp, directory, &child) }
+                return gated_spawn(path, argv, envp, nil, &child)
             }
         }
-        close(writeEnd)
-        guard result == 0 else {
-            close(readEnd)
-            throw SpawnError(code: result)
-        }
-        return ChildProcess(pid: pid, output: readEnd)
+        guard result == 0 else { throw SpawnError(code: result) }
+        return GatedChild(child)
     }
 
     /// Reads what the pipe holds now (up to `limit` bytes, so the caller gets to check on the child) into `buffer`.
@@ -75,20 +108,10 @@ struct ChildProcess: Sendable {
         return result
     }
 
-    /// Whether the child has exited, without reaping it: while it is an unreaped zombie its pid, and so its process
-    /// group id, cannot be reused, which keeps `signalGroup` from ever reaching an unrelated group.
-    func hasExited() -> Bool {
-        while true {
-            var info = siginfo_t()
-            if waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 {
-                return info._sifields._sigchld.si_pid != 0
-            }
-            // ECHILD: someone else reaped it, so there is nothing left to wait for.
-            if errno != EINTR { return true }
-        }
-    }
-
     /// Sends `signal` to every process in the child's group: the child and whatever it started that stayed in it.
+    ///
+    /// Until the child is reaped its pid, and so its process group id, cannot be reused, which keeps this from ever
+    /// reaching an unrelated group.
     func signalGroup(_ signal: Int32) {
         _ = kill(-pid, signal)
     }
@@ -109,49 +132,10 @@ struct ChildProcess: Sendable {
         close(output)
     }
 
-    /// A pipe whose ends are close-on-exec (so no other child inherits them) and above 2 (so dup2 onto 1 and 2 always
-    /// copies), with a non-blocking read end.
-    private static func makePipe() throws(SpawnError) -> (read: Int32, write: Int32) {
-        var ends: [Int32] = [-1, -1]
-        let created = GlibcExtensions.closeOnExecPipe(&ends)
-        guard created == 0 else { throw SpawnError(code: created) }
-        let readEnd = aboveStandardDescriptors(ends[0])
-        let writeEnd = aboveStandardDescriptors(ends[1])
-        guard readEnd >= 0, writeEnd >= 0, fcntl(readEnd, F_SETFL, fcntl(readEnd, F_GETFL) | O_NONBLOCK) == 0 else {
-            let code = errno
-            if readEnd >= 0 { close(readEnd) }
-            if writeEnd >= 0 { close(writeEnd) }
-            throw SpawnError(code: code)
-        }
-        return (readEnd, writeEnd)
-    }
-
-    private static func aboveStandardDescriptors(_ descriptor: Int32) -> Int32 {
-        guard descriptor < 3 else { return descriptor }
-        let copy = fcntl(descriptor, F_DUPFD_CLOEXEC, 3)
-        close(descriptor)
-        return copy
-    }
-
-    private static func configure(_ actions: inout posix_spawn_file_actions_t, output: Int32, directory: String?) -> Int32 {
-        var result = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        if result == 0 { result = posix_spawn_file_actions_adddup2(&actions, output, 1) }
-        if result == 0 { result = posix_spawn_file_actions_adddup2(&actions, output, 2) }
-        if result == 0 { result = GlibcExtensions.closeDescriptors(from: 3, in: &actions) }
-        if result == 0, let directory { result = GlibcExtensions.changeDirectory(to: directory, in: &actions) }
-        return result
-    }
-
-    private static func configure(_ attributes: inout posix_spawnattr_t) -> Int32 {
-        var none = sigset_t()
-        var all = sigset_t()
-        sigemptyset(&none)
-        sigfillset(&all)
-        var result = posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        if result == 0 { result = posix_spawnattr_setpgroup(&attributes, 0) }
-        if result == 0 { result = posix_spawnattr_setsigmask(&attributes, &none) }
-        if result == 0 { result = posix_spawnattr_setsigdefault(&attributes, &all) }
-        return result
+    /// Reaps a child that is exiting at once (it could not run its program, or was told not to).
+    fileprivate static func reapExiting(_ pid: pid_t) {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     }
 
     /// Calls `body` with a NULL-terminated C array of copies of `strings`.
@@ -168,7 +152,7 @@ struct ChildProcess: Sendable {
 }
 
 extension ChildProcess {
-    /// How a reaped child ended.
+    /// How a child ended.
     enum Termination: Sendable, Hashable {
         case exited(Int32)
         case signaled(Int32)
@@ -184,6 +168,15 @@ extension ChildProcess {
                 self = .signaled(signal)
             } else {
                 self = .unknown
+            }
+        }
+
+        /// Decodes what `waitid` found: `si_code` and `si_status` of a `SIGCHLD`.
+        init(code: Int32, status: Int32) {
+            switch Int(code) {
+            case Int(CLD_EXITED): self = .exited(status)
+            case Int(CLD_KILLED), Int(CLD_DUMPED): self = .signaled(status)
+            default: self = .unknown
             }
         }
     }

@@ -17,10 +17,16 @@ import Glibc
 /// - **Process.** Its own process group; stdin `/dev/null`; stdout and stderr interleaved into one log keeping the last
 ///   `maximumLogBytes`; no descriptor of the server's is inherited.
 /// - **End.** Exit status 0 succeeds; anything else fails with `exit status N` or `killed by signal N`. When the
-///   command exits, whatever it left running in its group is killed. At the timeout (`timeout`, default
-///   `defaultTimeout`) the group gets SIGTERM, then SIGKILL after `terminationGrace`, and the step fails.
+///   command exits, whatever it left running in its group is killed, and the outcome goes to the journal at once
+///   (`StepJournal.recordOutcome`), before output still held open outside the group is drained and the child reaped.
+///   At the timeout (`timeout`, default `defaultTimeout`) the group gets SIGTERM, then SIGKILL after
+///   `terminationGrace`, and the step fails.
 /// - **Cancellation** is the task's: the worker cancels the task running `start`, the group is stopped the same way,
 ///   and `start` returns a `.canceled` status (it does not throw), with the output so far.
+/// - **Exactly one copy.** The child process is created first and recorded in the journal (pid, start time, boot id)
+///   before it runs the program: if that record fails, the program never runs. An attempt that resumes a step whose
+///   earlier copy was recorded but never finished (the bridge died meanwhile) ends that copy first, if it still runs
+///   (`EarlierCopy`: SIGTERM to its group, SIGKILL after `terminationGrace`), and notes what it found on the step.
 ///
 /// Nothing can be polled: `externalID` is nil and `poll` fails permanently, so after a crash the worker starts the
 /// step again.
@@ -32,23 +38,37 @@ public struct CommandDeployer: Deployer {
     private let maximumLogBytes: Int
     private let defaultTimeout: Duration
     private let terminationGrace: Duration
+    private let now: @Sendable () -> Date
 
-    /// Creates the provider. `environment` is the bridge's, of which only locale and path variables are passed on.
+    /// Creates the provider. `environment` is the bridge's, of which only locale and path variables are passed on;
+    /// `now` dates the processes it records.
     public init(
         resolver: any SecretResolver, environment: [String: String] = ProcessInfo.processInfo.environment,
-        maximumLogBytes: Int = 64 * 1024, defaultTimeout: Duration = .seconds(600), terminationGrace: Duration = .seconds(5)
+        maximumLogBytes: Int = 64 * 1024, defaultTimeout: Duration = .seconds(600), terminationGrace: Duration = .seconds(5),
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.resolver = resolver
         self.environment = environment
         self.maximumLogBytes = maximumLogBytes
         self.defaultTimeout = defaultTimeout
         self.terminationGrace = terminationGrace
+        self.now = now
     }
 
-    /// Runs the command to its end. Bad parameters, an unresolvable secret, a missing program or directory are
-    /// permanent errors; a lack of processes, memory or descriptors is retryable. Cancellation is not an error: it
-    /// returns a `.canceled` status.
+    /// Runs the command to its end, outside the worker: nothing is recorded on the way.
     public func start(_ request: DeploymentRequest) async throws(ProviderError) -> DeploymentStart {
+        try await start(request, journal: UnrecordedStepJournal())
+    }
+
+    /// Runs the command to its end, recording its process and outcome in `journal` on the way. Bad parameters, an
+    /// unresolvable secret, a missing program or directory are permanent errors; a lack of processes, memory or
+    /// descriptors, or a process that cannot be recorded, is retryable. Cancellation is not an error: it returns a
+    /// `.canceled` status.
+    public func start(_ request: DeploymentRequest, journal: any StepJournal) async throws(ProviderError) -> DeploymentStart {
+        // First, before anything can fail: a copy left running by an earlier attempt must never run alongside this one.
+        if let earlier = journal.earlierProcess {
+            try await endEarlierCopy(earlier, attempt: request.attempt, journal: journal)
+        }
         let invocation = try CommandInvocation(
             request: request, bridgeEnvironment: environment, resolver: resolver, defaultTimeout: defaultTimeout)
         if let directory = invocation.directory { try ProgramSearch.checkDirectory(directory) }
@@ -56,12 +76,17 @@ public struct CommandDeployer: Deployer {
         guard !Task.isCancelled else {
             return DeploymentStart(externalID: nil, status: .canceled(reason: "canceled before the command started"))
         }
-        let child = try await Self.spawn(invocation, path: path)
+        let child = try await spawn(invocation, path: path, attempt: request.attempt, journal: journal)
         let supervisor = CommandSupervisor(timeout: invocation.timeout, grace: terminationGrace, maximumLogBytes: maximumLogBytes)
-        let outcome = await supervisor.supervise(child)
+        let outcome = await supervisor.supervise(child) { termination, output in
+            let status = Self.status(.exited, termination, timeoutText: invocation.timeoutText)
+            return await journal.recordOutcome(status, log: Self.masking(invocation.secrets, in: output.text))
+        }
+        // What the journal took is recorded already: only the rest of the output is left to log.
+        let log = outcome.bytesTakenAtExit.map { outcome.output.text(after: $0) } ?? outcome.output.text
         return DeploymentStart(
-            externalID: nil, status: Self.status(outcome, timeoutText: invocation.timeoutText),
-            log: Self.masking(invocation.secrets, in: outcome.output.text))
+            externalID: nil, status: Self.status(outcome.ending, outcome.termination, timeoutText: invocation.timeoutText),
+            log: Self.masking(invocation.secrets, in: log))
     }
 
     /// A command cannot be polled; the worker starts the step again instead.
@@ -72,8 +97,8 @@ public struct CommandDeployer: Deployer {
     /// Nothing to do: a command is stopped by canceling the task running `start`.
     public func cancel(externalID: String, request: DeploymentRequest) async throws(ProviderError) {}
 
-    static func status(_ outcome: CommandSupervisor.Outcome, timeoutText: String) -> DeploymentStatus {
-        switch (outcome.ending, outcome.termination) {
+    static func status(_ ending: CommandSupervisor.Ending, _ termination: ChildProcess.Termination, timeoutText: String) -> DeploymentStatus {
+        switch (ending, termination) {
         case (.timedOut, _): .failed(reason: "timed out after \(timeoutText); process group killed")
         case (.canceled, _): .canceled(reason: "canceled; process group killed")
         case (.exited, .exited(0)): .succeeded
@@ -83,19 +108,47 @@ public struct CommandDeployer: Deployer {
         }
     }
 
-    /// Spawns the command. "Text file busy" is retried a few times first: it means some process has the program open
-    /// for writing, often only for an instant (a child forked elsewhere, not yet exec'd, holding a copy of another
-    /// thread's descriptor for it).
-    private static func spawn(_ invocation: CommandInvocation, path: String) async throws(ProviderError) -> ChildProcess {
-        var attempt = 1
+    /// Ends a copy an earlier attempt left running (`EarlierCopy`) and notes what became of it. It runs to its end
+    /// even when the step is canceled meanwhile: a copy sent SIGTERM must be seen gone, or killed.
+    private func endEarlierCopy(_ earlier: LocalProcess, attempt: Int, journal: any StepJournal) async throws(ProviderError) {
+        let grace = terminationGrace
+        let fate = await Task { await EarlierCopy.end(earlier, grace: grace) }.value
+        let note = EarlierCopy.note(fate, of: earlier, attempt: attempt)
+        await journal.note(note)
+        if fate == .survived { throw .retryable(note) }
+    }
+
+    /// Creates the child, records it in the journal, then lets it run the program. "Text file busy" is retried a few
+    /// times: it means some process has the program open for writing, often only for an instant (a child forked
+    /// elsewhere, not yet exec'd, holding a copy of another thread's descriptor for it).
+    private func spawn(
+        _ invocation: CommandInvocation, path: String, attempt: Int, journal: any StepJournal
+    ) async throws(ProviderError) -> ChildProcess {
+        var tries = 1
         while true {
+            let gated: ChildProcess.GatedChild
             do {
-                return try ChildProcess.spawn(
+                gated = try ChildProcess.spawn(
                     path: path, arguments: invocation.arguments, environment: invocation.environmentEntries,
                     directory: invocation.directory)
             } catch {
-                guard error.code == ETXTBSY, attempt < 5 else { throw spawnFailure(error.code, program: invocation.program) }
-                attempt += 1
+                throw Self.spawnFailure(error.code, program: invocation.program)
+            }
+            // Without a readable /proc the process cannot be told from a later one with its pid: it runs unrecorded,
+            // and a crash leaves it to systemd or the container to end.
+            if let process = ProcessTable.identity(of: gated.pid, attempt: attempt, startedAt: now()) {
+                do {
+                    try await journal.recordProcess(process)
+                } catch {
+                    gated.abandon()
+                    throw error
+                }
+            }
+            do {
+                return try gated.release()
+            } catch {
+                guard error.code == ETXTBSY, tries < 5 else { throw Self.spawnFailure(error.code, program: invocation.program) }
+                tries += 1
                 try? await Task.sleep(for: .milliseconds(20))
             }
         }

@@ -94,6 +94,7 @@ public enum RecordFormatter {
                 }
                 lines.append(timing)
             }
+            lines += step.notes.map { "       note: \($0)" }
             if let error = step.error { lines.append("       error: \(error)") }
             if let log = step.log, !log.isEmpty {
                 let text = log.hasSuffix("\n") ? log.dropLast() : Substring(log)

@@ -26,6 +26,10 @@ enum Migrations {
             try db.execute(sql: v2OutboxGiveUp)
             try db.execute(sql: v2WorkerIndexes)
         }
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: v3StepProcesses)
+            try db.execute(sql: v3StepNotes)
+        }
         migrator.registerMigration("v4") { db in
             try db.execute(sql: v4StepResources)
         }
@@ -201,6 +205,40 @@ enum Migrations {
         CREATE INDEX runs_by_rule_environment_id ON runs (rule, environment, id);
         CREATE INDEX steps_leased ON steps (lease_owner) WHERE status = 'running';
         CREATE INDEX status_outbox_unsent ON status_outbox (run_id, id) WHERE sent_at IS NULL AND abandoned_at IS NULL;
+        """
+
+    /// The local process a `command` step's current attempt started (v3), so that after a crash the next attempt
+    /// ends a copy still running before it starts another.
+    ///
+    /// Invariants:
+    /// - The five `process_*` columns are all set or all NULL. They are set, by the lease's owner, after the child
+    ///   process is created and before it runs the program, so a process that ran is always recorded.
+    /// - `process_id` is the leader's pid and its process group's id; `process_start_ticks` its start time in clock
+    ///   ticks since boot (`/proc/<pid>/stat` field 22) and `process_boot_id` the boot's id: together they tell the
+    ///   process from any later one reusing the pid. `process_started_at` is wall-clock milliseconds, for people;
+    ///   `process_attempt` the attempt that started it.
+    /// - Recording the step's outcome (`finishStep`, `retryStepLater`) or retrying its run clears them: a process is
+    ///   recorded only while its outcome is not, so a claim that finds one resumes a step whose command may still run.
+    static let v3StepProcesses = """
+        ALTER TABLE steps ADD COLUMN process_id INTEGER CHECK (process_id > 0);
+        ALTER TABLE steps ADD COLUMN process_start_ticks INTEGER CHECK (process_start_ticks >= 0);
+        ALTER TABLE steps ADD COLUMN process_boot_id TEXT;
+        ALTER TABLE steps ADD COLUMN process_started_at INTEGER;
+        ALTER TABLE steps ADD COLUMN process_attempt INTEGER CHECK (
+            process_attempt >= 1
+            AND (process_id IS NULL) = (process_attempt IS NULL)
+            AND (process_start_ticks IS NULL) = (process_attempt IS NULL)
+            AND (process_boot_id IS NULL) = (process_attempt IS NULL)
+            AND (process_started_at IS NULL) = (process_attempt IS NULL));
+        """
+
+    /// Notes on a step (v3): what the worker did about it beyond running it, such as stopping an earlier copy of
+    /// its command found running after a restart.
+    ///
+    /// Invariants:
+    /// - `notes` is a JSON array of strings, oldest first; notes are only ever appended, and a retry keeps them.
+    static let v3StepNotes = """
+        ALTER TABLE steps ADD COLUMN notes TEXT NOT NULL DEFAULT '[]';
         """
 
     /// The real resource each step deploys to (v4), which claims serialise on instead of the target's name.

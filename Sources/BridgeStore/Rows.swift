@@ -23,7 +23,7 @@ enum Rows {
     /// The columns `stepRecord(_:)` reads.
     static let stepColumns = """
         s.id, s.position, s.target, s.provider, s.parameters, s.resource, s.status, s.attempts, s.external_id, s.error,
-        s.log, s.started_at, s.finished_at
+        s.log, s.notes, s.started_at, s.finished_at
         """
 
     static func deliverySummary(_ row: Row) throws -> DeliverySummary {
@@ -82,6 +82,7 @@ enum Rows {
             externalID: try row.decode(forColumn: "external_id"),
             error: try row.decode(forColumn: "error"),
             log: try row.decode(forColumn: "log"),
+            notes: try StoredJSON.decode([String].self, from: try row.decode(String.self, forColumn: "notes"), "notes of step \(id)"),
             startedAt: StoredTime.date(try row.decode(Int64?.self, forColumn: "started_at")),
             finishedAt: StoredTime.date(try row.decode(Int64?.self, forColumn: "finished_at"))
         )

@@ -110,7 +110,7 @@ extension SQLiteDeliveryStore {
         let statement = try db.cachedStatement(
             sql: """
                 SELECT s.id, s.run_id, s.position, s.target, s.provider, s.parameters, s.resource, s.attempts, s.external_id,
-                    s.lease_expires_at, s.started_at, s.error, r.rule, r.environment, r.event, d.delivery_key,
+                    s.lease_expires_at, s.started_at, s.error, \(processColumns), r.rule, r.environment, r.event, d.delivery_key,
                     (SELECT COUNT(*) FROM steps c WHERE c.run_id = s.run_id) AS step_count
                 FROM steps s JOIN runs r ON r.id = s.run_id JOIN deliveries d ON d.id = r.delivery_id
                 WHERE s.id = ?
@@ -131,6 +131,7 @@ extension SQLiteDeliveryStore {
             parameters: try StoredJSON.decode(ConfigValue.self, from: parameters, "parameters of step \(stepID)"),
             attempt: try row.decode(forColumn: "attempts"),
             externalID: try row.decode(forColumn: "external_id"),
+            earlierProcess: try earlierProcess(row),
             rule: try row.decode(forColumn: "rule"),
             environment: try row.decode(forColumn: "environment"),
             deliveryKey: try row.decode(forColumn: "delivery_key"),

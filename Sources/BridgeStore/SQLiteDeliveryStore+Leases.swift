@@ -45,12 +45,16 @@ extension SQLiteDeliveryStore {
     /// Appends to any step's log, whoever holds it; the log keeps its last 64 KiB (`StepLog`).
     public func appendLog(stepID: Int64, text: String) async throws(StoreError) {
         guard !text.isEmpty else { return }
-        try await writing("append to the log of step \(stepID)") { db in
-            let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT log FROM steps WHERE id = ?"), arguments: [stepID])
-            guard let row else { throw StoreError.notFound("step \(stepID)") }
-            let log = StepLog.appending(text, to: try row.decode(String?.self, forColumn: "log"))
-            try db.execute(sql: "UPDATE steps SET log = ? WHERE id = ?", arguments: [log, stepID])
-        }
+        try await writing("append to the log of step \(stepID)") { db in try Self.appendLog(text, stepID: stepID, in: db) }
+    }
+
+    /// Appends `text` to the step's log in the caller's transaction.
+    static func appendLog(_ text: String, stepID: Int64, in db: Database) throws {
+        guard !text.isEmpty else { return }
+        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT log FROM steps WHERE id = ?"), arguments: [stepID])
+        guard let row else { throw StoreError.notFound("step \(stepID)") }
+        let log = StepLog.appending(text, to: try row.decode(String?.self, forColumn: "log"))
+        try db.execute(sql: "UPDATE steps SET log = ? WHERE id = ?", arguments: [log, stepID])
     }
 
     /// Expires every lease `owner` holds now (never later than it already expired), keeping attempts and

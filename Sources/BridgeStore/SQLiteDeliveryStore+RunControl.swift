@@ -32,7 +32,8 @@ extension SQLiteDeliveryStore {
     }
 
     /// Runs a failed, canceled or superseded run again: its succeeded steps stay, the others are pending again
-    /// with no attempts, error, external id, lease or times; the run is queued with no cancel request.
+    /// with no attempts, error, external id, recorded process, lease or times (their notes stay); the run is queued
+    /// with no cancel request.
     ///
     /// The retried run is never superseded (`retried_at`): a manual retry is explicit, even of an older commit.
     /// When it starts, a new `running` update creates a new GitLab deployment (the last one ended).
@@ -46,7 +47,7 @@ extension SQLiteDeliveryStore {
             try db.execute(
                 sql: """
                     UPDATE steps SET status = 'pending', attempts = 0, error = NULL, external_id = NULL,
-                        lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = NULL,
+                        lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = NULL, \(Self.forgetProcess),
                         started_at = NULL, finished_at = NULL, updated_at = ?
                     WHERE run_id = ? AND status IN ('failed', 'canceled', 'skipped')
                     """,

@@ -7,7 +7,8 @@ import GRDB
 extension SQLiteDeliveryStore {
     /// Succeeded: the run succeeds after its last step, else its next step becomes claimable (or, when a cancel
     /// was requested meanwhile, the run is canceled). Failed or canceled: so is the run, its later steps skipped.
-    public func finishStep(stepID: Int64, owner: String, result: StepResult, now: Date) async throws(StoreError) {
+    /// `log` is appended to the step's log in the same transaction: the outcome costs one commit.
+    public func finishStep(stepID: Int64, owner: String, result: StepResult, log: String, now: Date) async throws(StoreError) {
         let now = StoredTime.milliseconds(now)
         let (status, error): (String, String?) =
             switch result {
@@ -20,12 +21,13 @@ extension SQLiteDeliveryStore {
                 db.cachedStatement(
                     sql: """
                         UPDATE steps SET status = ?, error = ?, finished_at = ?, updated_at = ?,
-                            lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = NULL
+                            lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = NULL, \(Self.forgetProcess)
                         WHERE id = ? AND status = 'running' AND lease_owner = ?
                         RETURNING run_id
                         """),
                 arguments: [status, error, now, now, stepID, owner])
             guard let runID else { return }
+            try Self.appendLog(log, stepID: stepID, in: db)
             switch result {
             case .succeeded: try Self.advanceRun(runID, now: now, in: db)
             case .failed: try Self.endRun(runID, .failed, now: now, in: db)
@@ -35,7 +37,8 @@ extension SQLiteDeliveryStore {
     }
 
     /// Pending again from `retryAt`, with the error and the external id kept: a step given back while it polled
-    /// a deployment resumes polling it rather than starting another. The run stays running, unless a cancel was
+    /// a deployment resumes polling it rather than starting another. Its recorded process is forgotten: the
+    /// provider failed, so whatever it started has ended. The run stays running, unless a cancel was
     /// requested and nothing of it is in flight, in which case it is canceled now.
     public func retryStepLater(
         stepID: Int64, owner: String, error: String, retryAt: Date, now: Date
@@ -47,7 +50,7 @@ extension SQLiteDeliveryStore {
                 db.cachedStatement(
                     sql: """
                         UPDATE steps SET status = 'pending', next_attempt_at = ?, error = ?, updated_at = ?,
-                            lease_owner = NULL, lease_expires_at = NULL
+                            lease_owner = NULL, lease_expires_at = NULL, \(Self.forgetProcess)
                         WHERE id = ? AND status = 'running' AND lease_owner = ?
                         RETURNING run_id
                         """),

@@ -50,6 +50,12 @@ final class TemporaryDirectory {
         throw TestFailure("\(name) did not get \(count) pids")
     }
 
+    /// The lines of `name`.
+    func lines(_ name: String) throws -> [String] {
+        let text = try String(contentsOfFile: file(name), encoding: .utf8)
+        return text.split(separator: "\n").map(String.init)
+    }
+
     deinit {
         try? FileManager.default.removeItem(atPath: path)
     }

@@ -30,16 +30,16 @@ struct WorkerHarness {
             shutdownGrace: grace, owner: "test-\(UUID().uuidString.prefix(8))")
     }
 
-    /// Records a delivery that plans one run of `rule` with one step per target; returns the run's id.
+    /// Records a delivery that plans one run of `rule` with one step per target (or `steps`); returns the run's id.
     @discardableResult
     func queueRun(
-        rule: String = "deploy", environment: String? = "staging", targets: [String], sha: String = String(repeating: "a", count: 40),
-        forge: Forge = .gitlab, tag: String? = nil, key: String = UUID().uuidString
+        rule: String = "deploy", environment: String? = "staging", targets: [String] = [], steps: [PlannedStep]? = nil,
+        sha: String = String(repeating: "a", count: 40), forge: Forge = .gitlab, tag: String? = nil, key: String = UUID().uuidString
     ) async throws -> Int64 {
         let event = PushEvent(
             forge: forge, repository: "acme/shop", refKind: tag == nil ? .branch : .tag, refName: tag ?? "main", sha: sha,
             pusher: "alice", cloneURL: "https://gitlab.example.com/acme/shop.git", projectID: "42")
-        let steps = targets.map { PlannedStep(target: $0, provider: "scripted", parameters: .object(["name": .string($0)])) }
+        let steps = steps ?? targets.map { PlannedStep(target: $0, provider: "scripted", parameters: .object(["name": .string($0)])) }
         let run = PlannedRun(rule: rule, environment: environment, event: event, steps: steps)
         let delivery = NewDelivery(
             source: "shop-gitlab", forge: forge, key: key, eventName: "Push Hook", receivedAt: Date(), disposition: .queued, runs: [run])

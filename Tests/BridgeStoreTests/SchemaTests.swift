@@ -24,7 +24,7 @@ struct SchemaTests {
         _ = try SQLiteDeliveryStore(path: path)
 
         #expect(FileManager.default.fileExists(atPath: path))
-        #expect(try migrations(in: path) == ["v1", "v2", "v4"])
+        #expect(try migrations(in: path) == ["v1", "v2", "v3", "v4"])
         #expect(
             try columns(of: "deliveries", in: path) == [
                 "id", "source", "forge", "delivery_key", "event_name", "received_at", "status", "reason", "duplicates",
@@ -39,7 +39,8 @@ struct SchemaTests {
             try columns(of: "steps", in: path) == [
                 "id", "run_id", "position", "target", "provider", "parameters", "status", "attempts", "external_id",
                 "error", "log", "lease_owner", "lease_expires_at", "next_attempt_at", "created_at", "updated_at",
-                "started_at", "finished_at", "resource",
+                "started_at", "finished_at", "process_id", "process_start_ticks", "process_boot_id", "process_started_at",
+                "process_attempt", "notes", "resource",
             ])
         #expect(
             try columns(of: "status_outbox", in: path) == [
@@ -56,7 +57,7 @@ struct SchemaTests {
 
         let second = try Fixtures.store(in: directory)
         let third = try Fixtures.store(in: directory)
-        #expect(try migrations(in: directory.path("bridge.sqlite")) == ["v1", "v2", "v4"])
+        #expect(try migrations(in: directory.path("bridge.sqlite")) == ["v1", "v2", "v3", "v4"])
         #expect(try await second.deliveries(limit: 10, source: nil).count == 1)
         #expect(try await third.runs(limit: 10, status: nil).count == 1)
     }

@@ -108,8 +108,17 @@ public protocol Deployer: Sendable {
     var provider: String { get }
     /// Starts the deployment of `request`.
     func start(_ request: DeploymentRequest) async throws(ProviderError) -> DeploymentStart
+    /// Starts the deployment of `request`, recording its progress in `journal` (the worker's call). The default
+    /// ignores the journal and calls `start(_:)`.
+    func start(_ request: DeploymentRequest, journal: any StepJournal) async throws(ProviderError) -> DeploymentStart
     /// The status of a deployment started earlier (possibly by a bridge process that has since crashed).
     func poll(externalID: String, request: DeploymentRequest) async throws(ProviderError) -> DeploymentProgress
     /// Asks the provider to stop a deployment started earlier.
     func cancel(externalID: String, request: DeploymentRequest) async throws(ProviderError)
+}
+
+extension Deployer {
+    public func start(_ request: DeploymentRequest, journal: any StepJournal) async throws(ProviderError) -> DeploymentStart {
+        try await start(request)
+    }
 }

@@ -95,12 +95,14 @@ public struct StepRecord: Sendable, Hashable, Codable {
     public var externalID: String?
     public var error: String?
     public var log: String?
+    /// What the worker did about the step beyond running it (an earlier copy of a command found after a restart).
+    public var notes: [String]
     public var startedAt: Date?
     public var finishedAt: Date?
 
     public init(
         id: Int64, position: Int, target: String, provider: String, parameters: ConfigValue, resource: String? = nil, status: String,
-        attempts: Int, externalID: String?, error: String?, log: String?, startedAt: Date?, finishedAt: Date?
+        attempts: Int, externalID: String?, error: String?, log: String?, notes: [String] = [], startedAt: Date?, finishedAt: Date?
     ) {
         self.id = id
         self.position = position
@@ -113,6 +115,7 @@ public struct StepRecord: Sendable, Hashable, Codable {
         self.externalID = externalID
         self.error = error
         self.log = log
+        self.notes = notes
         self.startedAt = startedAt
         self.finishedAt = finishedAt
     }

@@ -18,6 +18,9 @@ public struct ClaimedStep: Sendable, Hashable {
     public var attempt: Int
     /// The provider's id for a deployment an earlier holder started: poll it, never start again.
     public var externalID: String?
+    /// The process an earlier attempt started whose outcome was never recorded (a `command` step resumed after a
+    /// crash): it may still run, and must end before the step's command runs again.
+    public var earlierProcess: LocalProcess?
     public var rule: String
     public var environment: String?
     public var deliveryKey: String
@@ -31,8 +34,8 @@ public struct ClaimedStep: Sendable, Hashable {
 
     public init(
         stepID: Int64, runID: Int64, position: Int, stepCount: Int, target: String, provider: String, resource: String,
-        parameters: ConfigValue, attempt: Int, externalID: String?, rule: String, environment: String?, deliveryKey: String,
-        event: PushEvent, leaseExpiresAt: Date, startedAt: Date, lastError: String? = nil
+        parameters: ConfigValue, attempt: Int, externalID: String?, earlierProcess: LocalProcess? = nil, rule: String, environment: String?,
+        deliveryKey: String, event: PushEvent, leaseExpiresAt: Date, startedAt: Date, lastError: String? = nil
     ) {
         self.stepID = stepID
         self.runID = runID
@@ -44,6 +47,7 @@ public struct ClaimedStep: Sendable, Hashable {
         self.parameters = parameters
         self.attempt = attempt
         self.externalID = externalID
+        self.earlierProcess = earlierProcess
         self.rule = rule
         self.environment = environment
         self.deliveryKey = deliveryKey
@@ -102,10 +106,17 @@ public protocol WorkQueue: Sendable {
     func renewLease(stepID: Int64, owner: String, now: Date, lease: Duration) async throws(StoreError) -> LeaseState
     /// Records the provider's id for the step's deployment, as soon as it is known.
     func recordExternalID(stepID: Int64, owner: String, externalID: String) async throws(StoreError)
+    /// Records the local process the step's current attempt started (a `command` step), before the program runs,
+    /// so that a later attempt can end it if the bridge stops meanwhile; replaces an earlier attempt's. Only the
+    /// lease's owner may (`StoreError.conflict` otherwise).
+    func recordProcess(stepID: Int64, owner: String, process: LocalProcess) async throws(StoreError)
     /// Appends provider output to the step's log (the store keeps the last 64 KiB).
     func appendLog(stepID: Int64, text: String) async throws(StoreError)
-    /// Finishes the step and, when that ends the run, the run (later steps of a failed or canceled run are skipped).
-    func finishStep(stepID: Int64, owner: String, result: StepResult, now: Date) async throws(StoreError)
+    /// Adds a note to the step (what the worker did about it, shown by `runs show`).
+    func addStepNote(stepID: Int64, text: String) async throws(StoreError)
+    /// Finishes the step, with `log` appended to its log in the same transaction, and, when that ends the run, the
+    /// run (later steps of a failed or canceled run are skipped). Forgets the step's recorded process.
+    func finishStep(stepID: Int64, owner: String, result: StepResult, log: String, now: Date) async throws(StoreError)
     /// Gives the step back after a retryable error: pending again from `retryAt`, the error recorded.
     func retryStepLater(stepID: Int64, owner: String, error: String, retryAt: Date, now: Date) async throws(StoreError)
     /// Releases every lease `owner` holds (graceful shutdown), so another worker or the next start resumes them.
@@ -124,4 +135,11 @@ public protocol WorkQueue: Sendable {
     func statusSent(outboxID: Int64, deploymentID: String, now: Date) async throws(StoreError)
     /// Records a failed send: tried again at `retryAt`, or, when nil, given up (the error kept on the row).
     func statusFailed(outboxID: Int64, error: String, retryAt: Date?, now: Date) async throws(StoreError)
+}
+
+extension WorkQueue {
+    /// Finishes the step with nothing to add to its log.
+    public func finishStep(stepID: Int64, owner: String, result: StepResult, now: Date) async throws(StoreError) {
+        try await finishStep(stepID: stepID, owner: owner, result: result, log: "", now: now)
+    }
 }

@@ -6,7 +6,8 @@ extension DeploymentWorker {
     /// Starts (or, after a restart, resumes) the deployment and polls it to a terminal state, or until the step's
     /// deadline, when the deployment is stopped and the step fails.
     func deploy(
-        _ step: ClaimedStep, owner: String, request: DeploymentRequest, deployer: any Deployer, externalID: ExternalIDBox, logger: Logger
+        _ step: ClaimedStep, owner: String, request: DeploymentRequest, deployer: any Deployer, journal: WorkerStepJournal,
+        externalID: ExternalIDBox, logger: Logger
     ) async -> StepOutcome {
         let deadline = StepDeadline(step: step, request: request)
         do {
@@ -16,7 +17,7 @@ extension DeploymentWorker {
             if let deadline, deadline.hasPassed(now()) {
                 return .deployed(.failed(reason: deadline.notStartedReason(lastError: step.lastError)))
             }
-            let start = try await deployer.start(request)
+            let start = try await deployer.start(request, journal: journal)
             if let id = start.externalID {
                 externalID.set(id)
                 do {
@@ -26,8 +27,9 @@ extension DeploymentWorker {
                     logger.error("could not record the deployment id", metadata: ["error": "\(error)", "external.id": "\(id)"])
                 }
             }
+            // A finished deployment's log is recorded with its outcome, in the same commit.
+            if start.status.isTerminal { return .deployed(start.status, log: start.log) }
             await appendLog(start.log, step: step, logger: logger)
-            if start.status.isTerminal { return .deployed(start.status) }
             guard let id = start.externalID else {
                 return .deployed(.failed(reason: "provider \(step.provider) left the deployment running without an id to poll"))
             }
@@ -73,7 +75,7 @@ extension DeploymentWorker {
         }
     }
 
-    private func appendLog(_ text: String, step: ClaimedStep, logger: Logger) async {
+    func appendLog(_ text: String, step: ClaimedStep, logger: Logger) async {
         guard !text.isEmpty else { return }
         do {
             try await queue.appendLog(stepID: step.stepID, text: text)
@@ -82,12 +84,15 @@ extension DeploymentWorker {
         }
     }
 
-    /// Keeps the lease while the step runs; ends the step early for a cancel request, a lost lease or shutdown.
-    func watch(_ step: ClaimedStep, owner: String) async -> StepOutcome {
+    /// Keeps the lease while the step runs; ends the step early for a cancel request, a lost lease or shutdown. Once
+    /// the provider has had the outcome recorded, the step is finished: nothing is left to hold or to interrupt
+    /// while the provider cleans up.
+    func watch(_ step: ClaimedStep, owner: String, journal: WorkerStepJournal) async -> StepOutcome {
         let renewEvery = min(configuration.lease / 3, .seconds(5))
         var nextRenewal = ContinuousClock.now + renewEvery
         while !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(100))
+            if journal.outcomeRecorded { continue }
             if shutdown.isGraceOver { return .shutdown }
             guard ContinuousClock.now >= nextRenewal else { continue }
             nextRenewal = .now + renewEvery

@@ -5,8 +5,8 @@ import Synchronization
 
 /// How one claimed step's execution ended, before it is recorded.
 enum StepOutcome: Sendable {
-    /// The provider reached a terminal state.
-    case deployed(DeploymentStatus)
+    /// The provider reached a terminal state, with its last output (recorded with the outcome, in one commit).
+    case deployed(DeploymentStatus, log: String = "")
     /// The provider failed; retried or failed by the retry policy.
     case providerError(ProviderError)
     /// `gitops-bridge runs cancel` asked for it.
@@ -42,15 +42,23 @@ extension DeploymentWorker {
         }
         let request = Self.request(for: step)
         let externalID = ExternalIDBox(step.externalID)
+        let journal = WorkerStepJournal(step: step, owner: owner, worker: self, logger: logger)
         logger.info(step.externalID == nil ? "step started" : "step resumed: polling the deployment started before a restart")
         let outcome = await withTaskGroup(of: StepOutcome.self) { group in
-            group.addTask { await self.deploy(step, owner: owner, request: request, deployer: deployer, externalID: externalID, logger: logger) }
-            group.addTask { await self.watch(step, owner: owner) }
+            group.addTask {
+                await self.deploy(step, owner: owner, request: request, deployer: deployer, journal: journal, externalID: externalID, logger: logger)
+            }
+            group.addTask { await self.watch(step, owner: owner, journal: journal) }
             let first = await group.next() ?? .interrupted
             group.cancelAll()
             return first
         }
         metrics.recordStep(provider: step.provider, duration: .now - started)
+        guard !journal.outcomeRecorded else {
+            // The provider had the outcome recorded the moment it was known; what it logged since comes last.
+            if case .deployed(_, let log) = outcome { await appendLog(log, step: step, logger: logger) }
+            return
+        }
         await conclude(step, owner: owner, outcome: outcome, request: request, deployer: deployer, externalID: externalID, logger: logger)
     }
 
@@ -78,13 +86,14 @@ extension DeploymentWorker {
         logger: Logger
     ) async {
         switch outcome {
-        case .deployed(.succeeded):
-            await record(step, owner: owner, .succeeded, logger)
-        case .deployed(.failed(let reason)):
-            await record(step, owner: owner, .failed(reason: reason), logger)
-        case .deployed(.canceled(let reason)):
-            await record(step, owner: owner, .canceled(reason: reason), logger)
-        case .deployed(.inProgress), .interrupted:
+        case .deployed(let status, let log):
+            guard let result = StepResult(status) else {
+                await appendLog(log, step: step, logger: logger)
+                logger.warning("step interrupted; its lease will expire and the step resume")
+                return
+            }
+            await record(step, owner: owner, result, log: log, logger)
+        case .interrupted:
             logger.warning("step interrupted; its lease will expire and the step resume")
         case .providerError(let error):
             await handle(error, step: step, owner: owner, request: request, logger: logger)
@@ -123,13 +132,15 @@ extension DeploymentWorker {
         await record(step, owner: owner, .failed(reason: reason), logger)
     }
 
-    /// Records the step's end; the store ends the run with it when it was the last step or a failure.
-    func record(_ step: ClaimedStep, owner: String, _ result: StepResult, _ logger: Logger) async {
+    /// Records the step's end with the last of its log, in one commit; the store ends the run with it when it was
+    /// the last step or a failure. Returns whether it was recorded.
+    @discardableResult
+    func record(_ step: ClaimedStep, owner: String, _ result: StepResult, log: String = "", _ logger: Logger) async -> Bool {
         do {
-            try await queue.finishStep(stepID: step.stepID, owner: owner, result: result, now: now())
+            try await queue.finishStep(stepID: step.stepID, owner: owner, result: result, log: log, now: now())
         } catch {
             logger.error("could not record the step's result; its lease will expire and the step resume", metadata: ["error": "\(error)"])
-            return
+            return false
         }
         switch result {
         case .succeeded:
@@ -143,6 +154,7 @@ extension DeploymentWorker {
             metrics.countRun(status: "canceled")
         }
         outbox.wake(signal)
+        return true
     }
 
     static func seconds(_ duration: Duration) -> TimeInterval {

@@ -7,7 +7,8 @@ import ServiceLifecycle
 ///
 /// Each of `configuration.slots` slots claims the next runnable step under a lease, renders its templates, calls
 /// the provider, and records the outcome. On SIGTERM it stops claiming, lets running steps finish within the
-/// shutdown grace period, then releases the leases it still holds so the next start resumes those steps.
+/// shutdown grace period, keeps sending their statuses to the forge until every slot has stopped (within the same
+/// grace), then releases the leases it still holds so the next start resumes those steps.
 public final class DeploymentWorker: Service, Sendable {
     let queue: any WorkQueue
     let deployers: [String: any Deployer]
@@ -47,10 +48,17 @@ public final class DeploymentWorker: Service, Sendable {
         logger.info("worker started", metadata: ["worker.slots": "\(configuration.slots)", "worker.owner": "\(configuration.owner)"])
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
-                for slot in slotOwners {
-                    group.addTask { await self.slotLoop(owner: slot) }
-                }
                 group.addTask { await self.outbox.run(signal: self.signal, shutdown: self.shutdown) }
+                group.addTask {
+                    await withDiscardingTaskGroup { slots in
+                        for slot in self.slotOwners {
+                            slots.addTask { await self.slotLoop(owner: slot) }
+                        }
+                    }
+                    // The outbox sends what the last steps recorded, then stops.
+                    self.shutdown.slotsStopped()
+                    self.signal.notify()
+                }
             }
         } onGracefulShutdown: {
             self.shutdown.begin()

@@ -1,8 +1,10 @@
 import Synchronization
 
-/// The worker's shutdown: when it began, and whether the grace period for running steps is over.
+/// The worker's shutdown: when it began, whether the grace period for running steps is over, and whether every slot
+/// has stopped.
 final class ShutdownState: Sendable {
     private let began = Mutex<ContinuousClock.Instant?>(nil)
+    private let slotsDone = Atomic(false)
     private let grace: Duration
 
     init(grace: Duration) {
@@ -23,4 +25,12 @@ final class ShutdownState: Sendable {
     var isGraceOver: Bool {
         began.withLock { began in began.map { ContinuousClock.now >= $0 + grace } ?? false }
     }
+
+    /// Says that every slot has stopped: no step will finish any more, so no status will be added to the outbox.
+    func slotsStopped() {
+        slotsDone.store(true, ordering: .releasing)
+    }
+
+    /// Whether every slot has stopped.
+    var haveSlotsStopped: Bool { slotsDone.load(ordering: .acquiring) }
 }

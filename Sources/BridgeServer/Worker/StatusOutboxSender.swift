@@ -16,12 +16,14 @@ struct StatusOutboxSender: Sendable {
     /// How often the outbox is read when nobody wakes it (updates that became due after a backoff).
     static let idlePoll: Duration = .seconds(1)
 
-    /// Sends due updates until shutdown, and once more after it began, so the last statuses go out.
+    /// Sends due updates until every worker slot has stopped, then those still due, so the statuses of steps that
+    /// finish during the shutdown grace go out too; never past the grace period (the rest wait for the next start).
     func run(signal: WorkSignal, shutdown: ShutdownState) async {
-        while !Task.isCancelled {
-            let stopping = shutdown.isStopping
-            let sent = await sendDue()
-            if stopping { return }
+        while !Task.isCancelled && !shutdown.isGraceOver {
+            // Read before sending: whatever the slots recorded before they stopped is due in this round.
+            let slotsStopped = shutdown.haveSlotsStopped
+            let sent = await sendDue(shutdown: shutdown)
+            if slotsStopped && sent == 0 { return }
             if sent == 0 { await signal.wait(upTo: Self.idlePoll) }
         }
     }
@@ -31,8 +33,8 @@ struct StatusOutboxSender: Sendable {
         signal.notify()
     }
 
-    /// Sends every update due now; returns how many were attempted.
-    func sendDue() async -> Int {
+    /// Sends every update due now, stopping early when the shutdown grace is over; returns how many were attempted.
+    func sendDue(shutdown: ShutdownState? = nil) async -> Int {
         let due: [PendingStatusUpdate]
         do {
             due = try await queue.dueStatusUpdates(now: now(), limit: 50)
@@ -40,8 +42,13 @@ struct StatusOutboxSender: Sendable {
             logger.error("cannot read the status outbox", metadata: ["error": "\(error)"])
             return 0
         }
-        for pending in due { await send(pending) }
-        return due.count
+        var attempted = 0
+        for pending in due {
+            if shutdown?.isGraceOver == true { break }
+            await send(pending)
+            attempted += 1
+        }
+        return attempted
     }
 
     private func send(_ pending: PendingStatusUpdate) async {
