@@ -41,8 +41,4 @@ enum AWSTests {
         AWSCredentials(accessKeyID: credentials.accessKeyID, secretAccessKey: "wrong/Secret/Key/0000000000000000000000")
     }
 
-    /// A port nobody listens on.
-    static func closedPortEndpoint() throws -> String {
-        "http://127.0.0.1:\(try MotoServer.freePort())"
-    }
 }

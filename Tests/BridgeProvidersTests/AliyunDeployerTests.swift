@@ -129,7 +129,8 @@ import Testing
         let token = "CAIS+fake/STS=token"
         let secrets = TestSecrets(values: ["ID": "LTAIFAKECONNECTFAIL1", "SECRET": "fakeSecretForAClosedPort0000", "TOKEN": token])
         let deployer = AliyunAPIGatewayDeployer(resolver: secrets, environment: [:], httpClient: .forTests, timeout: .seconds(2))
-        let closed = "http://127.0.0.1:\(try MotoServer.freePort())"
+        let closedPort = try ClosedPort()
+        let closed = closedPort.url
         let parameters: ConfigValue = [
             "region": "cn-hangzhou", "endpoint": .string(closed), "group_id": "g1", "api_id": "a1", "stage": "TEST",
             "signature": "HMAC-SHA1", "access_key_id": "env:ID", "access_key_secret": "env:SECRET", "security_token": "env:TOKEN",
@@ -145,5 +146,6 @@ import Testing
         for secret in ["LTAIFAKECONNECTFAIL1", "fakeSecretForAClosedPort0000", token, AlibabaSigner.percentEncode(token)] {
             #expect(!text.contains(secret))
         }
+        withExtendedLifetime(closedPort) {}
     }
 }
