@@ -166,12 +166,14 @@ import Testing
         var fixture = try Fixture()
         fixture.environment["AWS_ACCESS_KEY_ID"] = Fixture.baseKeyID
         fixture.environment["AWS_SECRET_ACCESS_KEY"] = Fixture.baseSecret
-        let closed = try await closedLoopbackURL()
+        let closedPort = try ClosedPort()
+        let closed = closedPort.url
         let source = AWSCredentialsSource(roleARN: Fixture.deployRole, region: Fixture.region, stsEndpoint: closed)
         let chain = fixture.chain(timeouts: .init(sts: .milliseconds(500)))
         let error = try await chain.failure(for: source)
         #expect(error.isRetryable)
         #expect(error.description.hasPrefix("STS AssumeRole: request to \(closed)/ failed"))
+        withExtendedLifetime(closedPort) {}
     }
 
     @Test func anAnswerWithoutCredentialsIsPermanent() async throws {

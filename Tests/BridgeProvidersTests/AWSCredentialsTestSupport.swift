@@ -56,7 +56,7 @@ struct AWSCredentialsFixture {
 
     func chain(
         imdsEndpoint: String = "http://127.0.0.1:9", containerHost: String = "http://127.0.0.1:9", refreshMargin: Duration = .seconds(300),
-        timeouts: AWSCredentialsChain.Timeouts = .init(sts: .seconds(5), container: .seconds(2), instanceMetadata: .seconds(1))
+        timeouts: AWSCredentialsChain.Timeouts = .init(sts: .seconds(5), container: .seconds(5), instanceMetadata: .seconds(5))
     ) -> AWSCredentialsChain {
         AWSCredentialsChain(
             environment: environment, httpClient: .forTests, now: clock.closure, imdsEndpoint: imdsEndpoint, containerHost: containerHost,
@@ -78,15 +78,6 @@ struct AWSCredentialsFixture {
             region: Self.region, keys: [Self.baseKeyID: Self.baseSecret], roles: roles, webIdentityTokens: webIdentityTokens,
             now: clock.closure)
     }
-}
-
-/// A loopback port nothing listens on: a stand-in's, once stopped.
-func closedLoopbackURL() async throws -> String {
-    let standIn = IMDSStandIn()
-    try await standIn.start()
-    let url = standIn.baseURL
-    await standIn.stop()
-    return url
 }
 
 extension AWSCredentialsChain {
