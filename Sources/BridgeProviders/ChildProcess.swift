@@ -76,7 +76,7 @@ struct ChildProcess: Sendable {
     /// Creates the child for `path` with `arguments` (the first is the program's name) and `environment`
     /// (`NAME=value` entries), in `directory` when given; it runs nothing until released.
     static func spawn(path: String, arguments: [String], environment: [String], directory: String?) throws(SpawnError) -> GatedChild {
-        var child = gated_child(pid: 0, output: -1, gate: -1, status: -1)
+        var child = gated_child(pid: 0, output: -1, gate: -1, status: -1, job: 0)
         let result = withCStrings(arguments) { argv in
             withCStrings(environment) { envp in
                 if let directory { return gated_spawn(path, argv, envp, directory, &child) }
