@@ -78,7 +78,27 @@ final class GroupCommitWriter: Sendable {
 
     /// Writes one batch in one transaction and answers each delivery of it (internal for tests). Tells the store's
     /// write health whether storage failed, for `/readyz`.
+    ///
+    /// Savepoints cost two statements a delivery, so the batch is first written without them: in the common case every
+    /// delivery is accepted. Only when that transaction fails (and rolled back whole) is the batch written again with
+    /// a savepoint per delivery, so the one that SQLite refuses fails alone.
     func write(_ deliveries: [EncodedDelivery]) async -> [Outcome] {
+        do {
+            let outcomes = try await pool.write { db in try deliveries.map { try SQLiteDeliveryStore.record($0, in: db) } }
+            health.record(nil)
+            return outcomes.map { .success($0) }
+        } catch {
+            guard deliveries.count > 1 else {
+                let failure = StoreError(error, during: "record delivery")
+                health.record(WriteHealth.isStorageFailure(error) ? failure : nil)
+                return [.failure(failure)]
+            }
+        }
+        return await writeIsolated(deliveries)
+    }
+
+    /// The batch again, each delivery in a savepoint of its own.
+    private func writeIsolated(_ deliveries: [EncodedDelivery]) async -> [Outcome] {
         do {
             let attempts = try await pool.write { db in
                 try deliveries.map { delivery in try Self.recordInSavepoint(delivery, in: db) }
