@@ -13,6 +13,7 @@ import Testing
 /// (`HTTPClientService`, `BridgeServerApp.deployers`, `BridgeServerApp.statusReporter`): a 302 from 127.0.0.1 to
 /// localhost on another port never reaches the second server, and the step fails saying why.
 @Suite struct NoRedirectTests {
+    /// Made-up credentials in the real formats (no such AWS or Alibaba keys exist), so a leak would be recognisable.
     static let environment = [
         "AWS_ACCESS_KEY_ID": "AKIAREDIRECTTEST0001", "AWS_SECRET_ACCESS_KEY": "redirect/test/secret/key/000000000000000",
         "ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAIredirecttest01", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "redirect-test-alibaba-secret",
