@@ -95,4 +95,18 @@ enum Rows {
             status: try row.decode(forColumn: "status")
         )
     }
+
+    /// A column holding one of `T`'s raw values; any other value is an error that names the column.
+    static func decode<T: RawRepresentable>(_ type: T.Type, _ row: Row, _ column: String) throws -> T where T.RawValue == String {
+        let text = try row.decode(String.self, forColumn: column)
+        guard let value = T(rawValue: text) else { throw StoreError.unavailable("unknown \(column) '\(text)'") }
+        return value
+    }
+
+    /// `decode(_:_:_:)` for a column that may be NULL.
+    static func decodeIfPresent<T: RawRepresentable>(_ type: T.Type, _ row: Row, _ column: String) throws -> T?
+    where T.RawValue == String {
+        guard try row.decode(String?.self, forColumn: column) != nil else { return nil }
+        return try decode(type, row, column)
+    }
 }

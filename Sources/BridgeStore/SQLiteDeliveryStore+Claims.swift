@@ -25,37 +25,28 @@ extension SQLiteDeliveryStore {
                     """,
                 arguments: [owner, expiry, now, now, candidate.stepID])
             if candidate.runIsQueued {
-                try db.execute(
-                    sql: "UPDATE runs SET status = 'running', started_at = ?, updated_at = ? WHERE id = ?",
-                    arguments: [now, now, candidate.runID])
-                try Self.enqueueStatus(.running, runID: candidate.runID, now: now, in: db)
+                try Self.changeRun(candidate.runID, now: now, in: db, RunLifecycle.stepClaimed)
             }
             return try Self.claimedStep(candidate.stepID, in: db)
         }
     }
 
-    /// Supersedes every queued run for which a newer run of the same rule and environment exists and is not
-    /// itself superseded or canceled: deploying the older commit first would be wasted, or worse, briefly roll
-    /// back. Its steps are canceled. Nothing is reported: the forge never saw a queued run.
-    ///
-    /// A retried run (`retried_at`) is exempt: the retry was explicit. `IS` compares environments with NULL
-    /// equal to NULL (PostgreSQL: `IS NOT DISTINCT FROM`).
+    /// Supersedes (`RunLifecycle.supersede`) every queued, never retried run for which a newer run of the same rule and
+    /// environment exists whose status `RunStatus.supersedesOlderRuns`. `IS` compares environments with NULL equal to
+    /// NULL (PostgreSQL: `IS NOT DISTINCT FROM`).
     static func supersedeQueuedRuns(now: Int64, in db: Database) throws {
+        let superseding = RunStatus.superseding.map { "'\($0.rawValue)'" }.joined(separator: ", ")
         let superseded = try Int64.fetchAll(
             db.cachedStatement(
                 sql: """
-                    UPDATE runs SET status = 'superseded', finished_at = ?, updated_at = ?
+                    SELECT id FROM runs
                     WHERE status = 'queued' AND retried_at IS NULL AND EXISTS (
                         SELECT 1 FROM runs newer
                         WHERE newer.rule = runs.rule AND newer.environment IS runs.environment AND newer.id > runs.id
-                          AND newer.status NOT IN ('superseded', 'canceled'))
-                    RETURNING id
-                    """),
-            arguments: [now, now])
-        let cancelSteps = try db.cachedStatement(
-            sql: "UPDATE steps SET status = 'canceled', updated_at = ? WHERE run_id = ? AND status = 'pending'")
+                          AND newer.status IN (\(superseding)))
+                    """))
         for runID in superseded {
-            try cancelSteps.execute(arguments: [now, runID])
+            try changeRun(runID, now: now, in: db, RunLifecycle.supersede)
         }
     }
 

@@ -111,24 +111,17 @@ extension SQLiteDeliveryStore {
 }
 
 extension SQLiteDeliveryStore {
-    /// Appends `status` to the run's outbox when its forge reports status and the forge may see that move.
-    ///
-    /// Only GitLab runs whose rule names an environment report (GitLab deployments belong to an environment);
-    /// other forges get no rows until they have a reporter. See `OutboxTransition` for which moves are enqueued.
+    /// Appends `status` to the run's outbox (`StatusOutboxPolicy` allowed it) and remembers it as the run's reported
+    /// status.
     static func enqueueStatus(_ status: ForgeDeploymentStatus, runID: Int64, now: Int64, in db: Database) throws {
         let statement = try db.cachedStatement(
-            sql: """
-                SELECT id, forge, environment, reported_status, project_id, repository, sha, ref_name, ref_kind
-                FROM runs WHERE id = ?
-                """)
+            sql: "SELECT forge, environment, project_id, repository, sha, ref_name, ref_kind FROM runs WHERE id = ?")
         guard let run = try Row.fetchOne(statement, arguments: [runID]) else {
             throw StoreError.notFound("run \(runID)")
         }
-        guard try run.decode(String.self, forColumn: "forge") == OutboxTransition.reporter,
+        guard let reporter = StatusOutboxPolicy.reporter(for: try Rows.decode(Forge.self, run, "forge")),
             let environment = try run.decode(String?.self, forColumn: "environment")
         else { return }
-        let reported = try run.decode(String?.self, forColumn: "reported_status").flatMap(ForgeDeploymentStatus.init)
-        guard OutboxTransition.mayEnqueue(status, after: reported) else { return }
         let update = StatusUpdate(
             runID: runID,
             project: try run.decode(String?.self, forColumn: "project_id") ?? run.decode(forColumn: "repository"),
@@ -141,33 +134,7 @@ extension SQLiteDeliveryStore {
             sql: """
                 INSERT INTO status_outbox (run_id, reporter, target_status, payload, created_at) VALUES (?, ?, ?, ?, ?)
                 """,
-            arguments: [runID, OutboxTransition.reporter, status.rawValue, try OutboxTransition.payload(update), now])
+            arguments: [runID, reporter, status.rawValue, try StoredJSON.statusPayload(update), now])
         try db.execute(sql: "UPDATE runs SET reported_status = ? WHERE id = ?", arguments: [status.rawValue, runID])
-    }
-}
-
-/// Which status changes the outbox records, so the forge never sees an illegal transition.
-enum OutboxTransition {
-    /// The only reporter so far.
-    static let reporter = Forge.gitlab.rawValue
-
-    /// GitLab's deployment state machine as the outbox drives it: `running` starts a new deployment, so it may
-    /// follow nothing or a terminal status (a retried run) but never `running`; a terminal status ends the
-    /// deployment that `running` started, so it follows only `running`. A run the forge never saw as running
-    /// (canceled or superseded while queued) gets nothing.
-    static func mayEnqueue(_ status: ForgeDeploymentStatus, after reported: ForgeDeploymentStatus?) -> Bool {
-        switch status {
-        case .running: reported != .running
-        case .success, .failed, .canceled: reported == .running
-        }
-    }
-
-    /// The stored payload: the update's JSON, keys sorted, without a deployment id.
-    static func payload(_ update: StatusUpdate) throws -> String {
-        var update = update
-        update.deploymentID = nil
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(update), as: UTF8.self)
     }
 }

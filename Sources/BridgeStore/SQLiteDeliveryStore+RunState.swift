@@ -1,60 +1,73 @@
 import BridgeCore
 import GRDB
 
-/// Run status changes shared by the worker's calls and the run commands, each inside the caller's transaction.
-///
-/// Run statuses: `queued` → `running` → `succeeded` | `failed` | `canceled`; `queued` → `canceled` |
-/// `superseded`; a retry moves `failed` | `canceled` | `superseded` back to `queued`.
+/// Reading a run's `RunState` and persisting `RunLifecycle`'s decisions, inside the caller's transaction: the store
+/// decides nothing about statuses itself.
 extension SQLiteDeliveryStore {
-    /// How a started run ended.
-    enum RunEnding: String {
-        case succeeded
-        case failed
-        case canceled
-
-        var forgeStatus: ForgeDeploymentStatus {
-            switch self {
-            case .succeeded: .success
-            case .failed: .failed
-            case .canceled: .canceled
-            }
-        }
+    /// The run as `RunLifecycle` needs it.
+    static func runState(_ runID: Int64, in db: Database) throws -> RunState {
+        let run = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT status, cancel_requested, forge, environment, reported_status FROM runs WHERE id = ?"),
+            arguments: [runID])
+        guard let run else { throw StoreError.notFound("run \(runID)") }
+        let steps = try Row.fetchAll(
+            db.cachedStatement(
+                sql: "SELECT id, status, attempts, external_id IS NOT NULL AS in_flight FROM steps WHERE run_id = ? ORDER BY position"),
+            arguments: [runID])
+        return RunState(
+            id: runID,
+            status: try Rows.decode(RunStatus.self, run, "status"),
+            cancelRequested: try run.decode(forColumn: "cancel_requested"),
+            forge: try Rows.decode(Forge.self, run, "forge"),
+            environment: try run.decode(forColumn: "environment"),
+            reported: try Rows.decodeIfPresent(ForgeDeploymentStatus.self, run, "reported_status"),
+            steps: try steps.map { step in
+                StepState(
+                    id: try step.decode(forColumn: "id"), status: try Rows.decode(StepStatus.self, step, "status"),
+                    attempts: try step.decode(forColumn: "attempts"), hasExternalID: try step.decode(forColumn: "in_flight"))
+            })
     }
 
-    /// Ends a started run: its pending steps are skipped (or canceled, when they were tried and are waiting for a
-    /// retry), and the forge is told when it saw the run start.
-    static func endRun(_ runID: Int64, _ ending: RunEnding, now: Int64, in db: Database) throws {
+    /// Reads the run's state, asks `decide`, and persists its answer.
+    @discardableResult
+    static func changeRun(
+        _ runID: Int64, now: Int64, in db: Database, _ decide: (RunState) throws(StoreError) -> RunChange
+    ) throws -> RunChange {
+        let change = try decide(try runState(runID, in: db))
+        try apply(change, to: runID, now: now, in: db)
+        return change
+    }
+
+    /// Persists `change`; `updated_at` is set even when nothing else changes.
+    static func apply(_ change: RunChange, to runID: Int64, now: Int64, in db: Database) throws {
+        let setStep = try db.cachedStatement(
+            sql: "UPDATE steps SET status = ?, next_attempt_at = NULL, updated_at = ? WHERE id = ?")
+        let resetStep = try db.cachedStatement(
+            sql: """
+                UPDATE steps SET status = ?, attempts = 0, error = NULL, external_id = NULL, lease_owner = NULL,
+                    lease_expires_at = NULL, next_attempt_at = NULL, \(forgetProcess), started_at = NULL, finished_at = NULL,
+                    updated_at = ?
+                WHERE id = ?
+                """)
+        for step in change.steps {
+            try (step.reset ? resetStep : setStep).execute(arguments: [step.status.rawValue, now, step.id])
+        }
+        let times =
+            switch change.times {
+            case .unchanged: ""
+            case .started: ", started_at = :now"
+            case .finished: ", finished_at = :now"
+            case .retried: ", retried_at = :now, started_at = NULL, finished_at = NULL"
+            }
         try db.execute(
             sql: """
-                UPDATE steps SET status = CASE WHEN attempts > 0 THEN 'canceled' ELSE 'skipped' END,
-                    next_attempt_at = NULL, updated_at = ?
-                WHERE run_id = ? AND status = 'pending'
+                UPDATE runs SET status = COALESCE(:status, status), cancel_requested = COALESCE(:cancel, cancel_requested),
+                    updated_at = :now\(times)
+                WHERE id = :id
                 """,
-            arguments: [now, runID])
-        try db.execute(
-            sql: "UPDATE runs SET status = ?, finished_at = ?, updated_at = ? WHERE id = ?",
-            arguments: [ending.rawValue, now, now, runID])
-        try enqueueStatus(ending.forgeStatus, runID: runID, now: now, in: db)
-    }
-
-    /// Cancels a running run whose cancel was requested, once no worker has anything of it to stop.
-    ///
-    /// A step `running` belongs to a worker, which sees the request when it renews its lease. A `pending` step
-    /// with an external id has a deployment in flight at the provider (it was given back after a retryable
-    /// error while being polled): a worker still claims it, to cancel that deployment. Otherwise nothing runs
-    /// for the run, so it ends here.
-    static func settleCancelRequest(_ runID: Int64, now: Int64, in db: Database) throws {
-        let waiting = try Bool.fetchOne(
-            db.cachedStatement(
-                sql: """
-                    SELECT r.status = 'running' AND r.cancel_requested = 1 AND NOT EXISTS (
-                        SELECT 1 FROM steps s WHERE s.run_id = r.id
-                          AND (s.status = 'running' OR (s.status = 'pending' AND s.external_id IS NOT NULL)))
-                    FROM runs r WHERE r.id = ?
-                    """),
-            arguments: [runID])
-        if waiting == true {
-            try endRun(runID, .canceled, now: now, in: db)
+            arguments: ["status": change.status?.rawValue, "cancel": change.cancelRequested, "now": now, "id": runID])
+        if let report = change.report {
+            try enqueueStatus(report, runID: runID, now: now, in: db)
         }
     }
 

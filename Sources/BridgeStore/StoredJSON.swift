@@ -15,4 +15,13 @@ enum StoredJSON {
             throw .unavailable("\(what) is unreadable")
         }
     }
+
+    /// An outbox row's payload: the update's JSON, keys sorted, without a deployment id (added when the row is read).
+    static func statusPayload(_ update: StatusUpdate) throws -> String {
+        var update = update
+        update.deploymentID = nil
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(update), as: UTF8.self)
+    }
 }

@@ -77,6 +77,6 @@ struct MigrationTests {
     func theOutboxEnqueuesOnlyLegalGitLabTransitions(
         reported: ForgeDeploymentStatus?, next: ForgeDeploymentStatus, allowed: Bool
     ) {
-        #expect(OutboxTransition.mayEnqueue(next, after: reported) == allowed)
+        #expect(StatusOutboxPolicy.mayFollow(next, after: reported) == allowed)
     }
 }
