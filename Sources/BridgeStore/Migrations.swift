@@ -33,6 +33,9 @@ enum Migrations {
         migrator.registerMigration("v4") { db in
             try db.execute(sql: v4StepResources)
         }
+        migrator.registerMigration("v5") { db in
+            try db.execute(sql: v5OutboxClaims)
+        }
         return migrator
     }
 
@@ -254,5 +257,18 @@ enum Migrations {
     static let v4StepResources = """
         ALTER TABLE steps ADD COLUMN resource TEXT;
         CREATE INDEX steps_by_resource ON steps (resource, status);
+        """
+
+    /// Claims on outbox rows (v5), so that one sender at a time sends a row however many processes share the store
+    /// (several replicas, or the CLI beside a bridge).
+    ///
+    /// Invariants:
+    /// - A pending row is handed to a sender only while it has no live claim (`claim_expires_at` NULL or past); the
+    ///   claim names the sender (`claimed_by`). Sending or giving up clears it.
+    /// - Only the claim's holder records the row's outcome; a holder whose claim expired may still, unless another
+    ///   sender claimed the row since. A sender never starts a send it could not finish before its claim expires.
+    static let v5OutboxClaims = """
+        ALTER TABLE status_outbox ADD COLUMN claimed_by TEXT;
+        ALTER TABLE status_outbox ADD COLUMN claim_expires_at INTEGER;
         """
 }

@@ -4,9 +4,8 @@ import GRDB
 
 /// The durable status outbox (DESIGN §4, §5).
 ///
-/// Rows are enqueued in the transaction that changes a run's status (see `enqueueStatus`), and sent by one
-/// sender per database: `dueStatusUpdates` is a plain read, so two senders polling the same file would both
-/// be handed the same row.
+/// Rows are enqueued in the transaction that changes a run's status (see `enqueueStatus`), and claimed by one sender
+/// at a time (`claimed_by`, `claim_expires_at`, v5), so several processes on one file never send the same row.
 ///
 /// The payload column holds the JSON of the `StatusUpdate` without its `deploymentID`, written from the run
 /// when the row is enqueued. The deployment id is added when the row is read: nil for `running` (which always
@@ -14,41 +13,48 @@ import GRDB
 /// which the previous row's `statusSent` recorded. So is `requestedAt`, the row's `created_at`: a reporter whose
 /// create answer was lost finds the deployment it created since then instead of creating another.
 extension SQLiteDeliveryStore {
-    public func dueStatusUpdates(now: Date, limit: Int) async throws(StoreError) -> [PendingStatusUpdate] {
+    public func claimStatusUpdates(
+        owner: String, now: Date, lease: Duration, limit: Int
+    ) async throws(StoreError) -> [PendingStatusUpdate] {
         guard limit > 0 else { return [] }
+        let expiry = StoredTime.milliseconds(now, plus: lease)
         let now = StoredTime.milliseconds(now)
-        return try await reading("read due status updates") { db in
-            // Each run's oldest pending row, if due: a later row never overtakes an earlier one of its run.
+        return try await writing("claim due status updates") { db in
+            // Each run's oldest pending row, if due and not claimed: a later row never overtakes an earlier one of its run.
             let rows = try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
-                        SELECT o.id, o.reporter, o.target_status, o.payload, o.attempts, o.created_at, r.forge_deployment_id
-                        FROM status_outbox o JOIN runs r ON r.id = o.run_id
-                        WHERE o.sent_at IS NULL AND o.abandoned_at IS NULL
-                          AND o.id = (SELECT MIN(p.id) FROM status_outbox p
-                                      WHERE p.run_id = o.run_id AND p.sent_at IS NULL AND p.abandoned_at IS NULL)
-                          AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= ?)
-                        ORDER BY o.id
-                        LIMIT ?
+                        UPDATE status_outbox SET claimed_by = ?, claim_expires_at = ?
+                        WHERE id IN (
+                            SELECT o.id FROM status_outbox o
+                            WHERE o.sent_at IS NULL AND o.abandoned_at IS NULL
+                              AND o.id = (SELECT MIN(p.id) FROM status_outbox p
+                                          WHERE p.run_id = o.run_id AND p.sent_at IS NULL AND p.abandoned_at IS NULL)
+                              AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= ?)
+                              AND (o.claim_expires_at IS NULL OR o.claim_expires_at <= ?)
+                            ORDER BY o.id
+                            LIMIT ?)
+                        RETURNING id, reporter, target_status, payload, attempts, created_at, claim_expires_at,
+                            (SELECT r.forge_deployment_id FROM runs r WHERE r.id = status_outbox.run_id) AS forge_deployment_id
                         """),
-                arguments: [now, limit])
-            return try rows.map(Self.pendingStatusUpdate)
+                arguments: [owner, expiry, now, now, limit])
+            return try rows.map(Self.pendingStatusUpdate).sorted { $0.outboxID < $1.outboxID }
         }
     }
 
-    public func statusSent(outboxID: Int64, deploymentID: String, now: Date) async throws(StoreError) {
+    public func statusSent(outboxID: Int64, owner: String, deploymentID: String, now: Date) async throws(StoreError) {
         let now = StoredTime.milliseconds(now)
         try await writing("record a sent status update") { db in
             let runID = try Int64.fetchOne(
                 db.cachedStatement(
                     sql: """
-                        UPDATE status_outbox SET sent_at = ?, attempts = attempts + 1
-                        WHERE id = ? AND sent_at IS NULL
+                        UPDATE status_outbox SET sent_at = ?, attempts = attempts + 1, claimed_by = NULL, claim_expires_at = NULL
+                        WHERE id = ? AND sent_at IS NULL AND claimed_by = ?
                         RETURNING run_id
                         """),
-                arguments: [now, outboxID])
+                arguments: [now, outboxID, owner])
             guard let runID else {
-                // Sent already (a repeated call changes nothing), or no such row.
+                // Sent already (a repeated call changes nothing), claimed by another sender since, or no such row.
                 try Self.requireOutboxRow(outboxID, in: db)
                 return
             }
@@ -60,7 +66,7 @@ extension SQLiteDeliveryStore {
     /// NULL and `last_error` says why, and the run's next row becomes due. Giving up a `running` row also forgets
     /// the run's deployment id, so the terminal row after it creates a deployment of its own rather than
     /// updating an earlier attempt's.
-    public func statusFailed(outboxID: Int64, error: String, retryAt: Date?, now: Date) async throws(StoreError) {
+    public func statusFailed(outboxID: Int64, owner: String, error: String, retryAt: Date?, now: Date) async throws(StoreError) {
         let now = StoredTime.milliseconds(now)
         let retryAt = retryAt.map(StoredTime.milliseconds)
         try await writing("record a failed status update") { db in
@@ -69,11 +75,11 @@ extension SQLiteDeliveryStore {
                     sql: """
                         UPDATE status_outbox
                         SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,
-                            abandoned_at = CASE WHEN ? IS NULL THEN ? END
-                        WHERE id = ? AND sent_at IS NULL AND abandoned_at IS NULL
+                            abandoned_at = CASE WHEN ? IS NULL THEN ? END, claimed_by = NULL, claim_expires_at = NULL
+                        WHERE id = ? AND sent_at IS NULL AND abandoned_at IS NULL AND claimed_by = ?
                         RETURNING run_id, target_status
                         """),
-                arguments: [error, retryAt, retryAt, now, outboxID])
+                arguments: [error, retryAt, retryAt, now, outboxID, owner])
             guard let row else {
                 try Self.requireOutboxRow(outboxID, in: db)
                 return
@@ -106,7 +112,8 @@ extension SQLiteDeliveryStore {
         update.requestedAt = StoredTime.date(requestedAt)
         return PendingStatusUpdate(
             outboxID: id, reporter: try row.decode(forColumn: "reporter"), update: update,
-            attempts: try row.decode(forColumn: "attempts"))
+            attempts: try row.decode(forColumn: "attempts"),
+            claimExpiresAt: StoredTime.date(try row.decode(Int64.self, forColumn: "claim_expires_at")))
     }
 }
 

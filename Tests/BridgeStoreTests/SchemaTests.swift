@@ -24,7 +24,7 @@ struct SchemaTests {
         _ = try SQLiteDeliveryStore(path: path)
 
         #expect(FileManager.default.fileExists(atPath: path))
-        #expect(try migrations(in: path) == ["v1", "v2", "v3", "v4"])
+        #expect(try migrations(in: path) == ["v1", "v2", "v3", "v4", "v5"])
         #expect(
             try columns(of: "deliveries", in: path) == [
                 "id", "source", "forge", "delivery_key", "event_name", "received_at", "status", "reason", "duplicates",
@@ -45,7 +45,7 @@ struct SchemaTests {
         #expect(
             try columns(of: "status_outbox", in: path) == [
                 "id", "run_id", "reporter", "target_status", "payload", "attempts", "next_attempt_at", "created_at",
-                "sent_at", "last_error", "abandoned_at",
+                "sent_at", "last_error", "abandoned_at", "claimed_by", "claim_expires_at",
             ])
     }
 
@@ -57,7 +57,7 @@ struct SchemaTests {
 
         let second = try Fixtures.store(in: directory)
         let third = try Fixtures.store(in: directory)
-        #expect(try migrations(in: directory.path("bridge.sqlite")) == ["v1", "v2", "v3", "v4"])
+        #expect(try migrations(in: directory.path("bridge.sqlite")) == ["v1", "v2", "v3", "v4", "v5"])
         #expect(try await second.deliveries(limit: 10, source: nil).count == 1)
         #expect(try await third.runs(limit: 10, status: nil).count == 1)
     }

@@ -107,3 +107,21 @@ struct WorkFixture {
         return try queue.read(body)
     }
 }
+
+/// The outbox as one sender that claims for no time at all: what the tests written before claims expect (the same rows
+/// are due again at the same instant). `OutboxClaimTests` tests claims themselves.
+extension WorkQueue {
+    static var testSender: String { "tests" }
+
+    func dueStatusUpdates(now: Date, limit: Int) async throws -> [PendingStatusUpdate] {
+        try await claimStatusUpdates(owner: Self.testSender, now: now, lease: .zero, limit: limit)
+    }
+
+    func statusSent(outboxID: Int64, deploymentID: String, now: Date) async throws {
+        try await statusSent(outboxID: outboxID, owner: Self.testSender, deploymentID: deploymentID, now: now)
+    }
+
+    func statusFailed(outboxID: Int64, error: String, retryAt: Date?, now: Date) async throws {
+        try await statusFailed(outboxID: outboxID, owner: Self.testSender, error: error, retryAt: retryAt, now: now)
+    }
+}

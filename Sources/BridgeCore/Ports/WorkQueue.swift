@@ -83,12 +83,15 @@ public struct PendingStatusUpdate: Sendable, Hashable {
     public var update: StatusUpdate
     /// Attempts made so far.
     public var attempts: Int
+    /// When the sender's claim on the row expires: another sender may take it from then on.
+    public var claimExpiresAt: Date
 
-    public init(outboxID: Int64, reporter: String, update: StatusUpdate, attempts: Int) {
+    public init(outboxID: Int64, reporter: String, update: StatusUpdate, attempts: Int, claimExpiresAt: Date) {
         self.outboxID = outboxID
         self.reporter = reporter
         self.update = update
         self.attempts = attempts
+        self.claimExpiresAt = claimExpiresAt
     }
 }
 
@@ -129,12 +132,17 @@ public protocol WorkQueue: Sendable {
     /// Runs a failed or canceled run again from its first unfinished step.
     func retryRun(id: Int64, now: Date) async throws(StoreError) -> RunSummary
 
-    /// Outbox rows due at `now`, at most one per run (its oldest unsent), oldest first.
-    func dueStatusUpdates(now: Date, limit: Int) async throws(StoreError) -> [PendingStatusUpdate]
-    /// Marks an outbox row sent and remembers the forge's deployment id for the run's later updates.
-    func statusSent(outboxID: Int64, deploymentID: String, now: Date) async throws(StoreError)
-    /// Records a failed send: tried again at `retryAt`, or, when nil, given up (the error kept on the row).
-    func statusFailed(outboxID: Int64, error: String, retryAt: Date?, now: Date) async throws(StoreError)
+    /// Claims for `owner`, until `now + lease`, up to `limit` outbox rows due at `now`, oldest first: at most one per
+    /// run (its oldest unsent), and none another sender holds a live claim on. A run's next row is due only once this one
+    /// is sent or given up, so the forge sees its updates in order.
+    func claimStatusUpdates(owner: String, now: Date, lease: Duration, limit: Int) async throws(StoreError) -> [PendingStatusUpdate]
+    /// Marks an outbox row sent and remembers the forge's deployment id for the run's later updates. Only the claim's
+    /// holder may (a claim that expired but was not taken by another sender is still its holder's); otherwise nothing
+    /// changes.
+    func statusSent(outboxID: Int64, owner: String, deploymentID: String, now: Date) async throws(StoreError)
+    /// Records a failed send by the claim's holder: tried again at `retryAt`, or, when nil, given up (the error kept on
+    /// the row).
+    func statusFailed(outboxID: Int64, owner: String, error: String, retryAt: Date?, now: Date) async throws(StoreError)
 }
 
 extension WorkQueue {

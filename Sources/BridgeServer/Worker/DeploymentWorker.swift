@@ -35,7 +35,7 @@ public final class DeploymentWorker: Service, Sendable {
         self.random = random
         self.shutdown = ShutdownState(grace: configuration.shutdownGrace)
         self.outbox = StatusOutboxSender(
-            queue: queue, reporter: statusReporter, retry: configuration.statusRetry, metrics: metrics, logger: logger, now: now,
+            queue: queue, owner: "\(configuration.owner)#outbox", reporter: statusReporter, retry: configuration.statusRetry, metrics: metrics, logger: logger, now: now,
             random: random)
     }
 

@@ -4,8 +4,14 @@ import Logging
 
 /// Drains the durable status outbox to the forge: one update at a time per run, in order, retried on 429/5xx
 /// and network errors (honouring `Retry-After`), so a forge outage delays statuses but loses none.
+///
+/// Rows are claimed (`WorkQueue.claimStatusUpdates`) for `claimLease`, so one sender at a time has a row, whichever
+/// replica it runs in; a row whose claim would expire within `sendBudget` is left to be claimed again rather than sent,
+/// so a send never outlives its claim (the reporter's requests time out well within it).
 struct StatusOutboxSender: Sendable {
     let queue: any WorkQueue
+    /// The name the sender claims rows under.
+    let owner: String
     let reporter: (any StatusReporter)?
     let retry: RetryPolicy
     let metrics: BridgeMetrics
@@ -15,6 +21,12 @@ struct StatusOutboxSender: Sendable {
 
     /// How often the outbox is read when nobody wakes it (updates that became due after a backoff).
     static let idlePoll: Duration = .seconds(1)
+    /// How long a claim on a row lasts.
+    static let claimLease: Duration = .seconds(120)
+    /// The longest one send may take (GitLab: a lookup and a create or update, 15 s each, and time to record the outcome).
+    static let sendBudget: TimeInterval = 60
+    /// How many rows one claim takes.
+    static let batch = 10
 
     /// Sends due updates until every worker slot has stopped, then those still due, so the statuses of steps that
     /// finish during the shutdown grace go out too; never past the grace period (the rest wait for the next start).
@@ -37,7 +49,7 @@ struct StatusOutboxSender: Sendable {
     func sendDue(shutdown: ShutdownState? = nil) async -> Int {
         let due: [PendingStatusUpdate]
         do {
-            due = try await queue.dueStatusUpdates(now: now(), limit: 50)
+            due = try await queue.claimStatusUpdates(owner: owner, now: now(), lease: Self.claimLease, limit: Self.batch)
         } catch {
             logger.error("cannot read the status outbox", metadata: ["error": "\(error)"])
             return 0
@@ -45,6 +57,8 @@ struct StatusOutboxSender: Sendable {
         var attempted = 0
         for pending in due {
             if shutdown?.isGraceOver == true { break }
+            // Left for the next claim, by this sender or another: never sent by two at once.
+            if pending.claimExpiresAt.timeIntervalSince(now()) < Self.sendBudget { continue }
             await send(pending)
             attempted += 1
         }
@@ -58,12 +72,12 @@ struct StatusOutboxSender: Sendable {
         guard let reporter else {
             metrics.countStatusPost(result: "not_configured")
             logger.warning("no status.gitlab in the rules: the run's status is not reported")
-            try? await queue.statusFailed(outboxID: pending.outboxID, error: "no status.gitlab configured", retryAt: nil, now: now())
+            try? await queue.statusFailed(outboxID: pending.outboxID, owner: owner, error: "no status.gitlab configured", retryAt: nil, now: now())
             return
         }
         do {
             let deploymentID = try await reporter.report(pending.update)
-            try await queue.statusSent(outboxID: pending.outboxID, deploymentID: deploymentID, now: now())
+            try await queue.statusSent(outboxID: pending.outboxID, owner: owner, deploymentID: deploymentID, now: now())
             metrics.countStatusPost(result: "sent")
             logger.info("status reported", metadata: ["forge.deployment": "\(deploymentID)"])
         } catch let error as ProviderError {
@@ -71,7 +85,7 @@ struct StatusOutboxSender: Sendable {
             metrics.countStatusPost(result: delay == nil ? "given_up" : "retry")
             let retryAt = delay.map { now().addingTimeInterval(DeploymentWorker.seconds($0)) }
             logger.log(level: delay == nil ? .error : .notice, "status report failed", metadata: ["error": "\(error)"])
-            try? await queue.statusFailed(outboxID: pending.outboxID, error: error.description, retryAt: retryAt, now: now())
+            try? await queue.statusFailed(outboxID: pending.outboxID, owner: owner, error: error.description, retryAt: retryAt, now: now())
         } catch {
             logger.error("could not record a sent status; it will be sent again", metadata: ["error": "\(error)"])
         }
