@@ -1,18 +1,16 @@
 import BridgeCore
-import GRDB
 
-/// Column lists and row decoding shared by the queries.
-///
-/// Rows are decoded with GRDB's throwing `decode(_:forColumn:)`, so an unexpected NULL or type is an error,
-/// never a trap.
+/// Column lists and record decoding shared by both stores' queries (`StoredRow`).
 enum Rows {
     /// The columns `deliverySummary(_:)` reads; `run_count` and `run_statuses` (the runs' statuses, comma-separated)
-    /// are computed through `runs_by_delivery`.
-    static let deliveryColumns = """
+    /// are computed through `runs_by_delivery`. `concatenate` is the dialect's string aggregate.
+    static func deliveryColumns(concatenate: (String) -> String) -> String {
+        """
         d.id, d.source, d.forge, d.delivery_key, d.event_name, d.received_at, d.status, d.reason, d.duplicates,
         (SELECT COUNT(*) FROM runs r WHERE r.delivery_id = d.id) AS run_count,
-        (SELECT group_concat(r.status) FROM runs r WHERE r.delivery_id = d.id) AS run_statuses
+        (SELECT \(concatenate("r.status")) FROM runs r WHERE r.delivery_id = d.id) AS run_statuses
         """
+    }
 
     /// The columns `runSummary(_:)` reads.
     static let runColumns = """
@@ -26,23 +24,22 @@ enum Rows {
         s.log, s.notes, s.started_at, s.finished_at
         """
 
-    static func deliverySummary(_ row: Row) throws -> DeliverySummary {
-        let forgeName = try row.decode(String.self, forColumn: "forge")
-        guard let forge = Forge(rawValue: forgeName) else {
+    static func deliverySummary(_ row: some StoredRow) throws -> DeliverySummary {
+        guard let forge = Forge(rawValue: try row.string("forge")) else {
             throw StoreError.unavailable("delivery has an unknown forge")
         }
         return DeliverySummary(
-            id: try row.decode(forColumn: "id"),
-            source: try row.decode(forColumn: "source"),
+            id: try row.int64("id"),
+            source: try row.string("source"),
             forge: forge,
-            key: try row.decode(forColumn: "delivery_key"),
-            eventName: try row.decode(forColumn: "event_name"),
-            receivedAt: StoredTime.date(try row.decode(Int64.self, forColumn: "received_at")),
-            status: try row.decode(forColumn: "status"),
-            reason: try row.decode(forColumn: "reason"),
-            duplicates: try row.decode(forColumn: "duplicates"),
-            runCount: try row.decode(forColumn: "run_count"),
-            runStatuses: try row.decode(String?.self, forColumn: "run_statuses").map(statusCounts) ?? [:]
+            key: try row.string("delivery_key"),
+            eventName: try row.string("event_name"),
+            receivedAt: try row.date("received_at"),
+            status: try row.string("status"),
+            reason: try row.optionalString("reason"),
+            duplicates: try row.int("duplicates"),
+            runCount: try row.int("run_count"),
+            runStatuses: try row.optionalString("run_statuses").map(statusCounts) ?? [:]
         )
     }
 
@@ -51,62 +48,70 @@ enum Rows {
         list.split(separator: ",").reduce(into: [:]) { counts, status in counts[String(status), default: 0] += 1 }
     }
 
-    static func runSummary(_ row: Row) throws -> RunSummary {
+    static func runSummary(_ row: some StoredRow) throws -> RunSummary {
         RunSummary(
-            id: try row.decode(forColumn: "id"),
-            deliveryID: try row.decode(forColumn: "delivery_id"),
-            rule: try row.decode(forColumn: "rule"),
-            environment: try row.decode(forColumn: "environment"),
-            source: try row.decode(forColumn: "source"),
-            repository: try row.decode(forColumn: "repository"),
-            ref: try row.decode(forColumn: "ref"),
-            sha: try row.decode(forColumn: "sha"),
-            status: try row.decode(forColumn: "status"),
-            createdAt: StoredTime.date(try row.decode(Int64.self, forColumn: "created_at")),
-            updatedAt: StoredTime.date(try row.decode(Int64.self, forColumn: "updated_at"))
+            id: try row.int64("id"),
+            deliveryID: try row.int64("delivery_id"),
+            rule: try row.string("rule"),
+            environment: try row.optionalString("environment"),
+            source: try row.string("source"),
+            repository: try row.string("repository"),
+            ref: try row.string("ref"),
+            sha: try row.string("sha"),
+            status: try row.string("status"),
+            createdAt: try row.date("created_at"),
+            updatedAt: try row.date("updated_at")
         )
     }
 
-    static func stepRecord(_ row: Row) throws -> StepRecord {
-        let id = try row.decode(Int64.self, forColumn: "id")
-        let parameters = try row.decode(String.self, forColumn: "parameters")
+    /// A run with its event and notes, read with `runColumns, r.event, r.notes`.
+    static func runDetail(_ row: some StoredRow, steps: [StepRecord]) throws -> RunDetail {
+        let id = try row.int64("id")
+        return RunDetail(
+            summary: try runSummary(row),
+            event: try row.json(PushEvent.self, "event", "event of run \(id)"),
+            notes: try row.json([String].self, "notes", "notes of run \(id)"),
+            steps: steps)
+    }
+
+    static func stepRecord(_ row: some StoredRow) throws -> StepRecord {
+        let id = try row.int64("id")
         return StepRecord(
             id: id,
-            position: try row.decode(forColumn: "position"),
-            target: try row.decode(forColumn: "target"),
-            provider: try row.decode(forColumn: "provider"),
-            parameters: try StoredJSON.decode(ConfigValue.self, from: parameters, "parameters of step \(id)"),
-            resource: try row.decode(forColumn: "resource"),
-            status: try row.decode(forColumn: "status"),
-            attempts: try row.decode(forColumn: "attempts"),
-            externalID: try row.decode(forColumn: "external_id"),
-            error: try row.decode(forColumn: "error"),
-            log: try row.decode(forColumn: "log"),
-            notes: try StoredJSON.decode([String].self, from: try row.decode(String.self, forColumn: "notes"), "notes of step \(id)"),
-            startedAt: StoredTime.date(try row.decode(Int64?.self, forColumn: "started_at")),
-            finishedAt: StoredTime.date(try row.decode(Int64?.self, forColumn: "finished_at"))
+            position: try row.int("position"),
+            target: try row.string("target"),
+            provider: try row.string("provider"),
+            parameters: try row.json(ConfigValue.self, "parameters", "parameters of step \(id)"),
+            resource: try row.optionalString("resource"),
+            status: try row.string("status"),
+            attempts: try row.int("attempts"),
+            externalID: try row.optionalString("external_id"),
+            error: try row.optionalString("error"),
+            log: try row.optionalString("log"),
+            notes: try row.json([String].self, "notes", "notes of step \(id)"),
+            startedAt: try row.optionalDate("started_at"),
+            finishedAt: try row.optionalDate("finished_at")
         )
     }
 
-    static func recordedRun(_ row: Row) throws -> RecordedRun {
-        RecordedRun(
-            id: try row.decode(forColumn: "id"),
-            rule: try row.decode(forColumn: "rule"),
-            status: try row.decode(forColumn: "status")
-        )
+    static func recordedRun(_ row: some StoredRow) throws -> RecordedRun {
+        RecordedRun(id: try row.int64("id"), rule: try row.string("rule"), status: try row.string("status"))
     }
 
-    /// A column holding one of `T`'s raw values; any other value is an error that names the column.
-    static func decode<T: RawRepresentable>(_ type: T.Type, _ row: Row, _ column: String) throws -> T where T.RawValue == String {
-        let text = try row.decode(String.self, forColumn: column)
-        guard let value = T(rawValue: text) else { throw StoreError.unavailable("unknown \(column) '\(text)'") }
-        return value
-    }
-
-    /// `decode(_:_:_:)` for a column that may be NULL.
-    static func decodeIfPresent<T: RawRepresentable>(_ type: T.Type, _ row: Row, _ column: String) throws -> T?
-    where T.RawValue == String {
-        guard try row.decode(String?.self, forColumn: column) != nil else { return nil }
-        return try decode(type, row, column)
+    /// A run's `RunState`, from its row (`status, cancel_requested, forge, environment, reported_status`) and its steps'
+    /// rows in position order (`id, status, attempts, in_flight`: whether an external id is recorded).
+    static func runState(id: Int64, _ run: some StoredRow, steps: [some StoredRow]) throws -> RunState {
+        RunState(
+            id: id,
+            status: try run.value(RunStatus.self, "status"),
+            cancelRequested: try run.bool("cancel_requested"),
+            forge: try run.value(Forge.self, "forge"),
+            environment: try run.optionalString("environment"),
+            reported: try run.optionalValue(ForgeDeploymentStatus.self, "reported_status"),
+            steps: try steps.map { step in
+                StepState(
+                    id: try step.int64("id"), status: try step.value(StepStatus.self, "status"), attempts: try step.int("attempts"),
+                    hasExternalID: try step.bool("in_flight"))
+            })
     }
 }

@@ -100,35 +100,13 @@ extension SQLiteDeliveryStore {
     static func claimedStep(_ stepID: Int64, in db: Database) throws -> ClaimedStep {
         let statement = try db.cachedStatement(
             sql: """
-                SELECT s.id, s.run_id, s.position, s.target, s.provider, s.parameters, s.resource, s.attempts, s.external_id,
-                    s.lease_expires_at, s.started_at, s.error, \(processColumns), r.rule, r.environment, r.event, d.delivery_key,
-                    (SELECT COUNT(*) FROM steps c WHERE c.run_id = s.run_id) AS step_count
+                SELECT \(Rows.claimedStepColumns)
                 FROM steps s JOIN runs r ON r.id = s.run_id JOIN deliveries d ON d.id = r.delivery_id
                 WHERE s.id = ?
                 """)
         guard let row = try Row.fetchOne(statement, arguments: [stepID]) else {
             throw StoreError.notFound("step \(stepID)")
         }
-        let runID = try row.decode(Int64.self, forColumn: "run_id")
-        let parameters = try row.decode(String.self, forColumn: "parameters")
-        let event = try row.decode(String.self, forColumn: "event")
-        return ClaimedStep(
-            stepID: stepID, runID: runID,
-            position: try row.decode(forColumn: "position"),
-            stepCount: try row.decode(forColumn: "step_count"),
-            target: try row.decode(forColumn: "target"),
-            provider: try row.decode(forColumn: "provider"),
-            resource: try row.decode(String?.self, forColumn: "resource") ?? row.decode(forColumn: "target"),
-            parameters: try StoredJSON.decode(ConfigValue.self, from: parameters, "parameters of step \(stepID)"),
-            attempt: try row.decode(forColumn: "attempts"),
-            externalID: try row.decode(forColumn: "external_id"),
-            earlierProcess: try earlierProcess(row),
-            rule: try row.decode(forColumn: "rule"),
-            environment: try row.decode(forColumn: "environment"),
-            deliveryKey: try row.decode(forColumn: "delivery_key"),
-            event: try StoredJSON.decode(PushEvent.self, from: event, "event of run \(runID)"),
-            leaseExpiresAt: StoredTime.date(try row.decode(Int64.self, forColumn: "lease_expires_at")),
-            startedAt: StoredTime.date(try row.decode(Int64.self, forColumn: "started_at")),
-            lastError: try row.decode(forColumn: "error"))
+        return try Rows.claimedStep(row)
     }
 }

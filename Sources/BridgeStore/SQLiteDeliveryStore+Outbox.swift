@@ -34,11 +34,11 @@ extension SQLiteDeliveryStore {
                               AND (o.claim_expires_at IS NULL OR o.claim_expires_at <= ?)
                             ORDER BY o.id
                             LIMIT ?)
-                        RETURNING id, reporter, target_status, payload, attempts, created_at, claim_expires_at,
+                        RETURNING \(Rows.pendingStatusColumns),
                             (SELECT r.forge_deployment_id FROM runs r WHERE r.id = status_outbox.run_id) AS forge_deployment_id
                         """),
                 arguments: [owner, expiry, now, now, limit])
-            return try rows.map(Self.pendingStatusUpdate).sorted { $0.outboxID < $1.outboxID }
+            return try rows.map(Rows.pendingStatusUpdate).sorted { $0.outboxID < $1.outboxID }
         }
     }
 
@@ -97,46 +97,17 @@ extension SQLiteDeliveryStore {
             throw StoreError.notFound("status update \(id)")
         }
     }
-
-    private static func pendingStatusUpdate(_ row: Row) throws -> PendingStatusUpdate {
-        let id = try row.decode(Int64.self, forColumn: "id")
-        let payload = try row.decode(String.self, forColumn: "payload")
-        let statusName = try row.decode(String.self, forColumn: "target_status")
-        guard let status = ForgeDeploymentStatus(rawValue: statusName) else {
-            throw StoreError.unavailable("status update \(id) has an unknown status")
-        }
-        var update = try StoredJSON.decode(StatusUpdate.self, from: payload, "status update \(id)")
-        update.status = status
-        update.deploymentID = status == .running ? nil : try row.decode(String?.self, forColumn: "forge_deployment_id")
-        let requestedAt: Int64 = try row.decode(forColumn: "created_at")
-        update.requestedAt = StoredTime.date(requestedAt)
-        return PendingStatusUpdate(
-            outboxID: id, reporter: try row.decode(forColumn: "reporter"), update: update,
-            attempts: try row.decode(forColumn: "attempts"),
-            claimExpiresAt: StoredTime.date(try row.decode(Int64.self, forColumn: "claim_expires_at")))
-    }
 }
 
 extension SQLiteDeliveryStore {
     /// Appends `status` to the run's outbox (`StatusOutboxPolicy` allowed it) and remembers it as the run's reported
     /// status.
     static func enqueueStatus(_ status: ForgeDeploymentStatus, runID: Int64, now: Int64, in db: Database) throws {
-        let statement = try db.cachedStatement(
-            sql: "SELECT forge, environment, project_id, repository, sha, ref_name, ref_kind FROM runs WHERE id = ?")
+        let statement = try db.cachedStatement(sql: "SELECT \(Rows.statusUpdateColumns) FROM runs WHERE id = ?")
         guard let run = try Row.fetchOne(statement, arguments: [runID]) else {
             throw StoreError.notFound("run \(runID)")
         }
-        guard let reporter = StatusOutboxPolicy.reporter(for: try Rows.decode(Forge.self, run, "forge")),
-            let environment = try run.decode(String?.self, forColumn: "environment")
-        else { return }
-        let update = StatusUpdate(
-            runID: runID,
-            project: try run.decode(String?.self, forColumn: "project_id") ?? run.decode(forColumn: "repository"),
-            environment: environment,
-            sha: try run.decode(forColumn: "sha"),
-            ref: try run.decode(forColumn: "ref_name"),
-            tag: try run.decode(String.self, forColumn: "ref_kind") == RefKind.tag.rawValue,
-            status: status)
+        guard let (reporter, update) = try Rows.statusUpdate(runID: runID, run, status: status) else { return }
         try db.execute(
             sql: """
                 INSERT INTO status_outbox (run_id, reporter, target_status, payload, created_at) VALUES (?, ?, ?, ?, ?)

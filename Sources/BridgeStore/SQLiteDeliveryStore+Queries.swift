@@ -5,9 +5,11 @@ import GRDB
 /// never wait for the writer. "Newest first" orders by id, which follows insertion order exactly even when
 /// two records share a millisecond.
 extension SQLiteDeliveryStore {
+    static let deliveryColumns = Rows.deliveryColumns { "group_concat(\($0))" }
+
     /// Recent deliveries, newest first, with how many runs each created; `limit` below 1 gives none.
     public func deliveries(limit: Int, source: String?) async throws(StoreError) -> [DeliverySummary] {
-        var sql = "SELECT \(Rows.deliveryColumns) FROM deliveries d"
+        var sql = "SELECT \(Self.deliveryColumns) FROM deliveries d"
         var arguments: StatementArguments = []
         if let source {
             sql += " WHERE d.source = ?"
@@ -23,7 +25,7 @@ extension SQLiteDeliveryStore {
     /// One delivery with the runs it created, oldest run first.
     public func delivery(id: Int64) async throws(StoreError) -> DeliveryDetail {
         let detail = try await reading("read delivery") { db -> DeliveryDetail? in
-            let sql = "SELECT \(Rows.deliveryColumns) FROM deliveries d WHERE d.id = ?"
+            let sql = "SELECT \(Self.deliveryColumns) FROM deliveries d WHERE d.id = ?"
             guard let row = try Row.fetchOne(db, sql: sql, arguments: [id]) else { return nil }
             let runs = try Row.fetchAll(
                 db, sql: "SELECT \(Rows.runColumns) FROM runs r WHERE r.delivery_id = ? ORDER BY r.id", arguments: [id])
@@ -55,13 +57,7 @@ extension SQLiteDeliveryStore {
             guard let row = try Row.fetchOne(db, sql: sql, arguments: [id]) else { return nil }
             let steps = try Row.fetchAll(
                 db, sql: "SELECT \(Rows.stepColumns) FROM steps s WHERE s.run_id = ? ORDER BY s.position", arguments: [id])
-            let event = try row.decode(String.self, forColumn: "event")
-            let notes = try row.decode(String.self, forColumn: "notes")
-            return RunDetail(
-                summary: try Rows.runSummary(row),
-                event: try StoredJSON.decode(PushEvent.self, from: event, "event of run \(id)"),
-                notes: try StoredJSON.decode([String].self, from: notes, "notes of run \(id)"),
-                steps: try steps.map(Rows.stepRecord))
+            return try Rows.runDetail(row, steps: try steps.map(Rows.stepRecord))
         }
         guard let detail else { throw .notFound("run \(id)") }
         return detail

@@ -14,18 +14,7 @@ extension SQLiteDeliveryStore {
             db.cachedStatement(
                 sql: "SELECT id, status, attempts, external_id IS NOT NULL AS in_flight FROM steps WHERE run_id = ? ORDER BY position"),
             arguments: [runID])
-        return RunState(
-            id: runID,
-            status: try Rows.decode(RunStatus.self, run, "status"),
-            cancelRequested: try run.decode(forColumn: "cancel_requested"),
-            forge: try Rows.decode(Forge.self, run, "forge"),
-            environment: try run.decode(forColumn: "environment"),
-            reported: try Rows.decodeIfPresent(ForgeDeploymentStatus.self, run, "reported_status"),
-            steps: try steps.map { step in
-                StepState(
-                    id: try step.decode(forColumn: "id"), status: try Rows.decode(StepStatus.self, step, "status"),
-                    attempts: try step.decode(forColumn: "attempts"), hasExternalID: try step.decode(forColumn: "in_flight"))
-            })
+        return try Rows.runState(id: runID, run, steps: steps)
     }
 
     /// Reads the run's state, asks `decide`, and persists its answer.

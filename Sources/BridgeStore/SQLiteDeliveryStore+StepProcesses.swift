@@ -41,18 +41,4 @@ extension SQLiteDeliveryStore {
     static let forgetProcess = """
         process_id = NULL, process_start_ticks = NULL, process_boot_id = NULL, process_started_at = NULL, process_attempt = NULL
         """
-
-    /// The process columns a claim reads (`earlierProcess(_:)`).
-    static let processColumns = "s.process_id, s.process_start_ticks, s.process_boot_id, s.process_started_at, s.process_attempt"
-
-    /// The recorded process in `row` (read with `processColumns`), nil when none is.
-    static func earlierProcess(_ row: Row) throws -> LocalProcess? {
-        guard let pid = try row.decode(Int32?.self, forColumn: "process_id") else { return nil }
-        return LocalProcess(
-            pid: pid,
-            startTicks: UInt64(clamping: try row.decode(Int64.self, forColumn: "process_start_ticks")),
-            bootID: try row.decode(forColumn: "process_boot_id"),
-            startedAt: StoredTime.date(try row.decode(Int64.self, forColumn: "process_started_at")),
-            attempt: try row.decode(forColumn: "process_attempt"))
-    }
 }
