@@ -12,29 +12,23 @@ import GRDB
 /// - Statuses are TEXT with a CHECK on the closed set, so a typo in a later UPDATE fails loudly.
 /// - Only `ON CONFLICT … DO NOTHING` and `RETURNING`, which both databases accept in the same spelling.
 enum Migrations {
+    /// Every migration, in order: its name and its SQL (statements separated by `;`), written once for both stores
+    /// (`PostgresSchema` renames the types).
+    static let all: [(name: String, sql: [String])] = [
+        ("v1", [v1Deliveries, v1Runs, v1Steps, v1StatusOutbox]),
+        ("v2", [v2RunControl, v2OutboxGiveUp, v2WorkerIndexes]),
+        ("v3", [v3StepProcesses, v3StepNotes]),
+        ("v4", [v4StepResources]),
+        ("v5", [v5OutboxClaims]),
+    ]
+
     /// The migrator with every migration registered.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { db in
-            try db.execute(sql: v1Deliveries)
-            try db.execute(sql: v1Runs)
-            try db.execute(sql: v1Steps)
-            try db.execute(sql: v1StatusOutbox)
-        }
-        migrator.registerMigration("v2") { db in
-            try db.execute(sql: v2RunControl)
-            try db.execute(sql: v2OutboxGiveUp)
-            try db.execute(sql: v2WorkerIndexes)
-        }
-        migrator.registerMigration("v3") { db in
-            try db.execute(sql: v3StepProcesses)
-            try db.execute(sql: v3StepNotes)
-        }
-        migrator.registerMigration("v4") { db in
-            try db.execute(sql: v4StepResources)
-        }
-        migrator.registerMigration("v5") { db in
-            try db.execute(sql: v5OutboxClaims)
+        for migration in all {
+            migrator.registerMigration(migration.name) { db in
+                for sql in migration.sql { try db.execute(sql: sql) }
+            }
         }
         return migrator
     }

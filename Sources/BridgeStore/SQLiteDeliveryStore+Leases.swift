@@ -8,22 +8,12 @@ import GRDB
 /// expired but was not claimed again is still its owner's: renewing it takes it back.
 extension SQLiteDeliveryStore {
     public func renewLease(stepID: Int64, owner: String, now: Date, lease: Duration) async throws(StoreError) -> LeaseState {
-        let expiry = StoredTime.milliseconds(now, plus: lease)
-        let now = StoredTime.milliseconds(now)
+        let arguments: StatementArguments = [
+            "expiry": StoredTime.milliseconds(now, plus: lease), "now": StoredTime.milliseconds(now), "id": stepID, "owner": owner,
+        ]
         return try await writing("renew the lease of step \(stepID)") { db in
-            let cancelRequested = try Bool.fetchOne(
-                db.cachedStatement(
-                    sql: """
-                        UPDATE steps SET lease_expires_at = ?, updated_at = ?
-                        WHERE id = ? AND status = 'running' AND lease_owner = ?
-                        RETURNING (SELECT r.cancel_requested FROM runs r WHERE r.id = steps.run_id)
-                        """),
-                arguments: [expiry, now, stepID, owner])
-            switch cancelRequested {
-            case nil: return .lost
-            case true?: return .cancelRequested
-            case false?: return .held
-            }
+            guard let row = try Row.fetchOne(Self.cached(StoreSQL.renewLease, db), arguments: arguments) else { return .lost }
+            return try row.bool("cancel_requested") ? .cancelRequested : .held
         }
     }
 
@@ -31,14 +21,21 @@ extension SQLiteDeliveryStore {
     /// new holder's id must not be overwritten), so a worker that has just started a deployment learns at once
     /// that it no longer holds the step.
     public func recordExternalID(stepID: Int64, owner: String, externalID: String) async throws(StoreError) {
-        try await writing("record the external id of step \(stepID)") { db in
-            try db.execute(
-                sql: "UPDATE steps SET external_id = ? WHERE id = ? AND status = 'running' AND lease_owner = ?",
-                arguments: [externalID, stepID, owner])
-            if db.changesCount == 0 {
-                try Self.requireStep(stepID, in: db)
-                throw StoreError.conflict("step \(stepID) is not leased to \(owner)")
+        try await heldStepUpdate(
+            StoreSQL.recordExternalID, ["external_id": externalID, "id": stepID, "owner": owner], stepID: stepID, owner: owner,
+            "record the external id of step \(stepID)")
+    }
+
+    /// Runs an update only the lease's owner may make: `StoreError.conflict` for anyone else, `.notFound` for no step.
+    func heldStepUpdate(
+        _ statement: String, _ arguments: StatementArguments, stepID: Int64, owner: String, _ operation: String
+    ) async throws(StoreError) {
+        try await writing(operation) { db in
+            guard try Row.fetchOne(Self.cached(statement, db), arguments: arguments) == nil else { return }
+            guard try Row.fetchOne(Self.cached(StoreSQL.stepExists, db), arguments: ["id": stepID]) != nil else {
+                throw StoreError.notFound("step \(stepID)")
             }
+            throw StoreError.conflict("step \(stepID) is not leased to \(owner)")
         }
     }
 
@@ -60,15 +57,8 @@ extension SQLiteDeliveryStore {
     /// Expires every lease `owner` holds now (never later than it already expired), keeping attempts and
     /// external ids, so the next claim resumes the steps.
     public func releaseLeases(owner: String, now: Date) async throws(StoreError) {
-        let now = StoredTime.milliseconds(now)
-        try await writing("release the leases of \(owner)") { db in
-            try db.execute(
-                sql: """
-                    UPDATE steps SET lease_expires_at = ?, updated_at = ?
-                    WHERE status = 'running' AND lease_owner = ? AND lease_expires_at > ?
-                    """,
-                arguments: [now, now, owner, now])
-        }
+        let arguments: StatementArguments = ["now": StoredTime.milliseconds(now), "owner": owner]
+        try await writing("release the leases of \(owner)") { db in try Self.cached(StoreSQL.releaseLeases, db).execute(arguments: arguments) }
     }
 
     /// Pending steps of queued and running runs, including those waiting for a retry or behind an earlier step.
@@ -86,20 +76,7 @@ extension SQLiteDeliveryStore {
 
     private func countSteps(expiredBefore now: Int64?) async throws(StoreError) -> Int {
         try await reading("count queued steps") { db in
-            try Int.fetchOne(
-                db.cachedStatement(
-                    sql: """
-                        SELECT COUNT(*) FROM steps s JOIN runs r ON r.id = s.run_id
-                        WHERE r.status IN ('queued', 'running')
-                          AND (s.status = 'pending' OR (s.status = 'running' AND s.lease_expires_at <= ?))
-                        """),
-                arguments: [now]) ?? 0
-        }
-    }
-
-    static func requireStep(_ id: Int64, in db: Database) throws {
-        guard try Int64.fetchOne(db, sql: "SELECT id FROM steps WHERE id = ?", arguments: [id]) != nil else {
-            throw StoreError.notFound("step \(id)")
+            try Int.fetchOne(Self.cached(StoreSQL.queueDepth, db), arguments: ["now": now]) ?? 0
         }
     }
 }

@@ -8,22 +8,11 @@ extension SQLiteDeliveryStore {
     /// What that does to the run is `RunLifecycle.stepFinished`'s to decide. `log` is appended to the step's log in the same transaction: the outcome costs one commit.
     public func finishStep(stepID: Int64, owner: String, result: StepResult, log: String, now: Date) async throws(StoreError) {
         let now = StoredTime.milliseconds(now)
-        let (status, error): (String, String?) =
-            switch result {
-            case .succeeded: ("succeeded", nil)
-            case .failed(let reason): ("failed", reason)
-            case .canceled(let reason): ("canceled", reason)
-            }
+        let (status, error) = result.ending
         try await writing("finish step \(stepID)") { db in
             let runID = try Int64.fetchOne(
-                db.cachedStatement(
-                    sql: """
-                        UPDATE steps SET status = ?, error = ?, finished_at = ?, updated_at = ?,
-                            lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = NULL, \(Self.forgetProcess)
-                        WHERE id = ? AND status = 'running' AND lease_owner = ?
-                        RETURNING run_id
-                        """),
-                arguments: [status, error, now, now, stepID, owner])
+                Self.cached(StoreSQL.finishStep, db),
+                arguments: ["status": status.rawValue, "error": error, "now": now, "id": stepID, "owner": owner])
             guard let runID else { return }
             try Self.appendLog(log, stepID: stepID, in: db)
             try Self.changeRun(runID, now: now, in: db) { run in RunLifecycle.stepFinished(run, result) }
@@ -41,14 +30,8 @@ extension SQLiteDeliveryStore {
         let retryAt = StoredTime.milliseconds(retryAt)
         try await writing("give back step \(stepID)") { db in
             let runID = try Int64.fetchOne(
-                db.cachedStatement(
-                    sql: """
-                        UPDATE steps SET status = 'pending', next_attempt_at = ?, error = ?, updated_at = ?,
-                            lease_owner = NULL, lease_expires_at = NULL, \(Self.forgetProcess)
-                        WHERE id = ? AND status = 'running' AND lease_owner = ?
-                        RETURNING run_id
-                        """),
-                arguments: [retryAt, error, now, stepID, owner])
+                Self.cached(StoreSQL.giveBackStep, db),
+                arguments: ["retry_at": retryAt, "error": error, "now": now, "id": stepID, "owner": owner])
             guard let runID else { return }
             try Self.changeRun(runID, now: now, in: db, RunLifecycle.stepGivenBack)
         }

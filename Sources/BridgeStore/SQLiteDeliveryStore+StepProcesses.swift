@@ -7,22 +7,11 @@ import GRDB
 extension SQLiteDeliveryStore {
     /// Only the lease's owner may record it: anyone else gets `StoreError.conflict`, and must not run the program.
     public func recordProcess(stepID: Int64, owner: String, process: LocalProcess) async throws(StoreError) {
-        try await writing("record the process of step \(stepID)") { db in
-            try db.execute(
-                sql: """
-                    UPDATE steps SET process_id = ?, process_start_ticks = ?, process_boot_id = ?, process_started_at = ?,
-                        process_attempt = ?
-                    WHERE id = ? AND status = 'running' AND lease_owner = ?
-                    """,
-                arguments: [
-                    process.pid, Int64(clamping: process.startTicks), process.bootID, StoredTime.milliseconds(process.startedAt),
-                    process.attempt, stepID, owner,
-                ])
-            if db.changesCount == 0 {
-                try Self.requireStep(stepID, in: db)
-                throw StoreError.conflict("step \(stepID) is not leased to \(owner)")
-            }
-        }
+        let arguments: StatementArguments = [
+            "pid": process.pid, "ticks": Int64(clamping: process.startTicks), "boot_id": process.bootID,
+            "started_at": StoredTime.milliseconds(process.startedAt), "attempt": process.attempt, "id": stepID, "owner": owner,
+        ]
+        try await heldStepUpdate(StoreSQL.recordProcess, arguments, stepID: stepID, owner: owner, "record the process of step \(stepID)")
     }
 
     /// Appends `text` to the step's notes, whoever holds it.
@@ -36,9 +25,4 @@ extension SQLiteDeliveryStore {
                 arguments: [ConfigValue.array(notes.map(ConfigValue.string)).jsonText, stepID])
         }
     }
-
-    /// The assignments that forget a step's process, for the statements that record its outcome.
-    static let forgetProcess = """
-        process_id = NULL, process_start_ticks = NULL, process_boot_id = NULL, process_started_at = NULL, process_attempt = NULL
-        """
 }

@@ -65,7 +65,12 @@ extension PostgresRandomAccessRow: StoredRow {
     func optionalString(_ column: String) throws -> String? { try cell(column).decode(String?.self) }
     func int64(_ column: String) throws -> Int64 { try cell(column).decode(Int64.self) }
     func optionalInt64(_ column: String) throws -> Int64? { try cell(column).decode(Int64?.self) }
-    func bool(_ column: String) throws -> Bool { try cell(column).decode(Bool.self) }
+    /// A BOOLEAN expression's value, or a 0-or-1 flag column's (the stores share the schema's integer flags).
+    func bool(_ column: String) throws -> Bool {
+        let cell = try cell(column)
+        if cell.dataType == .bool { return try cell.decode(Bool.self) }
+        return try cell.decode(Int64.self) != 0
+    }
 
     private func cell(_ column: String) throws -> PostgresCell {
         guard contains(column) else { throw StoreError.unavailable("no column \(column) in the result") }

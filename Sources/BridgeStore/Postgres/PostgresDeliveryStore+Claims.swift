@@ -1,0 +1,41 @@
+import BridgeCore
+import Foundation
+import PostgresNIO
+
+/// Claiming steps across replicas (DESIGN §4): the same rules as SQLite's claims (`StoreSQL.claimable`), one claim at
+/// a time cluster-wide under `claimLock`.
+extension PostgresDeliveryStore {
+    public func claimNextStep(owner: String, now: Date, lease: Duration) async throws(StoreError) -> ClaimedStep? {
+        let expiry = StoredTime.milliseconds(now, plus: lease)
+        let now = StoredTime.milliseconds(now)
+        return try await transaction("claim a step") { sql in
+            try await sql.execute("SELECT pg_advisory_xact_lock(:key)", ["key": .integer(Self.claimLock)])
+            for runID in try await sql.rows(StoreSQL.supersededRuns(nullSafeEquals: "IS NOT DISTINCT FROM")).map({ try $0.int64("id") }) {
+                try await Self.changeRun(runID, now: now, sql, RunLifecycle.supersede)
+            }
+            // The candidate's run is locked after the candidate is found; a worker finishing an expired step meanwhile
+            // may have changed it, so the claim takes the step only if it is still claimable, else looks again.
+            for _ in 0..<3 {
+                guard let candidate = try await sql.row(StoreSQL.nextCandidate, ["now": .integer(now)]) else { return nil }
+                let stepID = try candidate.int64("id")
+                let runID = try candidate.int64("run_id")
+                let run = try await Self.lockedRunState(runID, sql)
+                let stillClaimable = try await sql.row(
+                    "SELECT s.id FROM steps s JOIN runs r ON r.id = s.run_id WHERE s.id = :id AND \(StoreSQL.claimable)",
+                    ["id": .integer(stepID), "now": .integer(now)])
+                guard stillClaimable != nil else { continue }
+                try await sql.execute(
+                    StoreSQL.claimStep,
+                    ["owner": .text(owner), "expiry": .integer(expiry), "now": .integer(now), "id": .integer(stepID)])
+                if run.status == .queued {
+                    try await Self.changeRun(runID, now: now, sql, RunLifecycle.stepClaimed)
+                }
+                guard let row = try await sql.row(StoreSQL.claimedStep, ["id": .integer(stepID)]) else {
+                    throw StoreError.notFound("step \(stepID)")
+                }
+                return try Rows.claimedStep(row)
+            }
+            return nil
+        }
+    }
+}

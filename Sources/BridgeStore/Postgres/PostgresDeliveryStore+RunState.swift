@@ -1,0 +1,75 @@
+import BridgeCore
+import PostgresNIO
+
+/// Reading a run's `RunState` under its row lock and persisting `RunLifecycle`'s decisions, inside the caller's
+/// transaction.
+extension PostgresDeliveryStore {
+    /// The run as `RunLifecycle` needs it, its row locked until the transaction ends.
+    static func lockedRunState(_ runID: Int64, _ sql: PostgresSQL) async throws -> RunState {
+        guard let run = try await sql.row(StoreSQL.runStateRun + " FOR UPDATE", ["id": .integer(runID)]) else {
+            throw StoreError.notFound("run \(runID)")
+        }
+        let steps = try await sql.rows(StoreSQL.runStateSteps, ["id": .integer(runID)])
+        return try Rows.runState(id: runID, run, steps: steps)
+    }
+
+    /// Locks the run, reads its state, asks `decide`, and persists its answer; announces the change to every replica.
+    @discardableResult
+    static func changeRun(
+        _ runID: Int64, now: Int64, _ sql: PostgresSQL, _ decide: (RunState) throws(StoreError) -> RunChange
+    ) async throws -> RunChange {
+        let change = try decide(try await lockedRunState(runID, sql))
+        try await apply(change, to: runID, now: now, sql)
+        return change
+    }
+
+    /// Persists `change`; `updated_at` is set even when nothing else changes.
+    static func apply(_ change: RunChange, to runID: Int64, now: Int64, _ sql: PostgresSQL) async throws {
+        for step in change.steps {
+            try await sql.execute(
+                step.reset ? StoreSQL.resetStep : StoreSQL.setStepStatus,
+                ["status": .text(step.status.rawValue), "now": .integer(now), "id": .integer(step.id)])
+        }
+        try await sql.execute(
+            StoreSQL.updateRun(change.times),
+            [
+                "status": .text(change.status?.rawValue), "cancel": .flag(change.cancelRequested), "now": .integer(now),
+                "id": .integer(runID),
+            ])
+        if let report = change.report {
+            try await enqueueStatus(report, runID: runID, now: now, sql)
+        }
+        try await PostgresWorkChannel.notify(sql)
+    }
+
+    /// Appends `status` to the run's outbox and remembers it as the run's reported status.
+    static func enqueueStatus(_ status: ForgeDeploymentStatus, runID: Int64, now: Int64, _ sql: PostgresSQL) async throws {
+        guard let run = try await sql.row(StoreSQL.statusUpdateRun, ["id": .integer(runID)]) else {
+            throw StoreError.notFound("run \(runID)")
+        }
+        guard let (reporter, update) = try Rows.statusUpdate(runID: runID, run, status: status) else { return }
+        try await sql.execute(
+            StoreSQL.insertOutbox,
+            [
+                "run_id": .integer(runID), "reporter": .text(reporter), "status": .text(status.rawValue),
+                "payload": .text(try StoredJSON.statusPayload(update)), "now": .integer(now),
+            ])
+        try await sql.execute(StoreSQL.setReported, ["status": .text(status.rawValue), "id": .integer(runID)])
+    }
+
+    /// The run's summary, read in the caller's transaction.
+    static func runSummary(_ runID: Int64, _ sql: PostgresSQL) async throws -> RunSummary {
+        guard let row = try await sql.row(StoreSQL.runSummary, ["id": .integer(runID)]) else {
+            throw StoreError.notFound("run \(runID)")
+        }
+        return try Rows.runSummary(row)
+    }
+
+    /// The run a step belongs to, its row locked: taken before the step is changed, so every transaction locks a run
+    /// before its steps.
+    static func lockRun(ofStep stepID: Int64, _ sql: PostgresSQL) async throws -> Int64? {
+        try await sql.row(
+            "SELECT id FROM runs WHERE id = (SELECT run_id FROM steps WHERE id = :id) FOR UPDATE", ["id": .integer(stepID)]
+        )?.int64("id")
+    }
+}

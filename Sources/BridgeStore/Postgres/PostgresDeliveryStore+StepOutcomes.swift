@@ -1,0 +1,51 @@
+import BridgeCore
+import Foundation
+import PostgresNIO
+
+/// How a held step ends, and `runs cancel` / `runs retry`: each locks the run first, then changes the step (only the
+/// lease's owner may) and asks `RunLifecycle` what becomes of the run.
+extension PostgresDeliveryStore {
+    public func finishStep(stepID: Int64, owner: String, result: StepResult, log: String, now: Date) async throws(StoreError) {
+        let now = StoredTime.milliseconds(now)
+        let (status, error) = result.ending
+        try await transaction("finish step \(stepID)") { sql in
+            guard try await Self.lockRun(ofStep: stepID, sql) != nil else { return }
+            let values: SQLValues = [
+                "status": .text(status.rawValue), "error": .text(error), "now": .integer(now), "id": .integer(stepID),
+                "owner": .text(owner),
+            ]
+            guard let row = try await sql.row(StoreSQL.finishStep, values) else { return }
+            try await Self.appendLog(log, stepID: stepID, sql)
+            try await Self.changeRun(try row.int64("run_id"), now: now, sql) { run in RunLifecycle.stepFinished(run, result) }
+        }
+    }
+
+    public func retryStepLater(stepID: Int64, owner: String, error: String, retryAt: Date, now: Date) async throws(StoreError) {
+        let now = StoredTime.milliseconds(now)
+        let retryAt = StoredTime.milliseconds(retryAt)
+        try await transaction("give back step \(stepID)") { sql in
+            guard try await Self.lockRun(ofStep: stepID, sql) != nil else { return }
+            let values: SQLValues = [
+                "retry_at": .integer(retryAt), "error": .text(error), "now": .integer(now), "id": .integer(stepID), "owner": .text(owner),
+            ]
+            guard let row = try await sql.row(StoreSQL.giveBackStep, values) else { return }
+            try await Self.changeRun(try row.int64("run_id"), now: now, sql, RunLifecycle.stepGivenBack)
+        }
+    }
+
+    public func cancelRun(id: Int64, now: Date) async throws(StoreError) -> RunSummary {
+        let now = StoredTime.milliseconds(now)
+        return try await transaction("cancel run \(id)") { sql in
+            try await Self.changeRun(id, now: now, sql, RunLifecycle.cancel)
+            return try await Self.runSummary(id, sql)
+        }
+    }
+
+    public func retryRun(id: Int64, now: Date) async throws(StoreError) -> RunSummary {
+        let now = StoredTime.milliseconds(now)
+        return try await transaction("retry run \(id)") { sql in
+            try await Self.changeRun(id, now: now, sql, RunLifecycle.retry)
+            return try await Self.runSummary(id, sql)
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import BridgeCore
+import GRDB
+import PostgresNIO
+
+/// A value bound to a `StoreSQL` parameter, the same for both stores.
+enum SQLValue: Sendable, Hashable {
+    case text(String?)
+    case integer(Int64?)
+
+    static func int(_ value: Int) -> SQLValue { .integer(Int64(value)) }
+
+    /// A 0-or-1 flag (the schema's integer flags), NULL when nil.
+    static func flag(_ value: Bool?) -> SQLValue { .integer(value.map { $0 ? 1 : 0 }) }
+
+    var grdb: (any DatabaseValueConvertible)? {
+        switch self {
+        case .text(let text): text
+        case .integer(let integer): integer
+        }
+    }
+
+    var postgres: PostgresValue {
+        switch self {
+        case .text(let text): text
+        case .integer(let integer): integer
+        }
+    }
+}
+
+/// Named parameters' values.
+typealias SQLValues = [String: SQLValue]
+
+extension StatementArguments {
+    /// GRDB's arguments for `StoreSQL`'s named parameters.
+    init(_ values: SQLValues) {
+        self.init(values.mapValues(\.grdb))
+    }
+}
+
+extension PostgresSQL {
+    func rows(_ sql: String, _ values: SQLValues) async throws -> [PostgresRandomAccessRow] {
+        try await rows(sql, values.mapValues(\.postgres))
+    }
+
+    func row(_ sql: String, _ values: SQLValues) async throws -> PostgresRandomAccessRow? {
+        try await rows(sql, values).first
+    }
+
+    func execute(_ sql: String, _ values: SQLValues) async throws {
+        _ = try await rows(sql, values)
+    }
+}
+
+/// The values of the recording statements (`StoreSQL.insertDelivery`, `insertRun`, `insertStep`, `existingRun`).
+extension EncodedDelivery {
+    var values: SQLValues {
+        [
+            "source": .text(source), "forge": .text(forge), "key": .text(key), "event_name": .text(eventName),
+            "received_at": .integer(receivedAt), "status": .text(status.rawValue), "reason": .text(reason),
+        ]
+    }
+
+    func values(of run: EncodedRun, deliveryID: Int64) -> SQLValues {
+        [
+            "delivery_id": .integer(deliveryID), "rule": .text(run.rule), "environment": .text(run.environment),
+            "source": .text(source), "forge": .text(forge), "repository": .text(run.repository), "ref": .text(run.ref),
+            "ref_kind": .text(run.refKind), "ref_name": .text(run.refName), "sha": .text(run.sha), "project_id": .text(run.projectID),
+            "event": .text(run.event), "notes": .text(run.notes), "created_at": .integer(receivedAt),
+        ]
+    }
+
+    func values(of step: EncodedStep, position: Int, runID: Int64) -> SQLValues {
+        [
+            "run_id": .integer(runID), "position": .int(position), "target": .text(step.target), "provider": .text(step.provider),
+            "parameters": .text(step.parameters), "resource": .text(step.resource), "created_at": .integer(receivedAt),
+        ]
+    }
+}
+
+extension EncodedRun {
+    /// Its semantic key, for `StoreSQL.existingRun`.
+    var keyValues: SQLValues {
+        ["rule": .text(rule), "repository": .text(repository), "ref": .text(ref), "sha": .text(sha)]
+    }
+}

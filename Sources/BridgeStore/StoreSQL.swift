@@ -1,0 +1,256 @@
+import BridgeCore
+
+/// The statements both stores run, written once with `:name` parameters (GRDB binds them by name; PostgreSQL through
+/// `PostgresQuery.named`). The few spellings that differ are parameters of the functions here.
+///
+/// Each store adds only what its engine needs around them: SQLite's single writer serialises every write; PostgreSQL
+/// takes row locks and an advisory lock for claims (`PostgresDeliveryStore`).
+enum StoreSQL {
+    // MARK: Recording (DESIGN §1 step 6)
+
+    /// Nothing when (source, key) is already recorded, else the new delivery's id.
+    static let insertDelivery = """
+        INSERT INTO deliveries (source, forge, delivery_key, event_name, received_at, status, reason)
+        VALUES (:source, :forge, :key, :event_name, :received_at, :status, :reason)
+        ON CONFLICT (source, delivery_key) DO NOTHING
+        RETURNING id
+        """
+
+    /// Counts a copy on the original delivery; its id.
+    static let countDuplicate = """
+        UPDATE deliveries SET duplicates = duplicates + 1 WHERE source = :source AND delivery_key = :key RETURNING id
+        """
+
+    static let runsOfDelivery = "SELECT id, rule, status FROM runs WHERE delivery_id = :delivery_id ORDER BY id"
+
+    /// Nothing when a run with the same (rule, repository, ref, sha) exists, else the new run's id.
+    static let insertRun = """
+        INSERT INTO runs (delivery_id, rule, environment, source, forge, repository, ref, ref_kind, ref_name,
+            sha, project_id, event, notes, status, created_at, updated_at)
+        VALUES (:delivery_id, :rule, :environment, :source, :forge, :repository, :ref, :ref_kind, :ref_name, :sha, :project_id,
+            :event, :notes, 'queued', :created_at, :created_at)
+        ON CONFLICT (rule, repository, ref, sha) DO NOTHING
+        RETURNING id
+        """
+
+    static let insertStep = """
+        INSERT INTO steps (run_id, position, target, provider, parameters, resource, status, created_at, updated_at)
+        VALUES (:run_id, :position, :target, :provider, :parameters, :resource, 'pending', :created_at, :created_at)
+        """
+
+    static let existingRun = """
+        SELECT id, rule, status, delivery_id FROM runs WHERE rule = :rule AND repository = :repository AND ref = :ref AND sha = :sha
+        """
+
+    static let setDeliveryStatus = "UPDATE deliveries SET status = :status, reason = :reason WHERE id = :id"
+
+    // MARK: Runs (RunLifecycle's decisions)
+
+    static let runStateRun = "SELECT status, cancel_requested, forge, environment, reported_status FROM runs WHERE id = :id"
+
+    static let runStateSteps = """
+        SELECT id, status, attempts, external_id IS NOT NULL AS in_flight FROM steps WHERE run_id = :id ORDER BY position
+        """
+
+    static let setStepStatus = "UPDATE steps SET status = :status, next_attempt_at = NULL, updated_at = :now WHERE id = :id"
+
+    /// A retried run's step: its attempts forgotten (log and notes stay).
+    static let resetStep = """
+        UPDATE steps SET status = :status, attempts = 0, error = NULL, external_id = NULL, lease_owner = NULL,
+            lease_expires_at = NULL, next_attempt_at = NULL, \(forgetProcess), started_at = NULL, finished_at = NULL,
+            updated_at = :now
+        WHERE id = :id
+        """
+
+    /// The run's new status and cancel request (NULL: unchanged) and its times (`RunChange.Times`).
+    static func updateRun(_ times: RunChange.Times) -> String {
+        let assignments =
+            switch times {
+            case .unchanged: ""
+            case .started: ", started_at = :now"
+            case .finished: ", finished_at = :now"
+            case .retried: ", retried_at = :now, started_at = NULL, finished_at = NULL"
+            }
+        return """
+            UPDATE runs SET status = COALESCE(:status, status), cancel_requested = COALESCE(:cancel, cancel_requested),
+                updated_at = :now\(assignments)
+            WHERE id = :id
+            """
+    }
+
+    static let runSummary = "SELECT \(Rows.runColumns) FROM runs r WHERE r.id = :id"
+
+    // MARK: Claims (DESIGN §4)
+
+    /// Queued, never retried runs for which a newer run of the same rule and environment exists whose status
+    /// `RunStatus.supersedesOlderRuns`. `nullSafeEquals` compares environments with NULL equal to NULL.
+    static func supersededRuns(nullSafeEquals: String) -> String {
+        let superseding = RunStatus.superseding.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        return """
+            SELECT id FROM runs
+            WHERE status = 'queued' AND retried_at IS NULL AND EXISTS (
+                SELECT 1 FROM runs newer
+                WHERE newer.rule = runs.rule AND newer.environment \(nullSafeEquals) runs.environment AND newer.id > runs.id
+                  AND newer.status IN (\(superseding)))
+            ORDER BY id
+            """
+    }
+
+    /// The condition a step meets to be claimed at `:now`: a running step whose lease expired (to resume: its worker is
+    /// gone, perhaps not its deployment), or a due pending step whose earlier steps all succeeded, of a queued or running
+    /// run that no one asked to cancel (unless the step has a deployment in flight, which a worker must cancel).
+    ///
+    /// One step per resource (`StepResource`: a REST API, a deployment group, a stack, an Alibaba API's stage, a
+    /// command's target), whichever targets name it: a candidate is skipped while ANY other step with its resource is
+    /// `running`, even under an expired lease. An expired step is itself a candidate and comes back first, so this
+    /// never blocks for long, and a newer step never starts while an abandoned deployment may still run on the same
+    /// resource. A step recorded before v4 has no resource and is serialised by target, both ways (Migrations.v4).
+    static let claimable = """
+        r.status IN ('queued', 'running')
+          AND ((s.status = 'running' AND s.lease_expires_at <= :now)
+            OR (s.status = 'pending'
+              AND (s.next_attempt_at IS NULL OR s.next_attempt_at <= :now)
+              AND (r.cancel_requested = 0 OR s.external_id IS NOT NULL)
+              AND NOT EXISTS (
+                SELECT 1 FROM steps earlier
+                WHERE earlier.run_id = s.run_id AND earlier.position < s.position AND earlier.status <> 'succeeded')))
+          AND NOT EXISTS (
+            SELECT 1 FROM steps busy WHERE busy.resource = s.resource AND busy.status = 'running' AND busy.id <> s.id)
+          AND NOT EXISTS (
+            SELECT 1 FROM steps busy
+            WHERE (s.resource IS NULL OR busy.resource IS NULL) AND busy.target = s.target AND busy.status = 'running'
+              AND busy.id <> s.id)
+        """
+
+    /// The claimable step of the oldest run, lowest position first.
+    static let nextCandidate = """
+        SELECT s.id, s.run_id, r.status AS run_status
+        FROM steps s JOIN runs r ON r.id = s.run_id
+        WHERE \(claimable)
+        ORDER BY s.run_id, s.position
+        LIMIT 1
+        """
+
+    /// Takes the step for `:owner` until `:expiry`.
+    static let claimStep = """
+        UPDATE steps SET status = 'running', lease_owner = :owner, lease_expires_at = :expiry, attempts = attempts + 1,
+            next_attempt_at = NULL, started_at = COALESCE(started_at, :now), updated_at = :now
+        WHERE id = :id
+        """
+
+    static let claimedStep = """
+        SELECT \(Rows.claimedStepColumns)
+        FROM steps s JOIN runs r ON r.id = s.run_id JOIN deliveries d ON d.id = r.delivery_id
+        WHERE s.id = :id
+        """
+
+    // MARK: Holding a step
+
+    /// The assignments that forget a step's process, for the statements that record its outcome.
+    static let forgetProcess = """
+        process_id = NULL, process_start_ticks = NULL, process_boot_id = NULL, process_started_at = NULL, process_attempt = NULL
+        """
+
+    /// Its run's id when `:owner` held the step, which is then finished with `:status` and `:error`.
+    static let finishStep = """
+        UPDATE steps SET status = :status, error = :error, finished_at = :now, updated_at = :now,
+            lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = NULL, \(forgetProcess)
+        WHERE id = :id AND status = 'running' AND lease_owner = :owner
+        RETURNING run_id
+        """
+
+    /// Its run's id when `:owner` held the step, which is then pending again from `:retry_at`.
+    static let giveBackStep = """
+        UPDATE steps SET status = 'pending', next_attempt_at = :retry_at, error = :error, updated_at = :now,
+            lease_owner = NULL, lease_expires_at = NULL, \(forgetProcess)
+        WHERE id = :id AND status = 'running' AND lease_owner = :owner
+        RETURNING run_id
+        """
+
+    /// The run's cancel request when `:owner` holds the step, whose lease then lasts until `:expiry`; no row otherwise.
+    static let renewLease = """
+        UPDATE steps SET lease_expires_at = :expiry, updated_at = :now
+        WHERE id = :id AND status = 'running' AND lease_owner = :owner
+        RETURNING (SELECT r.cancel_requested FROM runs r WHERE r.id = steps.run_id) AS cancel_requested
+        """
+
+    static let recordExternalID = """
+        UPDATE steps SET external_id = :external_id WHERE id = :id AND status = 'running' AND lease_owner = :owner RETURNING id
+        """
+
+    static let recordProcess = """
+        UPDATE steps SET process_id = :pid, process_start_ticks = :ticks, process_boot_id = :boot_id,
+            process_started_at = :started_at, process_attempt = :attempt
+        WHERE id = :id AND status = 'running' AND lease_owner = :owner
+        RETURNING id
+        """
+
+    static let releaseLeases = """
+        UPDATE steps SET lease_expires_at = :now, updated_at = :now
+        WHERE status = 'running' AND lease_owner = :owner AND lease_expires_at > :now
+        """
+
+    /// Pending steps of active runs, and, when `:now` is not NULL, running steps whose lease expired.
+    static let queueDepth = """
+        SELECT COUNT(*) AS depth FROM steps s JOIN runs r ON r.id = s.run_id
+        WHERE r.status IN ('queued', 'running')
+          AND (s.status = 'pending' OR (s.status = 'running' AND s.lease_expires_at <= :now))
+        """
+
+    // MARK: The status outbox
+
+    static let insertOutbox = """
+        INSERT INTO status_outbox (run_id, reporter, target_status, payload, created_at)
+        VALUES (:run_id, :reporter, :status, :payload, :now)
+        """
+
+    static let statusUpdateRun = "SELECT \(Rows.statusUpdateColumns) FROM runs WHERE id = :id"
+
+    static let setReported = "UPDATE runs SET reported_status = :status WHERE id = :id"
+
+    /// Each run's oldest pending row, if due and not claimed: a later row never overtakes an earlier one of its run.
+    /// `lock` is what the dialect adds to hold the rows chosen (PostgreSQL: `FOR UPDATE OF o SKIP LOCKED`).
+    static func claimableOutboxRows(lock: String) -> String {
+        """
+        SELECT o.id FROM status_outbox o
+        WHERE o.sent_at IS NULL AND o.abandoned_at IS NULL
+          AND o.id = (SELECT MIN(p.id) FROM status_outbox p
+                      WHERE p.run_id = o.run_id AND p.sent_at IS NULL AND p.abandoned_at IS NULL)
+          AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= :now)
+          AND (o.claim_expires_at IS NULL OR o.claim_expires_at <= :now)
+        ORDER BY o.id
+        LIMIT :limit
+        \(lock)
+        """
+    }
+
+    static func claimOutboxRows(lock: String) -> String {
+        """
+        UPDATE status_outbox SET claimed_by = :owner, claim_expires_at = :expiry
+        WHERE id IN (\(claimableOutboxRows(lock: lock)))
+        RETURNING \(Rows.pendingStatusColumns),
+            (SELECT r.forge_deployment_id FROM runs r WHERE r.id = status_outbox.run_id) AS forge_deployment_id
+        """
+    }
+
+    static let outboxSent = """
+        UPDATE status_outbox SET sent_at = :now, attempts = attempts + 1, claimed_by = NULL, claim_expires_at = NULL
+        WHERE id = :id AND sent_at IS NULL AND claimed_by = :owner
+        RETURNING run_id
+        """
+
+    static let setForgeDeployment = "UPDATE runs SET forge_deployment_id = :deployment WHERE id = :id"
+
+    /// `:retry_at` NULL gives the row up.
+    static let outboxFailed = """
+        UPDATE status_outbox
+        SET attempts = attempts + 1, last_error = :error, next_attempt_at = :retry_at,
+            abandoned_at = CASE WHEN :retry_at IS NULL THEN :now END, claimed_by = NULL, claim_expires_at = NULL
+        WHERE id = :id AND sent_at IS NULL AND abandoned_at IS NULL AND claimed_by = :owner
+        RETURNING run_id, target_status
+        """
+
+    static let outboxRowExists = "SELECT id FROM status_outbox WHERE id = :id"
+
+    static let stepExists = "SELECT id FROM steps WHERE id = :id"
+}
