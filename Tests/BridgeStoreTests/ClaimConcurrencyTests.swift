@@ -32,10 +32,10 @@ struct ClaimConcurrencyTests {
             })
     }
 
-    @Test func eightClaimersOnTwoStoresClaimEachStepExactlyOnce() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func eightClaimersOnTwoStoresClaimEachStepExactlyOnce(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let runs = try await twentyRuns(work)
-        let stores = [work.store, try SQLiteDeliveryStore(path: work.path)]
+        let stores = [work.store, try await work.testStore.another()]
 
         let claimed = try await claimUntilEmpty(stores, claimers: 8, at: WorkFixture.at(0))
 
@@ -43,22 +43,22 @@ struct ClaimConcurrencyTests {
         #expect(Set(claimed.map(\.stepID)).count == 20)
         #expect(Set(claimed.map(\.runID)) == Set(runs))
         #expect(claimed.allSatisfy { $0.attempt == 1 })
-        #expect(try work.allOutbox().count == 20)
-        #expect(try work.read { db in try Int.fetchOne(db, sql: "SELECT MAX(attempts) FROM steps") } == 1)
+        #expect(try await work.allOutbox().count == 20)
+        #expect(try await work.testStore.strings("SELECT MAX(attempts) FROM steps") == ["1"])
     }
 
-    @Test func eightClaimersOnOneTargetGetOneStep() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func eightClaimersOnOneTargetGetOneStep(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         _ = try await twentyRuns(work, sameTarget: true)
 
         let claimed = try await claimUntilEmpty([work.store], claimers: 8, at: WorkFixture.at(0))
 
         #expect(claimed.count == 1)
-        #expect(try work.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM steps WHERE status = 'running'") } == 1)
+        #expect(try await work.testStore.strings("SELECT COUNT(*) FROM steps WHERE status = 'running'") == ["1"])
     }
 
-    @Test func expiredLeasesAreResumedOnceByConcurrentClaimers() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func expiredLeasesAreResumedOnceByConcurrentClaimers(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         _ = try await twentyRuns(work)
         let first = try await claimUntilEmpty([work.store], claimers: 4, at: WorkFixture.at(0))
 
@@ -69,8 +69,8 @@ struct ClaimConcurrencyTests {
         #expect(resumed.allSatisfy { $0.attempt == 2 })
     }
 
-    @Test func claimsWhileDeliveriesArriveTakeEveryStepOnce() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func claimsWhileDeliveriesArriveTakeEveryStepOnce(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let store = work.store
         let claimers = Task {
             var claimed: [Int64] = []

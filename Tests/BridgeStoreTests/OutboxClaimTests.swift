@@ -18,8 +18,8 @@ struct OutboxClaimTests {
         return runs
     }
 
-    @Test func aClaimedRowIsNotHandedToAnotherSenderUntilItsClaimExpires() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func aClaimedRowIsNotHandedToAnotherSenderUntilItsClaimExpires(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let runs = try await twoRunsRunning(work)
         let store = work.store
 
@@ -35,8 +35,8 @@ struct OutboxClaimTests {
         #expect(taken.map(\.outboxID).contains(try #require(first.first).outboxID))
     }
 
-    @Test func onlyTheHolderRecordsTheOutcome() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func onlyTheHolderRecordsTheOutcome(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let runs = try await twoRunsRunning(work)
         let store = work.store
         let row = try #require(try await store.claimStatusUpdates(owner: "A", now: WorkFixture.at(3), lease: Self.lease, limit: 1).first)
@@ -55,8 +55,8 @@ struct OutboxClaimTests {
         #expect(next.first { $0.update.runID == runs[0] }?.update.deploymentID == "from-B")
     }
 
-    @Test func aHolderWhoseClaimExpiredUntakenStillRecordsItsSend() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func aHolderWhoseClaimExpiredUntakenStillRecordsItsSend(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         _ = try await twoRunsRunning(work)
         let store = work.store
         let row = try #require(try await store.claimStatusUpdates(owner: "A", now: WorkFixture.at(3), lease: Self.lease, limit: 1).first)

@@ -13,17 +13,17 @@ struct OutboxTests {
         return step.runID
     }
 
-    @Test func aSucceededRunQueuesRunningThenSuccessAndOnlyTheOldestIsDue() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func aSucceededRunQueuesRunningThenSuccessAndOnlyTheOldestIsDue(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let store = work.store
         let runs = try await work.record([WorkFixture.run(targets: ["backend", "api"])])
         let first = try #require(try await work.claim(at: 0))
-        #expect(try work.outbox(runs[0]) == ["running"])
+        #expect(try await work.outbox(runs[0]) == ["running"])
         try await work.finish(first, at: 1)
-        #expect(try work.outbox(runs[0]) == ["running"])
+        #expect(try await work.outbox(runs[0]) == ["running"])
         let second = try #require(try await work.claim(at: 2))
         try await work.finish(second, at: 3)
-        #expect(try work.outbox(runs[0]) == ["running", "success"])
+        #expect(try await work.outbox(runs[0]) == ["running", "success"])
         #expect(try await work.runStatus(runs[0]) == "succeeded")
 
         let due = try await store.dueStatusUpdates(now: WorkFixture.at(4), limit: 10)
@@ -47,8 +47,8 @@ struct OutboxTests {
         #expect(try await store.dueStatusUpdates(now: WorkFixture.at(6), limit: 10).isEmpty)
     }
 
-    @Test func aFailedStepFailsTheRunSkipsTheRestAndQueuesFailed() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func aFailedStepFailsTheRunSkipsTheRestAndQueuesFailed(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let runs = try await work.record([WorkFixture.run(targets: ["backend", "api", "smoke"])])
         let first = try #require(try await work.claim(at: 0))
         try await work.finish(first, at: 1)
@@ -61,21 +61,21 @@ struct OutboxTests {
         #expect(detail.steps.map(\.status) == ["succeeded", "failed", "skipped"])
         #expect(detail.steps[1].error == "CodeDeploy: deployment d-1 failed")
         #expect(detail.steps[1].finishedAt == WorkFixture.at(3))
-        #expect(try work.outbox(runs[0]) == ["running", "failed"])
+        #expect(try await work.outbox(runs[0]) == ["running", "failed"])
         #expect(try await work.claim(at: 4) == nil)
     }
 
-    @Test func aCanceledStepCancelsTheRun() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func aCanceledStepCancelsTheRun(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         try await work.record([WorkFixture.run(targets: ["backend", "api"])])
         let runID = try await runToEnd(work, .canceled(reason: "stopped in the console"))
         #expect(try await work.stepStatuses(runID) == ["canceled", "skipped"])
         #expect(try await work.runStatus(runID) == "canceled")
-        #expect(try work.outbox(runID) == ["running", "canceled"])
+        #expect(try await work.outbox(runID) == ["running", "canceled"])
     }
 
-    @Test func tagsAndProjectsWithoutAnIDAreReportedByName() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func tagsAndProjectsWithoutAnIDAreReportedByName(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let event = WorkFixture.event(refKind: .tag, refName: "v1.2.0", projectID: nil)
         try await work.record([WorkFixture.run("release", environment: "production", event: event)])
         _ = try await runToEnd(work)
@@ -88,8 +88,8 @@ struct OutboxTests {
         #expect(due.map(\.update.environment) == ["production"])
     }
 
-    @Test func dueUpdatesAreOldestFirstOnePerRunAndLimited() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func dueUpdatesAreOldestFirstOnePerRunAndLimited(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let runs = try await work.record([
             WorkFixture.run("a", targets: ["t1"]), WorkFixture.run("b", targets: ["t2"]),
         ])
@@ -97,7 +97,7 @@ struct OutboxTests {
         let second = try #require(try await work.claim(at: 0))
         try await work.finish(second, at: 1)
         try await work.finish(first, at: 2)
-        #expect(try work.allOutbox() == ["\(runs[0]):running", "\(runs[1]):running", "\(runs[1]):success", "\(runs[0]):success"])
+        #expect(try await work.allOutbox() == ["\(runs[0]):running", "\(runs[1]):running", "\(runs[1]):success", "\(runs[0]):success"])
 
         let due = try await work.store.dueStatusUpdates(now: WorkFixture.at(3), limit: 10)
         #expect(due.map(\.update.runID) == runs)
@@ -106,8 +106,8 @@ struct OutboxTests {
         #expect(try await work.store.dueStatusUpdates(now: WorkFixture.at(3), limit: 0).isEmpty)
     }
 
-    @Test func aFailedSendIsRetriedAtRetryAt() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func aFailedSendIsRetriedAtRetryAt(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let store = work.store
         try await work.record([WorkFixture.run()])
         let runID = try await runToEnd(work)
@@ -120,15 +120,12 @@ struct OutboxTests {
         let again = try await store.dueStatusUpdates(now: WorkFixture.at(60), limit: 10)
         #expect(again.map(\.outboxID) == [running.outboxID])
         #expect(again.map(\.attempts) == [1])
-        let lastError = try work.read { db in
-            try String.fetchOne(db, sql: "SELECT last_error FROM status_outbox WHERE id = ?", arguments: [running.outboxID])
-        }
-        #expect(lastError == "HTTP 503")
-        #expect(try work.outbox(runID) == ["running", "success"])
+        #expect(try await work.testStore.strings("SELECT last_error FROM status_outbox WHERE id = \(running.outboxID)") == ["HTTP 503"])
+        #expect(try await work.outbox(runID) == ["running", "success"])
     }
 
-    @Test func givingUpLetsTheRunsNextUpdateGoAndCreateItsOwnDeployment() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func givingUpLetsTheRunsNextUpdateGoAndCreateItsOwnDeployment(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let store = work.store
         try await work.record([WorkFixture.run()])
         _ = try await runToEnd(work)
@@ -140,22 +137,19 @@ struct OutboxTests {
         #expect(due.map(\.update.status) == [.success])
         // The deployment `running` would have created does not exist: `success` creates one.
         #expect(due.first?.update.deploymentID == nil)
-        let row = try work.read { db in
-            try Row.fetchOne(
-                db, sql: "SELECT sent_at, abandoned_at, last_error, attempts FROM status_outbox WHERE id = ?",
-                arguments: [running.outboxID])
-        }
-        #expect(row?["sent_at"] as Int64? == nil)
-        #expect(row?["abandoned_at"] as Int64? == 1_700_000_103_000)
-        #expect(row?["last_error"] as String? == "HTTP 403 Forbidden")
-        #expect(row?["attempts"] as Int? == 1)
+        let row = try await work.testStore.strings(
+            """
+            SELECT COALESCE(CAST(sent_at AS TEXT), '-') || ' ' || CAST(abandoned_at AS TEXT) || ' ' || last_error || ' ' || CAST(attempts AS TEXT)
+            FROM status_outbox WHERE id = \(running.outboxID)
+            """)
+        #expect(row == ["- 1700000103000 HTTP 403 Forbidden 1"])
         // Giving up twice, or failing a row given up, changes nothing.
         try await store.statusFailed(outboxID: running.outboxID, error: "again", retryAt: WorkFixture.at(9), now: WorkFixture.at(4))
         #expect(try await store.dueStatusUpdates(now: WorkFixture.at(10), limit: 10).map(\.update.status) == [.success])
     }
 
-    @Test func givingUpATerminalUpdateKeepsTheDeploymentID() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func givingUpATerminalUpdateKeepsTheDeploymentID(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let store = work.store
         try await work.record([WorkFixture.run()])
         _ = try await runToEnd(work, .failed(reason: "boom"))
@@ -169,8 +163,8 @@ struct OutboxTests {
         #expect(try await store.dueStatusUpdates(now: WorkFixture.at(3), limit: 10).isEmpty)
     }
 
-    @Test func sendingTwiceIsHarmlessAndUnknownRowsAreNotFound() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func sendingTwiceIsHarmlessAndUnknownRowsAreNotFound(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let store = work.store
         try await work.record([WorkFixture.run()])
         _ = try await runToEnd(work)
@@ -187,9 +181,9 @@ struct OutboxTests {
         }
     }
 
-    @Test(arguments: [Forge.github, .gitea, .forgejo, .bitbucket])
-    func runsFromOtherForgesQueueNothing(forge: Forge) async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases, [Forge.github, .gitea, .forgejo, .bitbucket])
+    func runsFromOtherForgesQueueNothing(_ kind: StoreKind, forge: Forge) async throws {
+        let work = try await WorkFixture(kind)
         let event = WorkFixture.event(forge: forge)
         try await work.record([WorkFixture.run(targets: ["a", "b"], event: event)], forge: forge)
         let first = try #require(try await work.claim(at: 0))
@@ -198,14 +192,14 @@ struct OutboxTests {
         try await work.finish(second, .failed(reason: "no"), at: 3)
 
         #expect(try await work.runStatus(first.runID) == "failed")
-        #expect(try work.allOutbox().isEmpty)
+        #expect(try await work.allOutbox().isEmpty)
         #expect(try await work.store.dueStatusUpdates(now: WorkFixture.at(4), limit: 10).isEmpty)
     }
 
-    @Test func gitlabRunsWithoutAnEnvironmentQueueNothing() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func gitlabRunsWithoutAnEnvironmentQueueNothing(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         try await work.record([WorkFixture.run(environment: nil)])
         _ = try await runToEnd(work)
-        #expect(try work.allOutbox().isEmpty)
+        #expect(try await work.allOutbox().isEmpty)
     }
 }

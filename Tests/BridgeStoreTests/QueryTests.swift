@@ -6,8 +6,8 @@ import Testing
 @Suite("Queries")
 struct QueryTests {
     /// Three deliveries: two queued from shop-github (one with two runs), one ignored from shop-gitlab.
-    private func seeded(_ directory: TemporaryDirectory) async throws -> (SQLiteDeliveryStore, [RecordOutcome]) {
-        let store = try Fixtures.store(in: directory)
+    private func seeded(_ tested: TestStore) async throws -> (any DeliveryStore & WorkQueue, [RecordOutcome]) {
+        let store = tested.store
         let outcomes = [
             try await store.record(Fixtures.delivery(key: "1", runs: [Fixtures.run("a"), Fixtures.run("b")])),
             try await store.record(Fixtures.delivery(key: "2", source: "shop-gitlab", runs: [], disposition: .ignored)),
@@ -16,9 +16,9 @@ struct QueryTests {
         return (store, outcomes)
     }
 
-    @Test func deliveriesAreNewestFirstWithRunCounts() async throws {
-        let directory = try TemporaryDirectory()
-        let (store, outcomes) = try await seeded(directory)
+    @Test(arguments: StoreKind.allCases) func deliveriesAreNewestFirstWithRunCounts(_ kind: StoreKind) async throws {
+        let tested = try await TestStore(kind)
+        let (store, outcomes) = try await seeded(tested)
 
         let all = try await store.deliveries(limit: 10, source: nil)
 
@@ -34,9 +34,9 @@ struct QueryTests {
     }
 
     /// `deliveries list` shows what became of a delivery's runs, not the `queued` it was recorded as.
-    @Test func deliveriesCountTheirRunsByStatusNow() async throws {
-        let directory = try TemporaryDirectory()
-        let (store, outcomes) = try await seeded(directory)
+    @Test(arguments: StoreKind.allCases) func deliveriesCountTheirRunsByStatusNow(_ kind: StoreKind) async throws {
+        let tested = try await TestStore(kind)
+        let (store, outcomes) = try await seeded(tested)
         _ = try await store.cancelRun(id: outcomes[0].runs[1].id, now: Date())
 
         let all = try await store.deliveries(limit: 10, source: nil)
@@ -45,9 +45,9 @@ struct QueryTests {
         #expect(try await store.delivery(id: outcomes[0].deliveryID).summary.runStatuses == ["queued": 1, "canceled": 1])
     }
 
-    @Test func deliveryHasItsRuns() async throws {
-        let directory = try TemporaryDirectory()
-        let (store, outcomes) = try await seeded(directory)
+    @Test(arguments: StoreKind.allCases) func deliveryHasItsRuns(_ kind: StoreKind) async throws {
+        let tested = try await TestStore(kind)
+        let (store, outcomes) = try await seeded(tested)
 
         let detail = try await store.delivery(id: outcomes[0].deliveryID)
 
@@ -57,9 +57,9 @@ struct QueryTests {
         #expect(detail.runs.allSatisfy { $0.deliveryID == outcomes[0].deliveryID })
     }
 
-    @Test func runsAreNewestFirstAndFilterByStatus() async throws {
-        let directory = try TemporaryDirectory()
-        let (store, outcomes) = try await seeded(directory)
+    @Test(arguments: StoreKind.allCases) func runsAreNewestFirstAndFilterByStatus(_ kind: StoreKind) async throws {
+        let tested = try await TestStore(kind)
+        let (store, outcomes) = try await seeded(tested)
         let ids = outcomes.flatMap(\.runs).map(\.id)
 
         #expect(try await store.runs(limit: 10, status: nil).map(\.id) == ids.reversed())
@@ -68,9 +68,9 @@ struct QueryTests {
         #expect(try await store.runs(limit: 10, status: "running").isEmpty)
     }
 
-    @Test func missingRecordsAreNotFound() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try Fixtures.store(in: directory)
+    @Test(arguments: StoreKind.allCases) func missingRecordsAreNotFound(_ kind: StoreKind) async throws {
+        let tested = try await TestStore(kind)
+        let store = tested.store
         await #expect(throws: StoreError.notFound("delivery 99")) { try await store.delivery(id: 99) }
         await #expect(throws: StoreError.notFound("run 99")) { try await store.run(id: 99) }
     }

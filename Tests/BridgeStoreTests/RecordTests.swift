@@ -5,9 +5,9 @@ import Testing
 
 @Suite("Recording deliveries")
 struct RecordTests {
-    @Test func queuedDeliveryCreatesRunsWithOrderedSteps() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try Fixtures.store(in: directory)
+    @Test(arguments: StoreKind.allCases) func queuedDeliveryCreatesRunsWithOrderedSteps(_ kind: StoreKind) async throws {
+        let tested = try await TestStore(kind)
+        let store = tested.store
         let planned = [Fixtures.run("main-to-staging"), Fixtures.run("main-to-smoke", environment: nil)]
 
         let outcome = try await store.record(Fixtures.delivery(runs: planned))
@@ -36,12 +36,12 @@ struct RecordTests {
         #expect(run.steps.allSatisfy { $0.status == "pending" && $0.attempts == 0 && $0.externalID == nil })
         let second = try await store.run(id: outcome.runs[1].id)
         #expect(second.summary.environment == nil)
-        #expect(try Fixtures.count("steps", in: directory) == 6)
+        #expect(try await tested.count("steps") == 6)
     }
 
-    @Test func duplicateDeliveryKeyWritesNothingButTheCounter() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try Fixtures.store(in: directory)
+    @Test(arguments: StoreKind.allCases) func duplicateDeliveryKeyWritesNothingButTheCounter(_ kind: StoreKind) async throws {
+        let tested = try await TestStore(kind)
+        let store = tested.store
         let first = try await store.record(Fixtures.delivery(key: "abc"))
         // A later copy, even with a different plan, is answered from the original.
         let copy = Fixtures.delivery(key: "abc", runs: [Fixtures.run("other", sha: Fixtures.shaB)])
@@ -58,22 +58,22 @@ struct RecordTests {
         #expect(deliveries.count == 1)
         #expect(deliveries.first?.duplicates == 2)
         #expect(deliveries.first?.status == "queued")
-        #expect(try Fixtures.count("runs", in: directory) == 1)
-        #expect(try Fixtures.count("steps", in: directory) == 3)
+        #expect(try await tested.count("runs") == 1)
+        #expect(try await tested.count("steps") == 3)
     }
 
-    @Test func sameKeyFromAnotherSourceIsADifferentDelivery() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try Fixtures.store(in: directory)
+    @Test(arguments: StoreKind.allCases) func sameKeyFromAnotherSourceIsADifferentDelivery(_ kind: StoreKind) async throws {
+        let tested = try await TestStore(kind)
+        let store = tested.store
         _ = try await store.record(Fixtures.delivery(key: "abc", source: "shop-github"))
         let other = try await store.record(Fixtures.delivery(key: "abc", source: "shop-mirror", runs: [Fixtures.run("mirror")]))
         #expect(other.kind == .queued)
-        #expect(try Fixtures.count("deliveries", in: directory) == 2)
+        #expect(try await tested.count("deliveries") == 2)
     }
 
-    @Test func samePushThroughAnotherKeyIsADuplicatePush() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try Fixtures.store(in: directory)
+    @Test(arguments: StoreKind.allCases) func samePushThroughAnotherKeyIsADuplicatePush(_ kind: StoreKind) async throws {
+        let tested = try await TestStore(kind)
+        let store = tested.store
         let planned = [Fixtures.run("main-to-staging"), Fixtures.run("main-to-smoke")]
         let first = try await store.record(Fixtures.delivery(key: "one", runs: planned))
 
@@ -90,13 +90,13 @@ struct RecordTests {
         #expect(recorded.summary.reason == reason)
         #expect(recorded.summary.runCount == 0)
         #expect(recorded.runs.isEmpty)
-        #expect(try Fixtures.count("runs", in: directory) == 2)
-        #expect(try Fixtures.count("steps", in: directory) == 6)
+        #expect(try await tested.count("runs") == 2)
+        #expect(try await tested.count("steps") == 6)
     }
 
-    @Test func partialOverlapQueuesOnlyTheNewRun() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try Fixtures.store(in: directory)
+    @Test(arguments: StoreKind.allCases) func partialOverlapQueuesOnlyTheNewRun(_ kind: StoreKind) async throws {
+        let tested = try await TestStore(kind)
+        let store = tested.store
         let first = try await store.record(Fixtures.delivery(key: "one", runs: [Fixtures.run("main-to-staging")]))
 
         let second = try await store.record(
@@ -111,22 +111,22 @@ struct RecordTests {
         #expect(recorded.runs.map(\.rule) == ["main-to-smoke"])
         let existing = try #require(first.runs.first).id
         #expect(recorded.summary.reason == "some runs existed: push already recorded as run(s) \(existing) (delivery \(first.deliveryID))")
-        #expect(try Fixtures.count("runs", in: directory) == 2)
+        #expect(try await tested.count("runs") == 2)
     }
 
-    @Test func sameRuleOnAnotherCommitIsANewRun() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try Fixtures.store(in: directory)
+    @Test(arguments: StoreKind.allCases) func sameRuleOnAnotherCommitIsANewRun(_ kind: StoreKind) async throws {
+        let tested = try await TestStore(kind)
+        let store = tested.store
         _ = try await store.record(Fixtures.delivery(key: "one"))
         let next = try await store.record(Fixtures.delivery(key: "two", runs: [Fixtures.run("main-to-staging", sha: Fixtures.shaB)]))
         #expect(next.kind == .queued)
         #expect(next.runs.count == 1)
     }
 
-    @Test(arguments: [NewDelivery.Disposition.ping, .ignored])
-    func pingAndIgnoredAreRecordedWithTheirReason(disposition: NewDelivery.Disposition) async throws {
-        let directory = try TemporaryDirectory()
-        let store = try Fixtures.store(in: directory)
+    @Test(arguments: StoreKind.allCases, [NewDelivery.Disposition.ping, .ignored])
+    func pingAndIgnoredAreRecordedWithTheirReason(_ kind: StoreKind, disposition: NewDelivery.Disposition) async throws {
+        let tested = try await TestStore(kind)
+        let store = tested.store
         let delivery = Fixtures.delivery(key: "p", runs: [], disposition: disposition, reason: "no rule matches refs/heads/dev")
 
         let outcome = try await store.record(delivery)
@@ -146,17 +146,17 @@ struct RecordTests {
         #expect(again.deliveryID == outcome.deliveryID)
     }
 
-    @Test func ignoredDeliveryNeverCreatesRunsEvenIfPlanned() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try Fixtures.store(in: directory)
+    @Test(arguments: StoreKind.allCases) func ignoredDeliveryNeverCreatesRunsEvenIfPlanned(_ kind: StoreKind) async throws {
+        let tested = try await TestStore(kind)
+        let store = tested.store
         let outcome = try await store.record(Fixtures.delivery(disposition: .ignored, reason: "branch deleted"))
         #expect(outcome.kind == .ignored)
-        #expect(try Fixtures.count("runs", in: directory) == 0)
+        #expect(try await tested.count("runs") == 0)
     }
 
-    @Test func queuedWithoutRunsIsRecordedAsIgnored() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try Fixtures.store(in: directory)
+    @Test(arguments: StoreKind.allCases) func queuedWithoutRunsIsRecordedAsIgnored(_ kind: StoreKind) async throws {
+        let tested = try await TestStore(kind)
+        let store = tested.store
         let outcome = try await store.record(Fixtures.delivery(runs: []))
         #expect(outcome.kind == .ignored)
         #expect(outcome.reason == "no runs planned")

@@ -16,8 +16,8 @@ struct ResourceClaimTests {
             steps: [PlannedStep(target: target, provider: "aws-apigateway", parameters: .object([:]), resource: resource)])
     }
 
-    @Test func twoTargetsNamingOneRESTAPINeverRunAtOnce() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func twoTargetsNamingOneRESTAPINeverRunAtOnce(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let runs = try await work.record([
             Self.run("to-staging", target: "staging-api", resource: Self.restAPI),
             Self.run("to-prod", target: "prod-api", resource: Self.restAPI),
@@ -35,8 +35,8 @@ struct ResourceClaimTests {
         #expect(try await work.store.run(id: runs[1]).steps.first?.resource == Self.restAPI)
     }
 
-    @Test func oneTargetWithTwoResourcesRunsBothAtOnce() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func oneTargetWithTwoResourcesRunsBothAtOnce(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         try await work.record([
             Self.run("pr-1", target: "preview-stack", resource: "https://api.pulumi.com/api/stacks/acme/shop/pr-1"),
             Self.run("pr-2", target: "preview-stack", resource: "https://api.pulumi.com/api/stacks/acme/shop/pr-2"),
@@ -48,16 +48,14 @@ struct ResourceClaimTests {
         #expect(first.resource != second.resource)
     }
 
-    @Test func aStepRecordedBeforeResourcesStillExcludesItsTarget() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func aStepRecordedBeforeResourcesStillExcludesItsTarget(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let runs = try await work.record([
             Self.run("old", target: "staging-api", resource: "staging-api"),
             Self.run("new", target: "staging-api", resource: Self.restAPI),
         ])
         // As a v2 database upgraded in place would hold it: no resource.
-        try await DatabaseQueue(path: work.path).write { db in
-            try db.execute(sql: "UPDATE steps SET resource = NULL WHERE run_id = ?", arguments: [runs[0]])
-        }
+        try await work.testStore.execute("UPDATE steps SET resource = NULL WHERE run_id = \(runs[0])")
 
         let old = try #require(try await work.claim("w1", at: 0))
         #expect(old.runID == runs[0])
@@ -67,8 +65,8 @@ struct ResourceClaimTests {
         #expect(try await work.claim("w2", at: 2)?.runID == runs[1])
     }
 
-    @Test func aStepKeepsItsFirstStartAcrossAttempts() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func aStepKeepsItsFirstStartAcrossAttempts(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         try await work.record([Self.run("deploy", target: "api", resource: Self.restAPI)])
         let first = try #require(try await work.claim("w1", at: 0))
         #expect(first.startedAt == WorkFixture.at(0))

@@ -5,8 +5,8 @@ import Testing
 
 @Suite("Cancel and retry runs")
 struct RunControlTests {
-    @Test func cancelingAQueuedRunCancelsItAtOnceAndReportsNothing() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func cancelingAQueuedRunCancelsItAtOnceAndReportsNothing(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let runs = try await work.record([WorkFixture.run(targets: ["backend", "api"])])
 
         let summary = try await work.store.cancelRun(id: runs[0], now: WorkFixture.at(1))
@@ -14,12 +14,12 @@ struct RunControlTests {
         #expect(summary.status == "canceled")
         #expect(summary.updatedAt == WorkFixture.at(1))
         #expect(try await work.stepStatuses(runs[0]) == ["canceled", "canceled"])
-        #expect(try work.outbox(runs[0]).isEmpty)
+        #expect(try await work.outbox(runs[0]).isEmpty)
         #expect(try await work.claim(at: 2) == nil)
     }
 
-    @Test func cancelingARunningRunAsksItsWorker() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func cancelingARunningRunAsksItsWorker(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let store = work.store
         let runs = try await work.record([WorkFixture.run(targets: ["backend", "api"])])
         let step = try #require(try await work.claim("w1", at: 0))
@@ -38,11 +38,11 @@ struct RunControlTests {
         #expect(detail.summary.status == "canceled")
         #expect(detail.steps.map(\.status) == ["canceled", "skipped"])
         #expect(detail.steps[0].error == "canceled by request")
-        #expect(try work.outbox(runs[0]) == ["running", "canceled"])
+        #expect(try await work.outbox(runs[0]) == ["running", "canceled"])
     }
 
-    @Test func aRunningRunWithNoStepHeldIsCanceledAtOnce() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func aRunningRunWithNoStepHeldIsCanceledAtOnce(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let runs = try await work.record([WorkFixture.run(targets: ["backend", "api"])])
         let step = try #require(try await work.claim(at: 0))
         try await work.finish(step, at: 1)
@@ -51,12 +51,12 @@ struct RunControlTests {
 
         #expect(summary.status == "canceled")
         #expect(try await work.stepStatuses(runs[0]) == ["succeeded", "skipped"])
-        #expect(try work.outbox(runs[0]) == ["running", "canceled"])
+        #expect(try await work.outbox(runs[0]) == ["running", "canceled"])
         #expect(try await work.claim(at: 3) == nil)
     }
 
-    @Test func aStepThatSucceedsAfterACancelRequestEndsTheRunAsCanceled() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func aStepThatSucceedsAfterACancelRequestEndsTheRunAsCanceled(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let runs = try await work.record([WorkFixture.run(targets: ["backend", "api"])])
         let step = try #require(try await work.claim(at: 0))
         _ = try await work.store.cancelRun(id: runs[0], now: WorkFixture.at(1))
@@ -65,11 +65,11 @@ struct RunControlTests {
 
         #expect(try await work.runStatus(runs[0]) == "canceled")
         #expect(try await work.stepStatuses(runs[0]) == ["succeeded", "skipped"])
-        #expect(try work.outbox(runs[0]) == ["running", "canceled"])
+        #expect(try await work.outbox(runs[0]) == ["running", "canceled"])
     }
 
-    @Test func theLastStepSucceedingAfterACancelRequestSucceedsTheRun() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func theLastStepSucceedingAfterACancelRequestSucceedsTheRun(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let runs = try await work.record([WorkFixture.run()])
         let step = try #require(try await work.claim(at: 0))
         _ = try await work.store.cancelRun(id: runs[0], now: WorkFixture.at(1))
@@ -77,11 +77,11 @@ struct RunControlTests {
         try await work.finish(step, at: 2)
 
         #expect(try await work.runStatus(runs[0]) == "succeeded")
-        #expect(try work.outbox(runs[0]) == ["running", "success"])
+        #expect(try await work.outbox(runs[0]) == ["running", "success"])
     }
 
-    @Test func aDeploymentGivenBackDuringACancelIsClaimedToBeCanceled() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func aDeploymentGivenBackDuringACancelIsClaimedToBeCanceled(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let store = work.store
         let runs = try await work.record([WorkFixture.run(targets: ["backend", "api"])])
         let step = try #require(try await work.claim("w1", at: 0))
@@ -96,8 +96,8 @@ struct RunControlTests {
         #expect(try await store.renewLease(stepID: again.stepID, owner: "w2", now: WorkFixture.at(11), lease: .seconds(30)) == .cancelRequested)
     }
 
-    @Test func aStepGivenBackWithNothingInFlightDuringACancelEndsTheRun() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func aStepGivenBackWithNothingInFlightDuringACancelEndsTheRun(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let store = work.store
         let runs = try await work.record([WorkFixture.run(targets: ["backend", "api"])])
         let step = try #require(try await work.claim("w1", at: 0))
@@ -108,11 +108,11 @@ struct RunControlTests {
 
         #expect(try await work.runStatus(runs[0]) == "canceled")
         #expect(try await work.stepStatuses(runs[0]) == ["canceled", "skipped"])
-        #expect(try work.outbox(runs[0]) == ["running", "canceled"])
+        #expect(try await work.outbox(runs[0]) == ["running", "canceled"])
     }
 
-    @Test func cancelingAFinishedOrMissingRunFails() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func cancelingAFinishedOrMissingRunFails(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let store = work.store
         let runs = try await work.record([WorkFixture.run()])
         let step = try #require(try await work.claim(at: 0))
@@ -122,11 +122,11 @@ struct RunControlTests {
             try await store.cancelRun(id: runs[0], now: WorkFixture.at(2))
         }
         await #expect(throws: StoreError.notFound("run 999")) { try await store.cancelRun(id: 999, now: WorkFixture.at(2)) }
-        #expect(try work.outbox(runs[0]) == ["running", "success"])
+        #expect(try await work.outbox(runs[0]) == ["running", "success"])
     }
 
-    @Test func retryingAFailedRunResumesAtItsFailedStepWithANewDeployment() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func retryingAFailedRunResumesAtItsFailedStepWithANewDeployment(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let store = work.store
         let runs = try await work.record([WorkFixture.run(targets: ["backend", "api", "smoke"])])
         let first = try #require(try await work.claim(at: 0))
@@ -150,7 +150,7 @@ struct RunControlTests {
         #expect(again.stepID == second.stepID)
         #expect(again.attempt == 1)
         #expect(again.externalID == nil)
-        #expect(try work.outbox(runs[0]) == ["running", "failed", "running"])
+        #expect(try await work.outbox(runs[0]) == ["running", "failed", "running"])
 
         // The earlier `failed` goes first, to the deployment it ends; then `running` creates a new one.
         let failed = try #require(try await store.dueStatusUpdates(now: WorkFixture.at(7), limit: 10).first)
@@ -171,20 +171,20 @@ struct RunControlTests {
         #expect(success.map(\.update.deploymentID) == ["D2"])
     }
 
-    @Test func retryingACanceledQueuedRunReportsOnlyWhenItStarts() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func retryingACanceledQueuedRunReportsOnlyWhenItStarts(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let runs = try await work.record([WorkFixture.run()])
         _ = try await work.store.cancelRun(id: runs[0], now: WorkFixture.at(0))
 
         #expect(try await work.store.retryRun(id: runs[0], now: WorkFixture.at(1)).status == "queued")
-        #expect(try work.outbox(runs[0]).isEmpty)
+        #expect(try await work.outbox(runs[0]).isEmpty)
         let step = try #require(try await work.claim(at: 2))
         #expect(step.runID == runs[0])
-        #expect(try work.outbox(runs[0]) == ["running"])
+        #expect(try await work.outbox(runs[0]) == ["running"])
     }
 
-    @Test func aRetriedRunIsNotSupersededByANewerOne() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func aRetriedRunIsNotSupersededByANewerOne(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let runs = try await work.record([WorkFixture.run(sha: WorkFixture.sha(1)), WorkFixture.run(sha: WorkFixture.sha(2))])
         let newer = try #require(try await work.claim(at: 0))
         #expect(newer.runID == runs[1])
@@ -198,8 +198,8 @@ struct RunControlTests {
         #expect(try await work.stepStatuses(runs[0]) == ["running"])
     }
 
-    @Test func onlyFinishedUnsuccessfulRunsCanBeRetried() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func onlyFinishedUnsuccessfulRunsCanBeRetried(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let store = work.store
         let runs = try await work.record([
             WorkFixture.run("a", targets: ["t1"]), WorkFixture.run("b", targets: ["t2"]), WorkFixture.run("c", targets: ["t3"]),

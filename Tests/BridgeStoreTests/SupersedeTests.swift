@@ -5,8 +5,8 @@ import Testing
 
 @Suite("Supersede")
 struct SupersedeTests {
-    @Test func aNewerRunOfTheSameRuleAndEnvironmentSupersedesAQueuedOne() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func aNewerRunOfTheSameRuleAndEnvironmentSupersedesAQueuedOne(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let runs = try await work.record([
             WorkFixture.run(sha: WorkFixture.sha(1), targets: ["backend", "api"]),
             WorkFixture.run(sha: WorkFixture.sha(2), targets: ["backend", "api"]),
@@ -19,13 +19,13 @@ struct SupersedeTests {
         #expect(older.summary.status == "superseded")
         #expect(older.summary.updatedAt == WorkFixture.at(0))
         #expect(older.steps.map(\.status) == ["canceled", "canceled"])
-        #expect(try work.outbox(runs[0]).isEmpty)
-        #expect(try work.outbox(runs[1]) == ["running"])
+        #expect(try await work.outbox(runs[0]).isEmpty)
+        #expect(try await work.outbox(runs[1]) == ["running"])
         #expect(try await work.store.runs(limit: 10, status: "superseded").map(\.id) == [runs[0]])
     }
 
-    @Test func onlyTheNewestOfSeveralQueuedRunsIsLeft() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func onlyTheNewestOfSeveralQueuedRunsIsLeft(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let runs = try await work.record((1...4).map { WorkFixture.run(sha: WorkFixture.sha($0)) })
 
         let claimed = try #require(try await work.claim(at: 0))
@@ -37,8 +37,8 @@ struct SupersedeTests {
         #expect(try await work.claim(at: 0) == nil)
     }
 
-    @Test func runsOfOtherEnvironmentsOrRulesAreNotSuperseded() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func runsOfOtherEnvironmentsOrRulesAreNotSuperseded(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let runs = try await work.record([
             WorkFixture.run("deploy", sha: WorkFixture.sha(1), environment: "staging"),
             WorkFixture.run("deploy", sha: WorkFixture.sha(2), environment: "production"),
@@ -59,8 +59,8 @@ struct SupersedeTests {
         }
     }
 
-    @Test func noEnvironmentEqualsNoEnvironment() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func noEnvironmentEqualsNoEnvironment(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let runs = try await work.record([
             WorkFixture.run(sha: WorkFixture.sha(1), environment: nil), WorkFixture.run(sha: WorkFixture.sha(2), environment: nil),
             WorkFixture.run(sha: WorkFixture.sha(3), environment: "staging"),
@@ -73,8 +73,8 @@ struct SupersedeTests {
         #expect(try await work.runStatus(runs[2]) == "queued")
     }
 
-    @Test func aStartedRunIsNeverSuperseded() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func aStartedRunIsNeverSuperseded(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let runs = try await work.record([WorkFixture.run(sha: WorkFixture.sha(1), targets: ["backend", "api"])])
         let first = try #require(try await work.claim(at: 0))
         try await work.record([WorkFixture.run(sha: WorkFixture.sha(2), targets: ["backend", "api"])])
@@ -87,8 +87,8 @@ struct SupersedeTests {
         #expect(try await work.runStatus(runs[0]) == "running")
     }
 
-    @Test func aQueuedRunIsNotSupersededByACanceledOne() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func aQueuedRunIsNotSupersededByACanceledOne(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let runs = try await work.record([WorkFixture.run(sha: WorkFixture.sha(1)), WorkFixture.run(sha: WorkFixture.sha(2))])
         _ = try await work.store.cancelRun(id: runs[1], now: WorkFixture.at(0))
 

@@ -1,22 +1,18 @@
 import BridgeCore
 import BridgeStore
 import Foundation
-import GRDB
 
-/// A store on a file of its own, with helpers to record runs and read what the worker's calls wrote.
+/// A store of either kind (`TestStore`), with helpers to record runs and read what the worker's calls wrote.
 struct WorkFixture {
-    let directory: TemporaryDirectory
-    let store: SQLiteDeliveryStore
-    let path: String
+    let testStore: TestStore
+    var store: any DeliveryStore & WorkQueue { testStore.store }
 
     /// Exactly representable in milliseconds, after every delivery's `receivedAt`.
     static let start = Date(timeIntervalSince1970: 1_700_000_100)
     static let lease = Duration.seconds(30)
 
-    init() throws {
-        directory = try TemporaryDirectory()
-        path = directory.path("bridge.sqlite")
-        store = try SQLiteDeliveryStore(path: path)
+    init(_ kind: StoreKind = .sqlite) async throws {
+        testStore = try await TestStore(kind)
     }
 
     /// `start` plus `seconds`.
@@ -85,26 +81,13 @@ struct WorkFixture {
     }
 
     /// The run's outbox rows, oldest first, as their target statuses.
-    func outbox(_ runID: Int64) throws -> [String] {
-        try read { db in
-            try String.fetchAll(
-                db, sql: "SELECT target_status FROM status_outbox WHERE run_id = ? ORDER BY id", arguments: [runID])
-        }
+    func outbox(_ runID: Int64) async throws -> [String] {
+        try await testStore.strings("SELECT target_status FROM status_outbox WHERE run_id = \(runID) ORDER BY id")
     }
 
     /// Every outbox row, as `run:status`.
-    func allOutbox() throws -> [String] {
-        try read { db in
-            try String.fetchAll(db, sql: "SELECT run_id || ':' || target_status FROM status_outbox ORDER BY id")
-        }
-    }
-
-    /// Reads straight from the file through a read-only connection of the test's own.
-    func read<T>(_ body: (Database) throws -> T) throws -> T {
-        var configuration = Configuration()
-        configuration.readonly = true
-        let queue = try DatabaseQueue(path: path, configuration: configuration)
-        return try queue.read(body)
+    func allOutbox() async throws -> [String] {
+        try await testStore.strings("SELECT run_id || ':' || target_status FROM status_outbox ORDER BY id")
     }
 }
 

@@ -5,8 +5,8 @@ import Testing
 
 @Suite("Work queue: claims and leases")
 struct WorkQueueTests {
-    @Test func claimsTheOldestRunFirstAndItsStepsInOrder() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func claimsTheOldestRunFirstAndItsStepsInOrder(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let runs = try await work.record([
             WorkFixture.run("deploy-a", targets: ["a1", "a2"]), WorkFixture.run("deploy-b", targets: ["b1"]),
         ])
@@ -39,8 +39,8 @@ struct WorkQueueTests {
         #expect(try await work.stepStatuses(runs[0]) == ["succeeded", "running"])
     }
 
-    @Test func oneStepPerTargetUntilTheFirstFinishes() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func oneStepPerTargetUntilTheFirstFinishes(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let runs = try await work.record([WorkFixture.run("deploy-a"), WorkFixture.run("deploy-b")])
 
         let first = try #require(try await work.claim("w1", at: 0))
@@ -53,8 +53,8 @@ struct WorkQueueTests {
         #expect(second.target == first.target)
     }
 
-    @Test func anExpiredLeaseIsResumedBeforeAnotherStepOfItsTargetStarts() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func anExpiredLeaseIsResumedBeforeAnotherStepOfItsTargetStarts(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let runs = try await work.record([WorkFixture.run("deploy-a"), WorkFixture.run("deploy-b")])
         let first = try #require(try await work.claim("w1", at: 0))
 
@@ -71,8 +71,8 @@ struct WorkQueueTests {
 
     /// An expired lease means the worker is gone, not its deployment: an older run's step on the same target
     /// waits until the expired step was resumed and finished.
-    @Test func anExpiredStepBlocksItsTargetForOlderRunsToo() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func anExpiredStepBlocksItsTargetForOlderRunsToo(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let runs = try await work.record([
             WorkFixture.run("older", targets: ["build", "backend"]), WorkFixture.run("newer", targets: ["backend"]),
         ])
@@ -91,8 +91,8 @@ struct WorkQueueTests {
         #expect(older.target == "backend")
     }
 
-    @Test func resumingAnExpiredLeaseKeepsTheExternalIDAndCountsTheAttempt() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func resumingAnExpiredLeaseKeepsTheExternalIDAndCountsTheAttempt(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let runs = try await work.record([WorkFixture.run(targets: ["backend", "smoke"])])
         let first = try #require(try await work.claim("w1", at: 0))
         try await work.store.recordExternalID(stepID: first.stepID, owner: "w1", externalID: "d-123")
@@ -105,11 +105,11 @@ struct WorkQueueTests {
         #expect(resumed.leaseExpiresAt == WorkFixture.at(61))
         #expect(try await work.store.run(id: runs[0]).steps[0].attempts == 2)
         // Resuming is not a new start: still one `running` in the outbox.
-        #expect(try work.outbox(runs[0]) == ["running"])
+        #expect(try await work.outbox(runs[0]) == ["running"])
     }
 
-    @Test func aLostLeaseChangesNothing() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func aLostLeaseChangesNothing(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let runs = try await work.record([WorkFixture.run(targets: ["backend", "smoke"])])
         let first = try #require(try await work.claim("w1", at: 0))
         let taken = try #require(try await work.claim("w2", at: 31))
@@ -132,8 +132,8 @@ struct WorkQueueTests {
         #expect(try await store.renewLease(stepID: first.stepID, owner: "w2", now: WorkFixture.at(34), lease: .seconds(30)) == .held)
     }
 
-    @Test func theOwnerMayRenewAnExpiredLeaseNoOneTook() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func theOwnerMayRenewAnExpiredLeaseNoOneTook(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         try await work.record([WorkFixture.run()])
         let step = try #require(try await work.claim("w1", at: 0))
 
@@ -144,8 +144,8 @@ struct WorkQueueTests {
         #expect(try await work.claim("w2", at: 70)?.stepID == step.stepID)
     }
 
-    @Test func retryStepLaterWaitsForRetryAtAndKeepsTheExternalID() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func retryStepLaterWaitsForRetryAtAndKeepsTheExternalID(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let runs = try await work.record([WorkFixture.run(targets: ["backend", "smoke"])])
         let step = try #require(try await work.claim("w1", at: 0))
         try await work.store.recordExternalID(stepID: step.stepID, owner: "w1", externalID: "d-9")
@@ -162,11 +162,11 @@ struct WorkQueueTests {
         #expect(again.stepID == step.stepID)
         #expect(again.attempt == 2)
         #expect(again.externalID == "d-9")
-        #expect(try work.outbox(runs[0]) == ["running"])
+        #expect(try await work.outbox(runs[0]) == ["running"])
     }
 
-    @Test func releasedLeasesAreClaimableAtOnce() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func releasedLeasesAreClaimableAtOnce(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         try await work.record([
             WorkFixture.run("a", targets: ["t1"]), WorkFixture.run("b", targets: ["t2"]), WorkFixture.run("c", targets: ["t3"]),
         ])
@@ -186,8 +186,8 @@ struct WorkQueueTests {
         #expect(other.target == "t3")
     }
 
-    @Test func queueDepthCountsWaitingSteps() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func queueDepthCountsWaitingSteps(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         try await work.record([WorkFixture.run("a", targets: ["t1", "t2"]), WorkFixture.run("b", targets: ["t3"])])
         #expect(try await work.store.queueDepth() == 3)
 
@@ -201,14 +201,14 @@ struct WorkQueueTests {
         #expect(try await work.store.queueDepth() == 1)
     }
 
-    @Test func nothingToClaimInAnEmptyStore() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func nothingToClaimInAnEmptyStore(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         #expect(try await work.claim() == nil)
         #expect(try await work.store.queueDepth() == 0)
     }
 
-    @Test func theLogKeepsItsLastLinesWithin64KiB() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func theLogKeepsItsLastLinesWithin64KiB(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let runs = try await work.record([WorkFixture.run()])
         let step = try #require(try await work.claim())
         for line in 0..<100 {
@@ -223,8 +223,8 @@ struct WorkQueueTests {
         #expect(log.hasSuffix("line 99 " + String(repeating: "x", count: 1000) + "\n"))
     }
 
-    @Test func theLogIsCutAtACharacterBoundary() async throws {
-        let work = try WorkFixture()
+    @Test(arguments: StoreKind.allCases) func theLogIsCutAtACharacterBoundary(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
         let store = work.store
         let runs = try await work.record([WorkFixture.run()])
         let step = try #require(try await work.claim())

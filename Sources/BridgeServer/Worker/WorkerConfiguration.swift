@@ -5,7 +5,7 @@ import Foundation
 public struct WorkerConfiguration: Sendable {
     /// Steps run at the same time (each on a different target).
     public var slots: Int
-    /// How long a claimed step is leased; renewed every third of it while the step runs.
+    /// How long a claimed step is leased; renewed every third of it, and at least every second, while the step runs.
     public var lease: Duration
     /// How often an idle slot looks for work without being woken (retry times, expired leases, other processes).
     public var idlePoll: Duration
