@@ -8,7 +8,7 @@ import Testing
 struct ClaimConcurrencyTests {
     /// `claimers` tasks, spread over `stores`, each claiming until nothing is left; every claim, in any order.
     private func claimUntilEmpty(
-        _ stores: [SQLiteDeliveryStore], claimers: Int, at now: Date
+        _ stores: [any DeliveryStore & WorkQueue], claimers: Int, at now: Date
     ) async throws -> [ClaimedStep] {
         try await withThrowingTaskGroup(of: [ClaimedStep].self) { group in
             for index in 0..<claimers {

@@ -6,7 +6,7 @@ import Testing
 @Suite("Concurrent deliveries")
 struct ConcurrencyTests {
     private func recordConcurrently(
-        _ deliveries: [NewDelivery], into stores: [SQLiteDeliveryStore]
+        _ deliveries: [NewDelivery], into stores: [any DeliveryStore & WorkQueue]
     ) async throws -> [RecordOutcome] {
         try await withThrowingTaskGroup(of: RecordOutcome.self) { group in
             for (index, delivery) in deliveries.enumerated() {

@@ -4,7 +4,7 @@ import Foundation
 import GRDB
 
 /// A directory of its own for one test, removed when the last reference goes.
-final class TemporaryDirectory {
+final class TemporaryDirectory: Sendable {
     let url: URL
 
     init() throws {

@@ -80,7 +80,7 @@ final class TestStore: Sendable {
         case .sqlite(_, let path):
             var configuration = Configuration()
             configuration.readonly = true
-            return try DatabaseQueue(path: path, configuration: configuration).read { db in try String.fetchAll(db, sql: sql) }
+            return try await DatabaseQueue(path: path, configuration: configuration).read { db in try String.fetchAll(db, sql: sql) }
         case .postgres(_, let client):
             return try await client.client.query(PostgresQuery(unsafeSQL: sql), logger: Self.logger).collect().map { row in
                 guard let cell = row.first(where: { _ in true }) else { return "" }

@@ -8,6 +8,11 @@ public final class ClosedPort: Sendable {
     private let socket: Int32
 
     public init() throws {
+        (socket, port) = try Self.bindLoopback()
+    }
+
+    /// A TCP socket bound to a free loopback port, and the port.
+    static func bindLoopback() throws -> (socket: Int32, port: Int) {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw MotoServer.StartError(description: "cannot open a socket for a closed port") }
         var address = sockaddr_in()
@@ -23,8 +28,7 @@ public final class ClosedPort: Sendable {
             close(socket)
             throw MotoServer.StartError(description: "cannot bind a socket for a closed port")
         }
-        self.socket = socket
-        self.port = Int(UInt16(bigEndian: address.sin_port))
+        return (socket, Int(UInt16(bigEndian: address.sin_port)))
     }
 
     /// `http://127.0.0.1:<port>`.

@@ -102,12 +102,15 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case notFound(String)
     /// The record is not in a state that allows the change (`run 3 is already succeeded`).
     case conflict(String)
+    /// Where the database is, or how to reach it, is given wrongly (`unknown parameter "sslmod"`): fix the setting.
+    case invalidSettings(String)
 
     public var description: String {
         switch self {
         case .unavailable(let detail): "store unavailable: \(detail)"
         case .notFound(let what): "\(what) not found"
         case .conflict(let detail): detail
+        case .invalidSettings(let detail): "database settings: \(detail)"
         }
     }
 }

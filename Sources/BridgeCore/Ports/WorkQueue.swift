@@ -126,6 +126,8 @@ public protocol WorkQueue: Sendable {
     func releaseLeases(owner: String, now: Date) async throws(StoreError)
     /// How many steps are waiting to run.
     func queueDepth() async throws(StoreError) -> Int
+    /// `queueDepth()` plus the running steps whose lease expired at `now` (waiting to be resumed).
+    func queueDepth(now: Date) async throws(StoreError) -> Int
 
     /// Cancels a run: a queued one at once, a running one by asking its worker (see `LeaseState.cancelRequested`).
     func cancelRun(id: Int64, now: Date) async throws(StoreError) -> RunSummary

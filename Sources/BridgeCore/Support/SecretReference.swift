@@ -29,8 +29,8 @@ public enum SecretReference: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// Secret bytes resolved from a reference. Its description never shows the value.
-public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
+/// Secret bytes resolved from a reference. Its description never shows the value, nor does its mirror (`dump`).
+public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The secret's bytes.
     public let bytes: [UInt8]
     /// Where it came from.
@@ -46,6 +46,7 @@ public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
     public var text: String { String(decoding: bytes, as: UTF8.self) }
     public var description: String { "<secret \(reference)>" }
     public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["reference": reference]) }
 }
 
 /// Reads secrets from where references point. The executable provides the real one; tests provide values.

@@ -1,5 +1,4 @@
 import BridgeCore
-import BridgeServer
 import Foundation
 import Testing
 

@@ -1,0 +1,35 @@
+import BridgeCore
+import Logging
+import PostgresNIO
+
+/// A `PostgresClient` kept running for the life of a long-lived owner, such as the store, which holds one for the
+/// process: `run()` is a task this object owns, cancelled by `close()` (or when the object goes away unclosed).
+///
+/// An unstructured task rather than a `ServiceGroup` service, because the store is opened by commands that run no
+/// service group (`runs`, `deliveries`) as well as by `serve`, and its owner is the one thing that knows when it is
+/// done with the database. `PostgresConnector.withClient` is the structured form for a client needed for one body.
+public final class RunningPostgresClient: Sendable {
+    /// The client: queries, `withConnection`, `withTransaction`.
+    public let client: PostgresClient
+    private let runTask: Task<Void, Never>
+
+    private init(client: PostgresClient) {
+        self.client = client
+        runTask = Task { await client.run() }
+    }
+
+    deinit {
+        runTask.cancel()
+    }
+
+    /// Opens a client once one connection to the server has succeeded; throws `.unavailable` with the reason otherwise.
+    public static func open(_ settings: PostgresSettings, logger: Logger) async throws(StoreError) -> RunningPostgresClient {
+        RunningPostgresClient(client: try await PostgresConnector.makeClient(settings, logger: logger))
+    }
+
+    /// Closes the client: its connections close, and queries after this fail. Returns once it has shut down.
+    public func close() async {
+        runTask.cancel()
+        await runTask.value
+    }
+}

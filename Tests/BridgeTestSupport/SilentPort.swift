@@ -1,0 +1,20 @@
+import Glibc
+
+/// A loopback TCP port that accepts connections and never answers, for as long as this value is kept: the kernel
+/// completes each handshake into the listen backlog, and nothing reads. A server that hangs, for connect timeouts.
+public final class SilentPort: Sendable {
+    public let port: Int
+    private let socket: Int32
+
+    public init() throws {
+        (socket, port) = try ClosedPort.bindLoopback()
+        guard listen(socket, 16) == 0 else {
+            close(socket)
+            throw MotoServer.StartError(description: "cannot listen on a socket for a silent port")
+        }
+    }
+
+    deinit {
+        close(socket)
+    }
+}
