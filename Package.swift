@@ -109,6 +109,7 @@ let package = Package(
             name: "BridgeTestSupport",
             dependencies: [
                 "BridgeCore",
+                "CChildProcess",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,4 +1,5 @@
 import Foundation
+import CChildProcess
 import Glibc
 import Synchronization
 
@@ -30,6 +31,9 @@ public final class SpawnedProcess: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else of the test process: its sockets (hundreds, in the connection-flood tests) would count against the
+        // child's own limits; PostgreSQL refuses to start when too few of its `max_files_per_process` are left.
+        _ = spawn_file_actions_close_from(&actions, 3)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
