@@ -20,7 +20,7 @@ public enum BridgeServerApp {
     public static func make(
         configuration: ServeConfiguration, resolver: any SecretResolver = ProcessSecretResolver(),
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) throws(StartupError) -> some ApplicationProtocol {
+    ) async throws(StartupError) -> some ApplicationProtocol {
         var logger = Logger(label: "gitops-bridge")
         logger.logLevel = configuration.logLevel
         let rules: RuleSet
@@ -35,9 +35,9 @@ public enum BridgeServerApp {
         } catch {
             throw StartupError("cannot resolve the secrets of the rules' sources:\n\(error)")
         }
-        let store: SQLiteDeliveryStore
+        let store: any BridgeDatabase
         do {
-            store = try SQLiteDeliveryStore(path: configuration.databasePath)
+            store = try await BridgeDatabases.open(configuration.database, logger: logger)
         } catch {
             throw StartupError("cannot open database \(configuration.databasePath): \(error)")
         }
@@ -66,8 +66,10 @@ public enum BridgeServerApp {
             router: router,
             server: server(limits: limits(configuration, logger: logger), metrics: metrics),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "gitops-bridge"),
-            // Shut down in reverse: the HTTP server first (intake stops), then the worker, then the outbound client.
-            services: [http, workerWhenServing],
+            // Shut down in reverse: the HTTP server first (intake stops), then the worker, then the outbound client, the
+            // database last.
+            services: [DatabaseCloser(database: store), http, workerWhenServing]
+                + (store.announcesWork ? [WorkNotifications(database: store, worker: worker)] : []),
             onServerRunning: { channel in
                 workerWhenServing.serverIsRunning()
                 await onServerRunning(channel.localAddress?.port ?? configuration.port)

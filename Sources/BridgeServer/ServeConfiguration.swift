@@ -1,3 +1,4 @@
+import BridgeStore
 import Foundation
 import Logging
 
@@ -5,8 +6,15 @@ import Logging
 public struct ServeConfiguration: Sendable {
     /// Rules file or directory.
     public var rulesPath: String
-    /// SQLite database file.
-    public var databasePath: String
+    /// The store: a SQLite file, or a PostgreSQL database several replicas share.
+    public var database: DatabaseLocation
+    /// The SQLite file's path, or the PostgreSQL database's URL without a password (for logs).
+    public var databasePath: String {
+        switch database {
+        case .sqlite(let path): path
+        case .postgres(let settings): settings.redacted
+        }
+    }
     /// Address to listen on.
     public var host: String
     /// Port to listen on (0 picks a free one).
@@ -27,14 +35,15 @@ public struct ServeConfiguration: Sendable {
     public var environment: [String: String]
 
     public init(
-        rulesPath: String = "rules/example.yaml", databasePath: String = "gitops-bridge.sqlite", host: String = "127.0.0.1",
+        rulesPath: String = "rules/example.yaml", databasePath: String = "gitops-bridge.sqlite", database: DatabaseLocation? = nil,
+        host: String = "127.0.0.1",
         port: Int = 8080, maxBodySize: Int = BridgeRouter.defaultMaxBodySize, maxConnections: Int? = nil,
         headerTimeout: Duration = HTTPLimits.defaultHeaderTimeout, bodyTimeout: Duration = HTTPLimits.defaultBodyTimeout,
         logLevel: Logger.Level = .info, worker: WorkerConfiguration = WorkerConfiguration(),
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
         self.rulesPath = rulesPath
-        self.databasePath = databasePath
+        self.database = database ?? .sqlite(path: databasePath)
         self.host = host
         self.port = port
         self.maxBodySize = maxBodySize

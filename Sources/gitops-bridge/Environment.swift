@@ -1,5 +1,6 @@
 import ArgumentParser
 import BridgeCore
+import BridgeStore
 import Foundation
 
 /// Option values from flags, then the environment, then the built-in default.
@@ -32,6 +33,33 @@ enum Setting {
 
     static func rules(_ flag: String?) -> String { value(flag, env: rulesVariable, default: defaultRules) }
     static func database(_ flag: String?) -> String { value(flag, env: databaseVariable, default: defaultDatabase) }
+}
+
+/// `--database` and the password flags, shared by `serve` and the commands that read or change records.
+struct DatabaseFlags: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "A SQLite file, or a PostgreSQL URL postgres://user@host:5432/db?sslmode=verify-full (env GITOPS_BRIDGE_DATABASE; default ./gitops-bridge.sqlite).",
+            valueName: "path-or-url"))
+    var database: String?
+
+    @Option(help: ArgumentHelp("File holding the PostgreSQL password (a trailing newline is dropped).", valueName: "path"))
+    var databasePasswordFile: String?
+
+    @Option(help: ArgumentHelp("The PostgreSQL password by reference: env:NAME or file:/path, never the password itself. Without either flag, PGPASSWORD is used.", valueName: "reference"))
+    var databasePassword: String?
+
+    /// Where the records are, the password resolved; exits 2 with the reason (never a password) when the flags are wrong.
+    func location() throws -> DatabaseLocation {
+        do {
+            let password = try PasswordSource.resolve(
+                passwordFile: databasePasswordFile, passwordReference: databasePassword, environment: Setting.environment)
+            return try DatabaseLocation.parse(Setting.database(database), password: password)
+        } catch {
+            printError("gitops-bridge: \(error)")
+            throw ExitCode(2)
+        }
+    }
 }
 
 /// Writes to standard error.

@@ -3,34 +3,30 @@ import BridgeCore
 import BridgeServer
 import BridgeStore
 import Foundation
+import Logging
 
 /// Options shared by the commands that read the database.
 struct DatabaseOptions: ParsableArguments {
-    @Option(help: "SQLite database file (env GITOPS_BRIDGE_DATABASE; default ./gitops-bridge.sqlite).")
-    var database: String?
+    @OptionGroup var database: DatabaseFlags
 
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
     /// Opens an existing database to change it (`runs retry`, `runs cancel`); never creates one.
-    func openForWriting() throws -> SQLiteDeliveryStore {
-        let path = Setting.database(database)
-        guard FileManager.default.fileExists(atPath: path) else {
-            printError("gitops-bridge: store unavailable: no database at \(path)")
-            throw ExitCode(1)
-        }
-        do {
-            return try SQLiteDeliveryStore(path: path)
-        } catch {
-            printError("gitops-bridge: \(error)")
-            throw ExitCode(1)
-        }
+    func openForWriting() async throws -> any BridgeDatabase {
+        try await open(readOnly: false)
     }
 
-    func open() throws -> SQLiteDeliveryStore {
-        let path = Setting.database(database)
+    func open() async throws -> any BridgeDatabase {
+        try await open(readOnly: true)
+    }
+
+    private func open(readOnly: Bool) async throws -> any BridgeDatabase {
+        let location = try database.location()
         do {
-            return try SQLiteDeliveryStore.openReadOnly(path: path)
+            // Silent: the commands print records (JSON among them) on standard output.
+            let logger = Logger(label: "gitops-bridge") { _ in SwiftLogNoOpLogHandler() }
+            return try await BridgeDatabases.openExisting(location, readOnly: readOnly, logger: logger)
         } catch {
             printError("gitops-bridge: \(error)")
             throw ExitCode(1)
@@ -60,7 +56,7 @@ struct Deliveries: AsyncParsableCommand {
         @Argument(help: "The delivery's id.") var id: Int64
 
         func run() async throws {
-            let store = try options.open()
+            let store = try await options.open()
             let delivery = try await reportingNotFound { () async throws(StoreError) in try await store.delivery(id: id) }
             print(options.json ? RecordFormatter.json(delivery) : RecordFormatter.detail(delivery))
         }
@@ -90,7 +86,7 @@ struct Runs: AsyncParsableCommand {
         @Argument(help: "The run's id.") var id: Int64
 
         func run() async throws {
-            let store = try options.open()
+            let store = try await options.open()
             let run = try await reportingNotFound { () async throws(StoreError) in try await store.run(id: id) }
             print(options.json ? RecordFormatter.json(run) : RecordFormatter.detail(run))
         }
@@ -106,7 +102,7 @@ extension Runs {
         @Argument(help: "The run's id.") var id: Int64
 
         func run() async throws {
-            let store = try options.openForWriting()
+            let store = try await options.openForWriting()
             let run = try await reportingNotFound { () async throws(StoreError) in try await store.retryRun(id: id, now: Date()) }
             print(options.json ? RecordFormatter.json(run) : "run \(run.id) is \(run.status) again")
         }
@@ -119,7 +115,7 @@ extension Runs {
         @Argument(help: "The run's id.") var id: Int64
 
         func run() async throws {
-            let store = try options.openForWriting()
+            let store = try await options.openForWriting()
             let run = try await reportingNotFound { () async throws(StoreError) in try await store.cancelRun(id: id, now: Date()) }
             let message =
                 run.status == "running"

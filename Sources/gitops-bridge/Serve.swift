@@ -10,8 +10,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Rules file or directory (env GITOPS_BRIDGE_RULES; default rules/example.yaml).")
     var rules: String?
 
-    @Option(help: "SQLite database file (env GITOPS_BRIDGE_DATABASE; default ./gitops-bridge.sqlite).")
-    var database: String?
+    @OptionGroup var database: DatabaseFlags
 
     @Option(help: "Address to listen on, host:port (env GITOPS_BRIDGE_LISTEN; default 127.0.0.1:8080).")
     var listen: String?
@@ -72,7 +71,7 @@ struct Serve: AsyncParsableCommand {
         }
         let listener = try listenerLimits()
         let configuration = ServeConfiguration(
-            rulesPath: Setting.rules(rules), databasePath: Setting.database(database), host: address.host, port: address.port,
+            rulesPath: Setting.rules(rules), database: try database.location(), host: address.host, port: address.port,
             maxBodySize: maxBody, maxConnections: listener.maxConnections, headerTimeout: listener.headerTimeout,
             bodyTimeout: listener.bodyTimeout, logLevel: level, worker: worker)
         // Before anything opens a file: the connection bound is derived from the limit in force.
@@ -84,7 +83,7 @@ struct Serve: AsyncParsableCommand {
         }
         let app: any ApplicationProtocol
         do {
-            app = try BridgeServerApp.make(configuration: configuration) { port in
+            app = try await BridgeServerApp.make(configuration: configuration) { port in
                 printError("gitops-bridge listening on http://\(configuration.host):\(port) (rules \(configuration.rulesPath))")
             }
         } catch {

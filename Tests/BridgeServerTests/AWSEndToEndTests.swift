@@ -113,7 +113,7 @@ import Testing
         let bridge = try Bridge(
             moto: moto, restAPIID: restAPIID, application: application, secretAccessKey: moto.credentials.secretAccessKey)
         defer { bridge.remove() }
-        let app = try BridgeServerApp.make(configuration: bridge.configuration, resolver: bridge.resolver)
+        let app = try await BridgeServerApp.make(configuration: bridge.configuration, resolver: bridge.resolver)
         let detail = try await app.test(.live) { client in
             #expect(try await Self.push(port: try #require(client.port)) == 202)
             return try await Self.run(in: bridge.databasePath) { $0.steps.count == 2 && $0.steps[1].externalID != nil }
@@ -145,7 +145,7 @@ import Testing
         let wrongSecret = "wrong/Secret/Key/0000000000000000000000"
         let bridge = try Bridge(moto: moto, restAPIID: restAPIID, application: application, secretAccessKey: wrongSecret)
         defer { bridge.remove() }
-        let app = try BridgeServerApp.make(configuration: bridge.configuration, resolver: bridge.resolver)
+        let app = try await BridgeServerApp.make(configuration: bridge.configuration, resolver: bridge.resolver)
         let detail = try await app.test(.live) { client in
             #expect(try await Self.push(port: try #require(client.port)) == 202)
             return try await Self.run(in: bridge.databasePath) { $0.summary.status == "failed" }

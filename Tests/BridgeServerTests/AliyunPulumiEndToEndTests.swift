@@ -83,7 +83,7 @@ import Testing
             "HOOK_TOKEN": GitLabEndToEndTests.hookToken, "GITLAB_API_TOKEN": fakes.gitlab.token,
             "PULUMI_ACCESS_TOKEN": fakes.pulumi.token,
         ])
-        let app = try BridgeServerApp.make(configuration: configuration, resolver: resolver)
+        let app = try await BridgeServerApp.make(configuration: configuration, resolver: resolver)
         try await app.test(.live) { client in
             let port = try #require(client.port)
             #expect(try await GitLabEndToEndTests.push(port: port, tag: "v3.1.0", sha: sha) == 202)

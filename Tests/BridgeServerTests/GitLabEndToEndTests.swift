@@ -84,7 +84,7 @@ import Testing
             let bridge = try Bridge(gitlab: gitlab)
             defer { bridge.remove() }
             let sha = "9f3c2a1b8d4e5f60718293a4b5c6d7e8f90a1b2c"
-            let app = try BridgeServerApp.make(configuration: bridge.configuration, resolver: bridge.resolver)
+            let app = try await BridgeServerApp.make(configuration: bridge.configuration, resolver: bridge.resolver)
             try await app.test(.live) { client in
                 let port = try #require(client.port)
                 #expect(try await Self.push(port: port, tag: "v1.2.0", sha: sha) == 202)
@@ -105,7 +105,7 @@ import Testing
             defer { bridge.remove() }
             gitlab.inject(.tooManyRequests(retryAfter: "1"))
             gitlab.inject(.serverError)
-            let app = try BridgeServerApp.make(configuration: bridge.configuration, resolver: bridge.resolver)
+            let app = try await BridgeServerApp.make(configuration: bridge.configuration, resolver: bridge.resolver)
             try await app.test(.live) { client in
                 let port = try #require(client.port)
                 #expect(try await Self.push(port: port, tag: nil, sha: String(repeating: "b", count: 40)) == 202)

@@ -17,23 +17,50 @@ import PostgresNIO
 ///   a few milliseconds, so the cluster claims hundreds of steps a second, far beyond what deployments need.
 /// - Outbox rows are claimed with `FOR UPDATE SKIP LOCKED`.
 /// - Changes that may give another replica work are announced with `NOTIFY` (`PostgresWorkChannel`).
-public final class PostgresDeliveryStore: DeliveryStore, WorkQueue {
+public final class PostgresDeliveryStore: BridgeDatabase {
     let client: PostgresClient
     let logger: Logger
+    /// The client this store runs, when it opened one itself (`open`): closed by `shutDown`.
+    let running: RunningPostgresClient?
 
     /// The advisory lock every claim holds for its transaction ("gitops-c" in ASCII).
     static let claimLock: Int64 = 0x6769_746f_7073_2d63
 
-    /// A store on a running client; migrates the database first (`PostgresSchema`).
-    public init(client: PostgresClient, logger: Logger) async throws(StoreError) {
+    /// A store on a running client; migrates the database first (`PostgresSchema`), or with `migrate: false` only checks
+    /// that it is migrated and not newer than this binary.
+    public convenience init(client: PostgresClient, logger: Logger, migrate: Bool = true) async throws(StoreError) {
+        try await self.init(client: client, running: nil, logger: logger, migrate: migrate)
+    }
+
+    private init(client: PostgresClient, running: RunningPostgresClient?, logger: Logger, migrate: Bool) async throws(StoreError) {
         self.client = client
+        self.running = running
         self.logger = logger
         do {
-            try await PostgresSchema.migrate(client, logger: logger)
+            try await PostgresSchema.prepare(client, migrate: migrate, logger: logger)
         } catch {
-            throw StoreError(postgres: error, during: "migrate the PostgreSQL database")
+            throw StoreError(postgres: error, during: migrate ? "migrate the PostgreSQL database" : "open the PostgreSQL database")
         }
     }
+
+    /// Connects (failing at once, with the reason, when the server cannot be reached or refuses us) and opens the store
+    /// on a client of its own, closed by `shutDown`.
+    public static func open(_ settings: PostgresSettings, logger: Logger, migrate: Bool = true) async throws(StoreError) -> PostgresDeliveryStore {
+        let running = try await RunningPostgresClient.open(settings, logger: logger)
+        do {
+            return try await PostgresDeliveryStore(client: running.client, running: running, logger: logger, migrate: migrate)
+        } catch {
+            await running.close()
+            throw error
+        }
+    }
+
+    /// Closes the client `open` started.
+    public func shutDown() async {
+        await running?.close()
+    }
+
+    public var announcesWork: Bool { true }
 
     /// Runs `body` in one transaction; nothing is kept unless it returns.
     func transaction<T: Sendable>(

@@ -39,8 +39,9 @@ enum PostgresSchema {
             .replacingOccurrences(of: #"\bINTEGER\b"#, with: "BIGINT", options: .regularExpression)
     }
 
-    /// Applies the missing migrations; throws `StoreError.unavailable` when the database is newer than this binary.
-    static func migrate(_ client: PostgresClient, logger: Logger) async throws {
+    /// Applies the missing migrations (with `migrate: false`, fails when one is missing instead); throws
+    /// `StoreError.unavailable` when the database is newer than this binary.
+    static func prepare(_ client: PostgresClient, migrate: Bool, logger: Logger) async throws {
         try await client.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(migrationLock))", logger: logger)
             try await connection.query(PostgresQuery(unsafeSQL: migrationsTable), logger: logger)
@@ -55,6 +56,9 @@ enum PostgresSchema {
                     "the PostgreSQL database was written by a newer version of gitops-bridge (it has migration \(unknown))")
             }
             for migration in migrations where !applied.contains(migration.name) {
+                guard migrate else {
+                    throw StoreError.unavailable("the PostgreSQL database is not a gitops-bridge database or is not migrated yet")
+                }
                 for statement in migration.statements {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
