@@ -13,9 +13,14 @@ public final class RunningPostgresClient: Sendable {
     public let client: PostgresClient
     private let runTask: Task<Void, Never>
 
-    private init(client: PostgresClient) {
+    private init(client: PostgresClient, started: CheckedContinuation<Void, Never>) {
         self.client = client
-        runTask = Task { await client.run() }
+        runTask = Task {
+            // `run()` marks the client running before it first suspends, so by the time the opener resumes from this
+            // signal the client takes queries without warning that `run()` was not called yet.
+            started.resume()
+            await client.run()
+        }
     }
 
     deinit {
@@ -24,7 +29,11 @@ public final class RunningPostgresClient: Sendable {
 
     /// Opens a client once one connection to the server has succeeded; throws `.unavailable` with the reason otherwise.
     public static func open(_ settings: PostgresSettings, logger: Logger) async throws(StoreError) -> RunningPostgresClient {
-        RunningPostgresClient(client: try await PostgresConnector.makeClient(settings, logger: logger))
+        let client = try await PostgresConnector.makeClient(settings, logger: logger)
+        var running: RunningPostgresClient?
+        await withCheckedContinuation { started in running = RunningPostgresClient(client: client, started: started) }
+        // Safety: the continuation resumes only from the task the initializer started, after `running` was assigned.
+        return running!
     }
 
     /// Closes the client: its connections close, and queries after this fail. Returns once it has shut down.
