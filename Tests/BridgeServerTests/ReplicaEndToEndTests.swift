@@ -32,9 +32,13 @@ import Testing
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("bridge-replicas-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let events = directory.appendingPathComponent("events.log").path
-            // Every command appends `start|end <run> <attempt> <bridge pid>`; a branch named slow-… takes 4 s.
+            // Every command appends `start|end <run> <attempt> <bridge pid>`; a branch named slow-… takes 4 s, one named
+            // long-… a minute unless the file `go` exists.
+            let go = directory.appendingPathComponent("go").path
             let script = """
-                echo "start $GITOPS_RUN $GITOPS_ATTEMPT $PPID" >> \(events); case "$1" in slow-*) sleep 4;; esac; echo "end $GITOPS_RUN $GITOPS_ATTEMPT $PPID" >> \(events)
+                echo "start $GITOPS_RUN $GITOPS_ATTEMPT $PPID" >> \(events); \
+                case "$1" in slow-*) sleep 4;; long-*) [ -e \(go) ] || sleep 60;; esac; \
+                echo "end $GITOPS_RUN $GITOPS_ATTEMPT $PPID" >> \(events)
                 """
             let rules = """
                 version: 1
@@ -84,6 +88,16 @@ import Testing
             ((try? String(contentsOfFile: eventsPath, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
         }
 
+        /// Runs `gitops-bridge arguments… --database URL --database-password env:…` to its end; its exit code and output.
+        func command(_ arguments: [String]) async throws -> (status: Int32?, output: String) {
+            let log = directory.appendingPathComponent("command-\(UUID().uuidString).log").path
+            let process = try BridgeBinary.start(
+                arguments + ["--database", url, "--database-password", "env:\(ReplicaEndToEndTests.databasePassword)"],
+                environment: environment, log: log)
+            _ = await process.waitForExit(timeout: .seconds(30))
+            return (process.exitCode, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+        }
+
         func stop() async {
             for (_, process) in replicas { await process.terminate(grace: .seconds(10)) }
         }
@@ -120,6 +134,46 @@ import Testing
                 throw error
             }
         }
+    }
+
+    @Test func aCancelFromTheCommandLineReachesTheReplicaRunningTheStepAndARetryRunsItAgain() async throws {
+        try await withGitLabFake { gitlab in
+            let cluster = try await Cluster(gitlab: gitlab, count: 2)
+            defer { cluster.remove() }
+            do {
+                try await cancelAndRetry(cluster, gitlab: gitlab)
+                await cluster.stop()
+            } catch {
+                await cluster.stop()
+                throw error
+            }
+        }
+    }
+
+    private func cancelAndRetry(_ cluster: Cluster, gitlab: GitLabFake) async throws {
+        #expect(try await Self.push(port: cluster.replicas[1].port, branch: "long-1", sha: Self.sha(7), deliveryID: "long") == 202)
+        let store = try await PostgresDeliveryStore.open(cluster.settings, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        defer { Task { await store.shutDown() } }
+        let run = try #require(try await store.runs(limit: 10, status: nil).first)
+        _ = try await Self.waitFor { cluster.events().first { $0.hasPrefix("start \(run.id) 1 ") } }
+
+        let asked = ContinuousClock.now
+        let cancel = try await cluster.command(["runs", "cancel", String(run.id)])
+        #expect(cancel.status == 0, "\(cancel.output)")
+        _ = try await Self.waitFor(.seconds(10)) { try await store.run(id: run.id).summary.status == "canceled" ? true : nil }
+        let took = ContinuousClock.now - asked
+        #expect(took < .seconds(4), "the cancel took \(took)")
+        #expect(!cluster.events().contains { $0.hasPrefix("end \(run.id) ") })
+
+        #expect(FileManager.default.createFile(atPath: cluster.directory.appendingPathComponent("go").path, contents: nil))
+        let retry = try await cluster.command(["runs", "retry", String(run.id)])
+        #expect(retry.status == 0, "\(retry.output)")
+        _ = try await Self.waitFor(.seconds(15)) { try await store.run(id: run.id).summary.status == "succeeded" ? true : nil }
+        #expect(cluster.events().filter { $0.hasPrefix("end \(run.id) ") }.count == 1)
+        // GitLab: the first deployment canceled, the retry's a new one that succeeded.
+        let deployments = try await Self.waitFor { gitlab.deployments.count == 2 && gitlab.deployments[1].statusHistory.count == 2 ? gitlab.deployments : nil }
+        #expect(deployments.map(\.statusHistory) == [[.running, .canceled], [.running, .success]])
+        #expect(gitlab.illegalTransitions.isEmpty)
     }
 
     private func exercise(_ cluster: Cluster, gitlab: GitLabFake) async throws {
