@@ -4,6 +4,9 @@
 local lines = {}
 local threads = {}
 local thread_count = tonumber(os.getenv("BENCH_THREADS") or "2")
+-- Several wrk processes (one per replica, bench/replicas) share the file: process BENCH_SLICE of BENCH_SLICES.
+local slice = tonumber(os.getenv("BENCH_SLICE") or "0")
+local slices = tonumber(os.getenv("BENCH_SLICES") or "1")
 
 function setup(thread)
   thread:set("index", #threads)
@@ -14,7 +17,7 @@ function init(args)
   local path = os.getenv("BENCH_DELIVERIES")
   local all = {}
   for line in io.lines(path) do table.insert(all, line) end
-  for i = index + 1, #all, thread_count do
+  for i = slice * thread_count + index + 1, #all, thread_count * slices do
     local id, signature, body = all[i]:match("^([^\t]+)\t([^\t]+)\t(.*)$")
     table.insert(lines, { id = id, signature = signature, body = body })
   end
