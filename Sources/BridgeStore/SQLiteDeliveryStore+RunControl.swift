@@ -2,22 +2,15 @@ import BridgeCore
 import Foundation
 import GRDB
 
-/// `gitops-bridge runs cancel` and `runs retry`.
+/// `gitops-bridge runs cancel` and `runs retry` (`WorkQueue.cancelRun`, `retryRun`): the run's row is written by SQLite's
+/// single writer, so nothing changes it between the read and the write.
 extension SQLiteDeliveryStore {
-    /// `RunLifecycle.cancel` decides; a finished run is a `StoreError.conflict`.
-    public func cancelRun(id: Int64, now: Date) async throws(StoreError) -> RunSummary {
+    public func changeRun(
+        id: Int64, now: Date, _ decide: @escaping @Sendable (RunState) throws(StoreError) -> RunChange
+    ) async throws(StoreError) -> RunSummary {
         let now = StoredTime.milliseconds(now)
-        return try await writing("cancel run \(id)") { db in
-            try Self.changeRun(id, now: now, in: db, RunLifecycle.cancel)
-            return try Self.runSummary(id, in: db)
-        }
-    }
-
-    /// `RunLifecycle.retry` decides; only a failed, canceled or superseded run may be retried.
-    public func retryRun(id: Int64, now: Date) async throws(StoreError) -> RunSummary {
-        let now = StoredTime.milliseconds(now)
-        return try await writing("retry run \(id)") { db in
-            try Self.changeRun(id, now: now, in: db, RunLifecycle.retry)
+        return try await writing("change run \(id)") { db in
+            try Self.changeRun(id, now: now, in: db, decide)
             return try Self.runSummary(id, in: db)
         }
     }

@@ -208,7 +208,9 @@ enum StoreSQL {
 
     static let setReported = "UPDATE runs SET reported_status = :status WHERE id = :id"
 
-    /// Each run's oldest pending row, if due and not claimed: a later row never overtakes an earlier one of its run.
+    /// Each run's oldest pending row, if due and not claimed by another sender (a sender takes its own claims again: it
+    /// sends one row at a time, so a row it holds is one whose outcome it could not record): a later row never overtakes
+    /// an earlier one of its run.
     /// `lock` is what the dialect adds to hold the rows chosen (PostgreSQL: `FOR UPDATE OF o SKIP LOCKED`).
     static func claimableOutboxRows(lock: String) -> String {
         """
@@ -217,7 +219,7 @@ enum StoreSQL {
           AND o.id = (SELECT MIN(p.id) FROM status_outbox p
                       WHERE p.run_id = o.run_id AND p.sent_at IS NULL AND p.abandoned_at IS NULL)
           AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= :now)
-          AND (o.claim_expires_at IS NULL OR o.claim_expires_at <= :now)
+          AND (o.claim_expires_at IS NULL OR o.claim_expires_at <= :now OR o.claimed_by = :owner)
         ORDER BY o.id
         LIMIT :limit
         \(lock)

@@ -159,12 +159,13 @@ final class ConflictingAPIGateway: Deployer, Sendable {
             fake.script([.init("Ready", overview: ["Pending": 0, "InProgress": 0, "Succeeded": 0, "Failed": 0, "Skipped": 0, "Ready": 2])])
             let harness = try WorkerHarness()
             defer { harness.removeFiles() }
-            let run = try #require(try await harness.queuePlanned(Self.codeDeployRules(fake, timeout: "1s"), event: WorkerHarness.pushEvent).first)
+            // 3 s: under the whole suite's load, claiming and creating the deployment took over a second in one CI run.
+            let run = try #require(try await harness.queuePlanned(Self.codeDeployRules(fake, timeout: "3s"), event: WorkerHarness.pushEvent).first)
             try await harness.runWorker(deployers: [Self.codeDeploy]) { try await harness.runStatus(run) == "failed" }
             let deployment = try #require(fake.deployments.first)
             #expect(deployment.stopRequests == [nil])
             let step = try #require(try await harness.store.run(id: run).steps.first)
-            #expect(step.error == "timed out after 1s; CodeDeploy deployment \(deployment.id) stopped")
+            #expect(step.error == "timed out after 3s; CodeDeploy deployment \(deployment.id) stopped")
         }
     }
 

@@ -26,12 +26,18 @@ struct OutboxClaimTests {
         let first = try await store.claimStatusUpdates(owner: "A", now: WorkFixture.at(3), lease: Self.lease, limit: 1)
         #expect(first.map(\.update.runID) == [runs[0]])
         #expect(first.first?.claimExpiresAt == WorkFixture.at(123))
-        // B gets the other run's row, then nothing while A's claim lasts.
+        // B gets the other run's row, and never A's while A's claim lasts.
         let second = try await store.claimStatusUpdates(owner: "B", now: WorkFixture.at(3), lease: Self.lease, limit: 10)
         #expect(second.map(\.update.runID) == [runs[1]])
-        #expect(try await store.claimStatusUpdates(owner: "B", now: WorkFixture.at(122.999), lease: Self.lease, limit: 10).isEmpty)
+        let heldByA = try #require(first.first).outboxID
+        #expect(try await !store.claimStatusUpdates(owner: "B", now: WorkFixture.at(122.999), lease: Self.lease, limit: 10).contains { $0.outboxID == heldByA })
+        // A takes its own claim again (a send whose outcome it could not record), extending it.
+        let again = try await store.claimStatusUpdates(owner: "A", now: WorkFixture.at(10), lease: Self.lease, limit: 10)
+        #expect(again.map(\.outboxID) == first.map(\.outboxID))
+        #expect(again.first?.claimExpiresAt == WorkFixture.at(130))
+        #expect(try await !store.claimStatusUpdates(owner: "B", now: WorkFixture.at(129.999), lease: Self.lease, limit: 10).contains { $0.outboxID == heldByA })
         // A's claim expired: B may take the row.
-        let taken = try await store.claimStatusUpdates(owner: "B", now: WorkFixture.at(123), lease: Self.lease, limit: 10)
+        let taken = try await store.claimStatusUpdates(owner: "B", now: WorkFixture.at(130), lease: Self.lease, limit: 10)
         #expect(taken.map(\.outboxID).contains(try #require(first.first).outboxID))
     }
 

@@ -59,7 +59,7 @@ final class TestStore: Sendable {
     }
 
     /// Another store on the same database: a second process beside the bridge, or another replica.
-    func another() async throws -> any DeliveryStore & WorkQueue {
+    func another() async throws -> any BridgeDatabase {
         switch backing {
         case .sqlite(_, let path):
             return try SQLiteDeliveryStore(path: path)

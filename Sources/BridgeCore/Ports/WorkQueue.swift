@@ -129,10 +129,11 @@ public protocol WorkQueue: Sendable {
     /// `queueDepth()` plus the running steps whose lease expired at `now` (waiting to be resumed).
     func queueDepth(now: Date) async throws(StoreError) -> Int
 
-    /// Cancels a run: a queued one at once, a running one by asking its worker (see `LeaseState.cancelRequested`).
-    func cancelRun(id: Int64, now: Date) async throws(StoreError) -> RunSummary
-    /// Runs a failed or canceled run again from its first unfinished step.
-    func retryRun(id: Int64, now: Date) async throws(StoreError) -> RunSummary
+    /// Changes a run as `decide` says (a `RunLifecycle` decision), in one transaction with the run's state read under
+    /// whatever lock keeps another process from changing it meanwhile; the run's summary after the change.
+    func changeRun(
+        id: Int64, now: Date, _ decide: @escaping @Sendable (RunState) throws(StoreError) -> RunChange
+    ) async throws(StoreError) -> RunSummary
 
     /// Claims for `owner`, until `now + lease`, up to `limit` outbox rows due at `now`, oldest first: at most one per
     /// run (its oldest unsent), and none another sender holds a live claim on. A run's next row is due only once this one
@@ -148,6 +149,16 @@ public protocol WorkQueue: Sendable {
 }
 
 extension WorkQueue {
+    /// Cancels a run: a queued one at once, a running one by asking its worker (`RunLifecycle.cancel`).
+    public func cancelRun(id: Int64, now: Date) async throws(StoreError) -> RunSummary {
+        try await changeRun(id: id, now: now, RunLifecycle.cancel)
+    }
+
+    /// Runs a failed, canceled or superseded run again from its first unfinished step (`RunLifecycle.retry`).
+    public func retryRun(id: Int64, now: Date) async throws(StoreError) -> RunSummary {
+        try await changeRun(id: id, now: now, RunLifecycle.retry)
+    }
+
     /// Finishes the step with nothing to add to its log.
     public func finishStep(stepID: Int64, owner: String, result: StepResult, now: Date) async throws(StoreError) {
         try await finishStep(stepID: stepID, owner: owner, result: result, log: "", now: now)

@@ -22,9 +22,9 @@ struct StatusOutboxSender: Sendable {
     /// How often the outbox is read when nobody wakes it (updates that became due after a backoff).
     static let idlePoll: Duration = .seconds(1)
     /// How long a claim on a row lasts.
-    static let claimLease: Duration = .seconds(120)
-    /// The longest one send may take (GitLab: a lookup and a create or update, 15 s each, and time to record the outcome).
-    static let sendBudget: TimeInterval = 60
+    static let claimLease: Duration = .seconds(60)
+    /// The longest one send may take (GitLab: a lookup and a create or update, 15 s each).
+    static let sendBudget: TimeInterval = 45
     /// How many rows one claim takes.
     static let batch = 10
 

@@ -2,7 +2,7 @@ import BridgeCore
 import Foundation
 import PostgresNIO
 
-/// How a held step ends, and `runs cancel` / `runs retry`: each locks the run first, then changes the step (only the
+/// How a held step ends, and `runs cancel` / `runs retry` (`changeRun`): each locks the run first, then changes the step (only the
 /// lease's owner may) and asks `RunLifecycle` what becomes of the run.
 extension PostgresDeliveryStore {
     public func finishStep(stepID: Int64, owner: String, result: StepResult, log: String, now: Date) async throws(StoreError) {
@@ -33,18 +33,12 @@ extension PostgresDeliveryStore {
         }
     }
 
-    public func cancelRun(id: Int64, now: Date) async throws(StoreError) -> RunSummary {
+    public func changeRun(
+        id: Int64, now: Date, _ decide: @escaping @Sendable (RunState) throws(StoreError) -> RunChange
+    ) async throws(StoreError) -> RunSummary {
         let now = StoredTime.milliseconds(now)
-        return try await transaction("cancel run \(id)") { sql in
-            try await Self.changeRun(id, now: now, sql, RunLifecycle.cancel)
-            return try await Self.runSummary(id, sql)
-        }
-    }
-
-    public func retryRun(id: Int64, now: Date) async throws(StoreError) -> RunSummary {
-        let now = StoredTime.milliseconds(now)
-        return try await transaction("retry run \(id)") { sql in
-            try await Self.changeRun(id, now: now, sql, RunLifecycle.retry)
+        return try await transaction("change run \(id)") { sql in
+            try await Self.changeRun(id, now: now, sql, decide)
             return try await Self.runSummary(id, sql)
         }
     }
