@@ -23,7 +23,7 @@ struct PostgresNotificationTests {
         let started = ContinuousClock.now
         _ = try await tested.store.record(Fixtures.delivery(key: "wake-1"))
         try await Self.waitUntil { wakes.withLock { $0 } > before }
-        #expect(ContinuousClock.now - started < .milliseconds(500))
+        #expect(ContinuousClock.now - started < .seconds(2))
 
         // A finished step (the run's next step claimable) and a cancel wake it too.
         let afterRecord = wakes.withLock { $0 }
