@@ -26,7 +26,8 @@ import Testing
         let serve = try BridgeBinary.start(
             ["serve", "--rules", bridge.rulesPath, "--database", bridge.databasePath, "--listen", "127.0.0.1:\(port)"],
             environment: TestBridge.environment, log: log, descriptorLimit: 256)
-        defer { Task { await serve.terminate() } }
+        // Killed at once when the test ends: a task started in a defer may never run once the test process exits.
+        defer { kill(serve.pid, SIGKILL) }
         try await BridgeBinary.waitUntilServing(port: port, process: serve)
 
         let flood = try await RawConnection.run { Self.connect(400, port: port) }

@@ -64,6 +64,10 @@ import Testing
                 ReplicaEndToEndTests.databasePassword: server.password,
             ]
             var replicas: [(Int, SpawnedProcess)] = []
+            defer {
+                // A replica started before a later one failed to spawn is stopped (`self.replicas` not set yet).
+                if replicas.count < count { for (_, process) in replicas { kill(process.pid, SIGKILL) } }
+            }
             for index in 0..<count {
                 let port = try OccupiedPort.free()
                 let process = try BridgeBinary.start(
@@ -75,13 +79,27 @@ import Testing
                 replicas.append((port, process))
             }
             self.replicas = replicas
-            for (port, process) in replicas {
-                try await BridgeBinary.waitUntilServing(port: port, process: process)
+            do {
+                for (port, process) in replicas {
+                    try await BridgeBinary.waitUntilServing(port: port, process: process)
+                }
+            } catch {
+                // No replica outlives a test that could not start them all.
+                await stop()
+                throw HarnessError("\(error); the replicas' logs: \(logs())")
             }
         }
 
         static func quoted(_ text: String) -> String {
             "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
+
+        /// The replicas' logs, for a failure's message.
+        func logs() -> String {
+            (0..<replicas.count).map { index in
+                let path = directory.appendingPathComponent("replica-\(index).log").path
+                return "replica \(index): " + ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").suffix(2_000)
+            }.joined(separator: "\n")
         }
 
         func events() -> [String] {
