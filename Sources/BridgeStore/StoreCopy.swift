@@ -26,7 +26,8 @@ public enum StoreCopy {
     static let pageBytes = 8 << 20
 
     /// Copies the SQLite file at `path` into the PostgreSQL database of `settings`; throws `StoreError.conflict` when the
-    /// target is not empty, `.unavailable` when either database cannot be read or written (nothing is written then).
+    /// target is not empty, `.unavailable` when either database cannot be read or written. Either way no record is copied
+    /// (the target may be left migrated, and its sequences moved: `setval` is not undone by a rollback, which is harmless).
     public static func copy(from path: String, to settings: PostgresSettings, logger: Logger) async throws(StoreError) -> Summary {
         let source = try SQLiteTableReader(path: path)
         var tables: [SQLiteTableReader.Table] = []
