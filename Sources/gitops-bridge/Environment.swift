@@ -43,22 +43,33 @@ struct DatabaseFlags: ParsableArguments {
             valueName: "path-or-url"))
     var database: String?
 
-    @Option(help: ArgumentHelp("File holding the PostgreSQL password (a trailing newline is dropped).", valueName: "path"))
-    var databasePasswordFile: String?
-
-    @Option(help: ArgumentHelp("The PostgreSQL password by reference: env:NAME or file:/path, never the password itself. Without either flag, PGPASSWORD is used.", valueName: "reference"))
-    var databasePassword: String?
+    @OptionGroup var password: DatabasePasswordFlags
 
     /// Where the records are, the password resolved; exits 2 with the reason (never a password) when the flags are wrong.
     func location() throws -> DatabaseLocation {
         do {
-            let password = try PasswordSource.resolve(
-                passwordFile: databasePasswordFile, passwordReference: databasePassword, environment: Setting.environment)
-            return try DatabaseLocation.parse(Setting.database(database), password: password)
+            return try DatabaseLocation.parse(Setting.database(database), password: try password.resolve())
         } catch {
             printError("gitops-bridge: \(error)")
             throw ExitCode(2)
         }
+    }
+}
+
+/// The PostgreSQL password flags (`--database-password-file`, `--database-password`), falling back to `PGPASSWORD`.
+struct DatabasePasswordFlags: ParsableArguments {
+    @Option(help: ArgumentHelp("File holding the PostgreSQL password (a trailing newline is dropped).", valueName: "path"))
+    var databasePasswordFile: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The PostgreSQL password by reference: env:NAME or file:/path, never the password itself. Without either flag, PGPASSWORD is used.",
+            valueName: "reference"))
+    var databasePassword: String?
+
+    /// The password the flags or the environment give; the error never holds a password.
+    func resolve() throws(StoreError) -> PasswordSource {
+        try PasswordSource.resolve(passwordFile: databasePasswordFile, passwordReference: databasePassword, environment: Setting.environment)
     }
 }
 
