@@ -1,18 +1,16 @@
 import BridgeCore
-import GRDB
 import Synchronization
 
 /// Writes concurrently submitted deliveries together: one write transaction, one commit, one fsync for all.
 ///
-/// With `synchronous = FULL` every commit waits for the disk (about 0.3 ms on the benchmark machine), so one
-/// commit per delivery caps intake at a few thousand a second however fast the rest is. Deliveries that arrive
-/// while a commit is in flight wait for the next one and are written in it together. Nothing is answered before
-/// the commit that holds it is durable. Each delivery is written inside a savepoint of its own, so one that SQLite
-/// refuses is rolled back and answered with `StoreError` (503: the forge may redeliver) while the others of its
-/// batch are committed; a failed commit (or a failure that ends the whole transaction, such as a full disk) answers
-/// every delivery of the batch with `StoreError` and records none of them. Within a batch deliveries are applied
-/// in arrival order, so a later copy of an earlier delivery in the same batch is a duplicate, as it would be
-/// across batches.
+/// With durable commits every commit waits for the disk (about 0.3 ms on the benchmark machine for SQLite with
+/// `synchronous = FULL`), and for PostgreSQL each also costs its `BEGIN` and `COMMIT` round trips, so one commit per
+/// delivery caps intake however fast the rest is. Deliveries that arrive while a commit is in flight wait for the next
+/// one and are written in it together; nothing is answered before the commit that holds it is durable. Within a batch
+/// deliveries are applied in arrival order, so a later copy of an earlier delivery in the same batch is a duplicate, as
+/// it would be across batches. The store supplies how a batch is written (`write`), including how a delivery the
+/// database refuses fails alone while the others of its batch are committed (`SQLiteDeliveryStore.writeBatch`,
+/// `PostgresDeliveryStore.writeBatch`).
 final class GroupCommitWriter: Sendable {
     typealias Outcome = Result<RecordOutcome, StoreError>
 
@@ -29,13 +27,12 @@ final class GroupCommitWriter: Sendable {
         var draining = false
     }
 
-    private let pool: DatabasePool
-    private let health: WriteHealth
+    private let writeBatch: @Sendable ([EncodedDelivery]) async -> [Outcome]
     private let state = Mutex(State())
 
-    init(pool: DatabasePool, health: WriteHealth) {
-        self.pool = pool
-        self.health = health
+    /// `write` writes one batch and answers each of its deliveries, in order.
+    init(write: @escaping @Sendable ([EncodedDelivery]) async -> [Outcome]) {
+        self.writeBatch = write
     }
 
     /// Records `delivery` in the next commit and returns once that commit is durable.
@@ -76,66 +73,8 @@ final class GroupCommitWriter: Sendable {
         }
     }
 
-    /// Writes one batch in one transaction and answers each delivery of it (internal for tests). Tells the store's
-    /// write health whether storage failed, for `/readyz`.
-    ///
-    /// Savepoints cost two statements a delivery, so the batch is first written without them: in the common case every
-    /// delivery is accepted. Only when that transaction fails (and rolled back whole) is the batch written again with
-    /// a savepoint per delivery, so the one that SQLite refuses fails alone.
+    /// Writes one batch and answers each delivery of it (internal for tests).
     func write(_ deliveries: [EncodedDelivery]) async -> [Outcome] {
-        do {
-            let outcomes = try await pool.write { db in try deliveries.map { try SQLiteDeliveryStore.record($0, in: db) } }
-            health.record(nil)
-            return outcomes.map { .success($0) }
-        } catch {
-            guard deliveries.count > 1 else {
-                let failure = StoreError(error, during: "record delivery")
-                health.record(WriteHealth.isStorageFailure(error) ? failure : nil)
-                return [.failure(failure)]
-            }
-        }
-        return await writeIsolated(deliveries)
-    }
-
-    /// The batch again, each delivery in a savepoint of its own.
-    private func writeIsolated(_ deliveries: [EncodedDelivery]) async -> [Outcome] {
-        do {
-            let attempts = try await pool.write { db in
-                try deliveries.map { delivery in try Self.recordInSavepoint(delivery, in: db) }
-            }
-            health.record(attempts.lazy.compactMap(\.storageFailure).first)
-            return attempts.map(\.outcome)
-        } catch {
-            let failure = StoreError(error, during: "record delivery")
-            health.record(failure)
-            return deliveries.map { _ in .failure(failure) }
-        }
-    }
-
-    /// One delivery's outcome, and its failure again when the cause was storage rather than the delivery.
-    private struct Attempt: Sendable {
-        var outcome: Outcome
-        var storageFailure: StoreError?
-    }
-
-    /// Records one delivery inside a savepoint: if SQLite refuses it, only its own writes are rolled back.
-    ///
-    /// Throws (failing the whole batch) when the failure ended the transaction itself: SQLite rolls a transaction
-    /// back on its own after some errors (`SQLITE_FULL`, `SQLITE_IOERR`, `SQLITE_NOMEM`), and then the deliveries
-    /// written before it in the batch are gone too, so none of them may be answered as recorded.
-    private static func recordInSavepoint(_ delivery: EncodedDelivery, in db: Database) throws -> Attempt {
-        var recorded: RecordOutcome?
-        do {
-            try db.inSavepoint {
-                recorded = try SQLiteDeliveryStore.record(delivery, in: db)
-                return .commit
-            }
-        } catch {
-            guard db.isInsideTransaction else { throw error }
-            let failure = StoreError(error, during: "record delivery")
-            return Attempt(outcome: .failure(failure), storageFailure: WriteHealth.isStorageFailure(error) ? failure : nil)
-        }
-        guard let recorded else { return Attempt(outcome: .failure(.unavailable("record delivery: no outcome"))) }
-        return Attempt(outcome: .success(recorded))
+        await writeBatch(deliveries)
     }
 }

@@ -26,7 +26,7 @@ public final class SQLiteDeliveryStore: DeliveryStore {
         do {
             let pool = try DatabasePool(path: path, configuration: Self.configuration(readonly: false))
             self.pool = pool
-            groupCommit = GroupCommitWriter(pool: pool, health: health)
+            groupCommit = GroupCommitWriter { [health] batch in await Self.writeBatch(batch, pool: pool, health: health) }
             // GRDB sets `synchronous = NORMAL` on the writer when it enables WAL, after `prepareDatabase`
             // ran: set FULL again. The writer connection lives as long as the pool, so once is enough.
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
@@ -61,7 +61,7 @@ public final class SQLiteDeliveryStore: DeliveryStore {
     private init(path: String, pool: DatabasePool) {
         self.path = path
         self.pool = pool
-        self.groupCommit = GroupCommitWriter(pool: pool, health: health)
+        self.groupCommit = GroupCommitWriter { [health] batch in await Self.writeBatch(batch, pool: pool, health: health) }
     }
 
     /// Closes every connection; later calls fail with `StoreError.unavailable`.

@@ -88,3 +88,36 @@ struct GroupCommitIsolationTests {
         #expect(outcomes.allSatisfy { if case .failure = $0 { true } else { false } })
     }
 }
+
+/// The same on PostgreSQL: a batch is one transaction; when it fails, each delivery is written again on its own.
+@Suite("Group commit isolation on PostgreSQL")
+struct PostgresGroupCommitIsolationTests {
+    @Test func aBatchWithOneRefusedDeliveryRecordsTheOthers() async throws {
+        let tested = try await TestStore(.postgres)
+        try await tested.execute(
+            """
+            CREATE FUNCTION refuse_one_delivery() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'refused by the test'; END $$
+            """)
+        try await tested.execute(
+            """
+            CREATE TRIGGER refuse_one_delivery BEFORE INSERT ON deliveries FOR EACH ROW
+            WHEN (NEW.delivery_key = 'bad') EXECUTE FUNCTION refuse_one_delivery()
+            """)
+        let store = try #require(tested.store as? PostgresDeliveryStore)
+        let batch = (0..<10).map { index in EncodedDelivery(GroupCommitIsolationTests.delivery(index, key: index == 4 ? "bad" : nil)) }
+
+        let outcomes = await store.groupCommit.write(batch)
+
+        #expect(outcomes.count == 10)
+        for (index, outcome) in outcomes.enumerated() {
+            switch outcome {
+            case .success(let recorded): #expect(index != 4 && recorded.kind == .queued && recorded.runs.count == 1)
+            case .failure(let error): #expect(index == 4 && "\(error)".contains("refused by the test"))
+            }
+        }
+        #expect(try await tested.count("deliveries") == 9)
+        #expect(try await tested.count("runs") == 9)
+        #expect(try await tested.count("steps") == 27)
+    }
+}

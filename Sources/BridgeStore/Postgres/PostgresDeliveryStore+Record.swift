@@ -1,17 +1,42 @@
 import BridgeCore
+import Logging
 import PostgresNIO
 
 extension PostgresDeliveryStore {
-    /// Records a delivery, its new runs and their steps in one transaction, as the SQLite store does (`StoreSQL`,
-    /// `RecordDecision`); a copy arriving at another replica at the same moment waits on the UNIQUE constraint for this
-    /// one's commit, then finds it. New runs are announced to every replica (`PostgresWorkChannel`).
+    /// Records a delivery, its new runs and their steps, as the SQLite store does (`StoreSQL`, `RecordDecision`);
+    /// deliveries arriving together share one transaction (`GroupCommitWriter`). A copy arriving at another replica at
+    /// the same moment waits on the UNIQUE constraint for this one's commit, then finds it. New runs are announced to
+    /// every replica (`PostgresWorkChannel`).
     public func record(_ delivery: NewDelivery) async throws(StoreError) -> RecordOutcome {
-        let encoded = EncodedDelivery(delivery)
-        return try await transaction("record delivery") { sql in
-            let outcome = try await Self.record(encoded, sql)
-            if outcome.kind == .queued { try await PostgresWorkChannel.notify(sql) }
-            return outcome
+        try await groupCommit.submit(EncodedDelivery(delivery))
+    }
+
+    /// Writes a batch in one transaction. When that fails (rolled back whole: a refused row, a deadlock with another
+    /// replica's batch, a lost connection), each delivery is written again in a transaction of its own, so only what
+    /// fails again fails.
+    static func writeBatch(_ deliveries: [EncodedDelivery], client: PostgresClient, logger: Logger) async -> [GroupCommitWriter.Outcome] {
+        do {
+            return try await transaction("record deliveries", client: client, logger: logger) { sql in try await recordAll(deliveries, sql) }.map { .success($0) }
+        } catch {
+            guard deliveries.count > 1 else { return [.failure(error)] }
         }
+        var outcomes: [GroupCommitWriter.Outcome] = []
+        for delivery in deliveries {
+            do {
+                outcomes += try await transaction("record delivery", client: client, logger: logger) { sql in try await recordAll([delivery], sql) }.map { .success($0) }
+            } catch {
+                outcomes.append(.failure(error))
+            }
+        }
+        return outcomes
+    }
+
+    /// Records each delivery in order in the caller's transaction; announces work when any queued runs.
+    private static func recordAll(_ deliveries: [EncodedDelivery], _ sql: PostgresSQL) async throws -> [RecordOutcome] {
+        var outcomes: [RecordOutcome] = []
+        for delivery in deliveries { outcomes.append(try await record(delivery, sql)) }
+        if outcomes.contains(where: { $0.kind == .queued }) { try await PostgresWorkChannel.notify(sql) }
+        return outcomes
     }
 
     static func record(_ delivery: EncodedDelivery, _ sql: PostgresSQL) async throws -> RecordOutcome {

@@ -22,6 +22,8 @@ public final class PostgresDeliveryStore: BridgeDatabase {
     let logger: Logger
     /// The client this store runs, when it opened one itself (`open`): closed by `shutDown`.
     let running: RunningPostgresClient?
+    /// Deliveries arriving together share a transaction (`writeBatch`).
+    let groupCommit: GroupCommitWriter
 
     /// The advisory lock every claim holds for its transaction ("gitops-c" in ASCII).
     static let claimLock: Int64 = 0x6769_746f_7073_2d63
@@ -36,6 +38,7 @@ public final class PostgresDeliveryStore: BridgeDatabase {
         self.client = client
         self.running = running
         self.logger = logger
+        groupCommit = GroupCommitWriter { batch in await Self.writeBatch(batch, client: client, logger: logger) }
         do {
             try await PostgresSchema.prepare(client, migrate: migrate, logger: logger)
         } catch {
@@ -66,7 +69,12 @@ public final class PostgresDeliveryStore: BridgeDatabase {
     func transaction<T: Sendable>(
         _ operation: String, _ body: @Sendable (PostgresSQL) async throws -> T
     ) async throws(StoreError) -> T {
-        let logger = logger
+        try await Self.transaction(operation, client: client, logger: logger, body)
+    }
+
+    static func transaction<T: Sendable>(
+        _ operation: String, client: PostgresClient, logger: Logger, _ body: @Sendable (PostgresSQL) async throws -> T
+    ) async throws(StoreError) -> T {
         do {
             return try await client.withTransaction(logger: logger) { connection in
                 try await body(PostgresSQL(connection: connection, logger: logger))
