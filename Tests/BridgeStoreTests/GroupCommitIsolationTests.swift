@@ -22,6 +22,17 @@ struct GroupCommitIsolationTests {
         try queue.close()
     }
 
+    /// Ten outcomes: the fifth delivery (key `bad`) refused by the test's trigger, the others queued with their run.
+    static func expectOnlyTheFifthRefused(_ outcomes: [GroupCommitWriter.Outcome]) {
+        #expect(outcomes.count == 10)
+        for (index, outcome) in outcomes.enumerated() {
+            switch outcome {
+            case .success(let recorded): #expect(index != 4 && recorded.kind == .queued && recorded.runs.count == 1)
+            case .failure(let error): #expect(index == 4 && "\(error)".contains("refused by the test"))
+            }
+        }
+    }
+
     static func delivery(_ index: Int, key: String? = nil) -> NewDelivery {
         Fixtures.delivery(key: key ?? "k-\(index)", runs: [Fixtures.run("main-to-staging", sha: String(format: "%040x", index))])
     }
@@ -35,13 +46,7 @@ struct GroupCommitIsolationTests {
         // One batch, written as the group commit writes it: one transaction for all ten.
         let outcomes = await store.groupCommit.write(batch)
 
-        #expect(outcomes.count == 10)
-        for (index, outcome) in outcomes.enumerated() {
-            switch outcome {
-            case .success(let recorded): #expect(index != 4 && recorded.kind == .queued && recorded.runs.count == 1)
-            case .failure(let error): #expect(index == 4 && "\(error)".contains("refused by the test"))
-            }
-        }
+        GroupCommitIsolationTests.expectOnlyTheFifthRefused(outcomes)
         #expect(try Fixtures.count("deliveries", in: directory) == 9)
         #expect(try Fixtures.count("runs", in: directory) == 9)
         #expect(try Fixtures.count("steps", in: directory) == 27)
@@ -109,13 +114,7 @@ struct PostgresGroupCommitIsolationTests {
 
         let outcomes = await store.groupCommit.write(batch)
 
-        #expect(outcomes.count == 10)
-        for (index, outcome) in outcomes.enumerated() {
-            switch outcome {
-            case .success(let recorded): #expect(index != 4 && recorded.kind == .queued && recorded.runs.count == 1)
-            case .failure(let error): #expect(index == 4 && "\(error)".contains("refused by the test"))
-            }
-        }
+        GroupCommitIsolationTests.expectOnlyTheFifthRefused(outcomes)
         #expect(try await tested.count("deliveries") == 9)
         #expect(try await tested.count("runs") == 9)
         #expect(try await tested.count("steps") == 27)
