@@ -81,8 +81,14 @@ import Testing
                     slow.append(connection)
                     Thread.sleep(forTimeInterval: 0.05)
                 }
-                Thread.sleep(forTimeInterval: 0.5)
-                return slow.filter { !$0.receiveAvailable().closed }.count
+                // Closed within moments; up to 5 s while the whole suite loads this machine's two cores.
+                var open = slow
+                for _ in 0..<100 {
+                    Thread.sleep(forTimeInterval: 0.05)
+                    open = open.filter { !$0.receiveAvailable().closed }
+                    if open.count <= 4 { break }
+                }
+                return open.count
             }
             #expect(stillOpen <= 4)
             // A forge's delivery still gets through: the slow clients that waited longest make room for it.
