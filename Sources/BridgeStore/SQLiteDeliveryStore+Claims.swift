@@ -11,11 +11,14 @@ import GRDB
 /// processes on the file, are serialised by SQLite's write lock, and each step is handed to one of them. It
 /// shares the pool's single writer with `GroupCommitWriter`.
 extension SQLiteDeliveryStore {
+    /// `StoreSQL.supersededRuns` in this dialect, built once.
+    static let supersededRuns = StoreSQL.supersededRuns(nullSafeEquals: "IS")
+
     public func claimNextStep(owner: String, now: Date, lease: Duration) async throws(StoreError) -> ClaimedStep? {
         let expiry = StoredTime.milliseconds(now, plus: lease)
         let now = StoredTime.milliseconds(now)
         return try await writing("claim a step") { db in
-            for runID in try Int64.fetchAll(Self.cached(StoreSQL.supersededRuns(nullSafeEquals: "IS"), db)) {
+            for runID in try Int64.fetchAll(Self.cached(Self.supersededRuns, db)) {
                 try Self.changeRun(runID, now: now, in: db, RunLifecycle.supersede)
             }
             guard let candidate = try Row.fetchOne(Self.cached(StoreSQL.nextCandidate, db), arguments: ["now": now]) else { return nil }

@@ -13,6 +13,9 @@ import GRDB
 /// which the previous row's `statusSent` recorded. So is `requestedAt`, the row's `created_at`: a reporter whose
 /// create answer was lost finds the deployment it created since then instead of creating another.
 extension SQLiteDeliveryStore {
+    /// `StoreSQL.claimOutboxRows` in this dialect, built once.
+    static let claimOutboxRows = StoreSQL.claimOutboxRows(lock: "")
+
     public func claimStatusUpdates(
         owner: String, now: Date, lease: Duration, limit: Int
     ) async throws(StoreError) -> [PendingStatusUpdate] {
@@ -21,7 +24,7 @@ extension SQLiteDeliveryStore {
             "owner": owner, "expiry": StoredTime.milliseconds(now, plus: lease), "now": StoredTime.milliseconds(now), "limit": limit,
         ]
         return try await writing("claim due status updates") { db in
-            try Row.fetchAll(Self.cached(StoreSQL.claimOutboxRows(lock: ""), db), arguments: arguments)
+            try Row.fetchAll(Self.cached(Self.claimOutboxRows, db), arguments: arguments)
                 .map(Rows.pendingStatusUpdate).sorted { $0.outboxID < $1.outboxID }
         }
     }

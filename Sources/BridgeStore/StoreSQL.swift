@@ -62,20 +62,28 @@ enum StoreSQL {
         WHERE id = :id
         """
 
-    /// The run's new status and cancel request (NULL: unchanged) and its times (`RunChange.Times`).
+    /// The run's new status and cancel request (NULL: unchanged) and its times (`RunChange.Times`); the four texts are
+    /// built once.
     static func updateRun(_ times: RunChange.Times) -> String {
-        let assignments =
-            switch times {
-            case .unchanged: ""
-            case .started: ", started_at = :now"
-            case .finished: ", finished_at = :now"
-            case .retried: ", retried_at = :now, started_at = NULL, finished_at = NULL"
-            }
-        return """
-            UPDATE runs SET status = COALESCE(:status, status), cancel_requested = COALESCE(:cancel, cancel_requested),
-                updated_at = :now\(assignments)
-            WHERE id = :id
-            """
+        switch times {
+        case .unchanged: updateRunKeepingTimes
+        case .started: updateRunStarted
+        case .finished: updateRunFinished
+        case .retried: updateRunRetried
+        }
+    }
+
+    private static let updateRunKeepingTimes = updateRun(setting: "")
+    private static let updateRunStarted = updateRun(setting: ", started_at = :now")
+    private static let updateRunFinished = updateRun(setting: ", finished_at = :now")
+    private static let updateRunRetried = updateRun(setting: ", retried_at = :now, started_at = NULL, finished_at = NULL")
+
+    private static func updateRun(setting assignments: String) -> String {
+        """
+        UPDATE runs SET status = COALESCE(:status, status), cancel_requested = COALESCE(:cancel, cancel_requested),
+            updated_at = :now\(assignments)
+        WHERE id = :id
+        """
     }
 
     static let runSummary = "SELECT \(Rows.runColumns) FROM runs r WHERE r.id = :id"

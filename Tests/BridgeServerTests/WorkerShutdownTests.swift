@@ -17,9 +17,10 @@ import Testing
             let reporter = GitLabStatusReporter(
                 baseURL: gitlab.baseURL, token: Secret(bytes: Array(gitlab.token.utf8), reference: .environment("GITLAB_API_TOKEN")),
                 httpClient: .forTests)
-            // SIGTERM as soon as the step runs: the step finishes within the grace (5 s), and its status must go out
-            // before `run()` returns, not wait in the outbox for the next start.
-            try await harness.runWorker(deployers: [deployer], reporter: reporter, configuration: WorkerHarness.configuration(grace: .seconds(5))) {
+            // SIGTERM as soon as the step runs: the step finishes within the grace, and its status must go out before
+            // `run()` returns, not wait in the outbox for the next start. The worker stops as soon as it has, so a long
+            // grace (15 s) costs nothing here; 5 s ran out twice while the whole suite loaded the machine.
+            try await harness.runWorker(deployers: [deployer], reporter: reporter, configuration: WorkerHarness.configuration(grace: .seconds(15))) {
                 !deployer.calls.isEmpty
             }
             #expect(try await harness.runStatus(run) == "succeeded")

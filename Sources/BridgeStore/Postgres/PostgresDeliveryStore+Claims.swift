@@ -5,12 +5,15 @@ import PostgresNIO
 /// Claiming steps across replicas (DESIGN §4): the same rules as SQLite's claims (`StoreSQL.claimable`), one claim at
 /// a time cluster-wide under `claimLock`.
 extension PostgresDeliveryStore {
+    /// `StoreSQL.supersededRuns` in this dialect, built once.
+    static let supersededRuns = StoreSQL.supersededRuns(nullSafeEquals: "IS NOT DISTINCT FROM")
+
     public func claimNextStep(owner: String, now: Date, lease: Duration) async throws(StoreError) -> ClaimedStep? {
         let expiry = StoredTime.milliseconds(now, plus: lease)
         let now = StoredTime.milliseconds(now)
         return try await transaction("claim a step") { sql in
             try await sql.execute("SELECT pg_advisory_xact_lock(:key)", ["key": .integer(Self.claimLock)])
-            for runID in try await sql.rows(StoreSQL.supersededRuns(nullSafeEquals: "IS NOT DISTINCT FROM")).map({ try $0.int64("id") }) {
+            for runID in try await sql.rows(Self.supersededRuns).map({ try $0.int64("id") }) {
                 try await Self.changeRun(runID, now: now, sql, RunLifecycle.supersede)
             }
             // The candidate's run is locked after the candidate is found; a worker finishing an expired step meanwhile
