@@ -45,11 +45,14 @@ public struct GitLabStatusReporter: StatusReporter {
         self.now = now
     }
 
-    /// Creates the deployment when `update.deploymentID` is nil (unless an earlier attempt did), else sets its status;
-    /// returns GitLab's deployment id.
-    public func report(_ update: StatusUpdate) async throws(ProviderError) -> String {
+    /// Creates the deployment for `running` (unless an earlier attempt did) or when `update.deploymentID` is nil, else
+    /// sets its status; returns GitLab's deployment id. GitLab is never told of a queue (`StatusReporterKind`).
+    public func report(_ update: StatusUpdate) async throws(ProviderError) -> String? {
+        guard update.status != .queued, update.status != .superseded else {
+            throw .permanent("GitLab deployments are not told of queued or superseded runs (status \(update.status.rawValue))")
+        }
         let project = Self.pathSegment(update.project)
-        if let deploymentID = update.deploymentID {
+        if update.status != .running, let deploymentID = update.deploymentID {
             let url = "\(apiRoot)/projects/\(project)/deployments/\(Self.pathSegment(deploymentID))"
             let answer = try await send(.PUT, url: url, body: try Self.json(UpdateBody(status: update.status.rawValue)))
             guard (200..<300).contains(answer.status) else { throw failure(answer) }

@@ -85,17 +85,20 @@ public enum ProviderError: Error, Sendable, Hashable, CustomStringConvertible {
     case retryable(String, retryAfter: Duration? = nil)
     /// Bad request, missing resource, refused credentials: retrying would fail the same way.
     case permanent(String)
+    /// A rate limit the service announced (GitHub's primary or secondary limit): waited out until `retryAfter`, never
+    /// counted as a failed attempt.
+    case rateLimited(String, retryAfter: Duration)
 
     public var description: String {
         switch self {
-        case .retryable(let message, _), .permanent(let message): message
+        case .retryable(let message, _), .permanent(let message), .rateLimited(let message, _): message
         }
     }
 
     /// Whether the worker should try again.
     public var isRetryable: Bool {
-        if case .retryable = self { return true }
-        return false
+        if case .permanent = self { return false }
+        return true
     }
 }
 

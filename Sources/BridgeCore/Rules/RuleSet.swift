@@ -55,30 +55,6 @@ public struct SourceDefinition: Sendable, Hashable {
     }
 }
 
-/// GitLab's Deployments API, where runs of GitLab sources report their status.
-public struct GitLabStatusSettings: Sendable, Hashable {
-    /// Base URL (`https://gitlab.example.com`; may carry a path prefix for self-managed GitLab).
-    public var url: String
-    /// API token reference (`PRIVATE-TOKEN`).
-    public var token: SecretReference
-    public var position: SourcePosition
-
-    public init(url: String, token: SecretReference, position: SourcePosition) {
-        self.url = url
-        self.token = token
-        self.position = position
-    }
-}
-
-/// Where a run's status is reported (`status:` in the rules file).
-public struct StatusSettings: Sendable, Hashable {
-    public var gitlab: GitLabStatusSettings?
-
-    public init(gitlab: GitLabStatusSettings? = nil) {
-        self.gitlab = gitlab
-    }
-}
-
 /// A deployment target: a provider and its settings.
 public struct TargetDefinition: Sendable, Hashable {
     public var name: String
@@ -141,12 +117,21 @@ public struct Rule: Sendable, Hashable {
     /// `repositories`, compiled.
     public private(set) var repositoryPatterns: PatternList
     public var environment: String?
+    /// How its runs are shown on the forge (`report:`); nil: the forge's default (`StatusForge.defaultMode`).
+    public var report: ReportMode?
+    /// Where the environment is reached (`environment_url:`, a template), shown with GitHub deployments and as a
+    /// commit status's link.
+    public var environmentURL: String?
+    /// GitHub `production_environment` / `transient_environment` (`production_environment:`, `transient_environment:`).
+    public var productionEnvironment: Bool?
+    public var transientEnvironment: Bool?
     public var deploy: [StepDefinition]
     public var position: SourcePosition
 
     public init(
         name: String, source: String, on: RefKind, branches: [String] = [], tags: [String] = [], paths: [String] = [],
-        repositories: [String] = [], environment: String? = nil, deploy: [StepDefinition], position: SourcePosition
+        repositories: [String] = [], environment: String? = nil, report: ReportMode? = nil, environmentURL: String? = nil,
+        productionEnvironment: Bool? = nil, transientEnvironment: Bool? = nil, deploy: [StepDefinition], position: SourcePosition
     ) {
         self.name = name
         self.source = source
@@ -160,6 +145,10 @@ public struct Rule: Sendable, Hashable {
         self.pathPatterns = PatternList(paths)
         self.repositoryPatterns = PatternList(repositories)
         self.environment = environment
+        self.report = report
+        self.environmentURL = environmentURL
+        self.productionEnvironment = productionEnvironment
+        self.transientEnvironment = transientEnvironment
         self.deploy = deploy
         self.position = position
     }

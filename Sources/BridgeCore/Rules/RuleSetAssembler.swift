@@ -23,9 +23,9 @@ struct RuleSetAssembler {
                     targetNodes[target.name] = TargetNode(file: fragment.file, node: node)
                 }
             }
-            if let gitlab = fragment.status {
-                unique("gitlab", "status setting", at: gitlab.position, previous: status.gitlab?.position)
-                status.gitlab = status.gitlab ?? gitlab
+            for settings in fragment.status {
+                unique(settings.forge.rawValue, "status setting", at: settings.position, previous: status[settings.forge]?.position)
+                status[settings.forge] = status[settings.forge] ?? settings
             }
         }
         let rules = rules(fragments.flatMap(\.rules), sources: sources, targets: targets)

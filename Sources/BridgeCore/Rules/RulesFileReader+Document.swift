@@ -11,7 +11,7 @@ extension RulesFileReader {
         rejectUnknownKeys(map, allowed: Self.topLevelKeys, "the top level")
         checkVersion(map, root: root)
         fragment.sources = map["sources"].map { sources($0.value) } ?? []
-        fragment.status = map["status"].flatMap { status($0.value) }
+        fragment.status = map["status"].map { status($0.value) } ?? []
         let parsedTargets = map["targets"].map { targets($0.value) } ?? []
         fragment.targets = parsedTargets.map(\.definition)
         fragment.targetNodes = Dictionary(parsedTargets.map { ($0.definition.name, $0.node) }) { first, _ in first }

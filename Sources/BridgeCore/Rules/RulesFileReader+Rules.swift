@@ -1,7 +1,10 @@
 import Yams
 
 extension RulesFileReader {
-    static let ruleKeys = ["name", "source", "on", "branches", "tags", "paths", "repositories", "environment", "deploy"]
+    static let ruleKeys = [
+        "name", "source", "on", "branches", "tags", "paths", "repositories", "environment", "report", "environment_url", "production_environment",
+        "transient_environment", "deploy",
+    ]
 
     /// `rules:`: a list of rules, in order.
     mutating func rules(_ node: Node) -> [ParsedRule] {
@@ -26,6 +29,13 @@ extension RulesFileReader {
         rule.paths = filter(map, "paths", what, allowedWith: on, .branch)
         rule.repositories = map["repositories"].map { patterns($0.value, "\(what).repositories") } ?? []
         rule.environment = map["environment"].flatMap { environment($0.value, "\(what).environment") }
+        rule.report = map["report"].flatMap { reportMode($0.value, "\(what).report") }
+        if let entry = map["environment_url"], let text = string(entry.value, "\(what).environment_url") {
+            checkTemplate(text, entry.value, "\(what).environment_url")
+            rule.environmentURL = text
+        }
+        rule.productionEnvironment = map["production_environment"].flatMap { bool($0.value, "\(what).production_environment") }
+        rule.transientEnvironment = map["transient_environment"].flatMap { bool($0.value, "\(what).transient_environment") }
         let deploy = required(map, "deploy", what, owner: node).map { steps($0, "\(what).deploy") } ?? []
         return ParsedRule(rule: rule, sourceNode: sourceNode, steps: deploy, file: file)
     }
@@ -54,6 +64,16 @@ extension RulesFileReader {
             report("\(what): \(reason)", at: entry.keyNode)
         }
         return patterns(entry.value, "\(what).\(key)")
+    }
+
+    private mutating func reportMode(_ node: Node, _ what: String) -> ReportMode? {
+        guard let text = string(node, what) else { return nil }
+        guard let mode = ReportMode(rawValue: text) else {
+            let known = ReportMode.allCases.map(\.rawValue).joined(separator: ", ")
+            report("\(what) must be one of \(known), found '\(text)'", at: node)
+            return nil
+        }
+        return mode
     }
 
     private mutating func environment(_ node: Node, _ what: String) -> String? {

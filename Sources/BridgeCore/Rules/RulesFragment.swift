@@ -4,7 +4,7 @@ import Yams
 struct RulesFragment {
     var file: String
     var sources: [SourceDefinition] = []
-    var status: GitLabStatusSettings?
+    var status: [ForgeStatusSettings] = []
     var targets: [TargetDefinition] = []
     /// Each target's map node, by name, so problems found later point at the key they are about.
     var targetNodes: [String: Node] = [:]

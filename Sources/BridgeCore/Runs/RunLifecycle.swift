@@ -50,13 +50,13 @@ public enum RunLifecycle {
         settleCancelRequest(run)
     }
 
-    /// `runs cancel`: a queued run is canceled at once (the forge never saw it); a running run is asked to cancel
+    /// `runs cancel`: a queued run is canceled at once (a forge told of its queue is told); a running run is asked to cancel
     /// (`LeaseState.cancelRequested`), and canceled at once when no worker has anything of it to stop. Asking again is
     /// harmless. A finished run is a conflict.
     public static func cancel(_ run: RunState) throws(StoreError) -> RunChange {
         switch run.status {
         case .queued:
-            // A retried run was reported before, but its last report was terminal: the policy adds nothing.
+            // Told only to a forge that was told of the queue (a retried run's last report, if any, was terminal).
             return RunChange(
                 status: .canceled, times: .finished, steps: pendingSteps(of: run, become: { _ in .canceled }),
                 report: StatusOutboxPolicy.report(.canceled, for: run))
@@ -73,21 +73,24 @@ public enum RunLifecycle {
 
     /// `runs retry`: a failed, canceled or superseded run is queued again, with no cancel request; its succeeded steps
     /// stay, the others are pending again with their attempts forgotten. A retried run is never superseded (the retry
-    /// was explicit, even of an older commit); when it starts, its forge gets a new deployment (the last one ended).
+    /// was explicit, even of an older commit); its forge gets a new deployment (the last one ended).
     public static func retry(_ run: RunState) throws(StoreError) -> RunChange {
         guard run.status.isRetryable else {
             throw .conflict("run \(run.id) is \(run.status.rawValue): only a failed, canceled or superseded run can be retried")
         }
         let steps = run.steps.filter(\.status.isRetriedWithItsRun).map { RunChange.Step(id: $0.id, status: .pending, reset: true) }
-        return RunChange(status: .queued, cancelRequested: false, times: .retried, steps: steps)
+        return RunChange(
+            status: .queued, cancelRequested: false, times: .retried, steps: steps, report: StatusOutboxPolicy.report(.queued, for: run))
     }
 
     /// A queued run for which a newer run of the same rule and environment exists (`RunStatus.supersedesOlderRuns`), and
     /// that was not retried: deploying the older commit first would be wasted, or worse, briefly roll back. Its steps
-    /// are canceled; nothing is reported (the forge never saw a queued run).
+    /// are canceled; a forge told of the queued run is told it was superseded.
     public static func supersede(_ run: RunState) -> RunChange {
         guard run.status == .queued else { return .none }
-        return RunChange(status: .superseded, times: .finished, steps: pendingSteps(of: run, become: { _ in .canceled }))
+        return RunChange(
+            status: .superseded, times: .finished, steps: pendingSteps(of: run, become: { _ in .canceled }),
+            report: StatusOutboxPolicy.report(.superseded, for: run))
     }
 
     /// Ends a started run: its pending steps are skipped (or canceled, when they were tried and wait for a retry), and

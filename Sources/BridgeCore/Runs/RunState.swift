@@ -4,23 +4,21 @@ public struct RunState: Sendable, Hashable {
     public var status: RunStatus
     /// A running run waits for its worker to cancel the step in flight.
     public var cancelRequested: Bool
-    /// The forge of the run's source and the environment its rule names: whether the forge is told (`StatusOutboxPolicy`).
-    public var forge: Forge
-    public var environment: String?
+    /// The reporters its forge is told through (`StatusReporterKind` names), chosen when it was planned.
+    public var reporters: [String]
     /// The last status enqueued for the forge (nil: none yet).
     public var reported: ForgeDeploymentStatus?
     /// Its steps, in position order.
     public var steps: [StepState]
 
     public init(
-        id: Int64, status: RunStatus, cancelRequested: Bool, forge: Forge, environment: String?, reported: ForgeDeploymentStatus?,
+        id: Int64, status: RunStatus, cancelRequested: Bool, reporters: [String], reported: ForgeDeploymentStatus?,
         steps: [StepState]
     ) {
         self.id = id
         self.status = status
         self.cancelRequested = cancelRequested
-        self.forge = forge
-        self.environment = environment
+        self.reporters = reporters
         self.reported = reported
         self.steps = steps
     }
@@ -79,12 +77,24 @@ public struct RunChange: Sendable, Hashable {
     public var times: Times
     /// Steps whose status changes.
     public var steps: [Step]
-    /// The status to enqueue in the outbox (already allowed by `StatusOutboxPolicy`); nil for none.
-    public var report: ForgeDeploymentStatus?
+    /// Outbox rows to add: one status for some of the run's reporters.
+    public struct Report: Sendable, Hashable {
+        public var status: ForgeDeploymentStatus
+        /// The reporters told (`StatusOutboxPolicy` allowed each).
+        public var reporters: [String]
+
+        public init(status: ForgeDeploymentStatus, reporters: [String]) {
+            self.status = status
+            self.reporters = reporters
+        }
+    }
+
+    /// The rows to enqueue in the outbox; nil for none.
+    public var report: Report?
 
     public init(
         status: RunStatus? = nil, cancelRequested: Bool? = nil, times: Times = .unchanged, steps: [Step] = [],
-        report: ForgeDeploymentStatus? = nil
+        report: Report? = nil
     ) {
         self.status = status
         self.cancelRequested = cancelRequested

@@ -1,28 +1,33 @@
-/// Which run status changes the forge is told about, so it is never shown an illegal transition.
+/// Which run status changes each forge is told about, so it is never shown an illegal transition
+/// (`StatusReporterKind.accepts`).
 public enum StatusOutboxPolicy {
-    /// The reporter that tells `forge` (the outbox row's `reporter`); nil when none does yet.
-    public static func reporter(for forge: Forge) -> String? {
-        switch forge {
-        case .gitlab: Forge.gitlab.rawValue
-        case .github, .gitea, .forgejo, .bitbucket: nil
-        }
+    /// The reporters among `reporters` (names of `StatusReporterKind`s) that are told `status` when the run's last
+    /// status enqueued is `reported`.
+    public static func reporters(_ status: ForgeDeploymentStatus, of reporters: [String], after reported: ForgeDeploymentStatus?) -> [String] {
+        reporters.filter { StatusReporterKind.all[$0]?.accepts(status, after: reported) == true }
     }
 
-    /// `status` when the run's forge is to be told it now, else nil: its forge has a reporter, its rule names an
-    /// environment (GitLab deployments belong to one), and `mayFollow` allows the move.
-    public static func report(_ status: ForgeDeploymentStatus, for run: RunState) -> ForgeDeploymentStatus? {
-        guard reporter(for: run.forge) != nil, run.environment != nil, mayFollow(status, after: run.reported) else { return nil }
-        return status
+    /// The outbox rows a move of `run` to `status` adds: `status`, for the run's reporters that accept it.
+    public static func report(_ status: ForgeDeploymentStatus, for run: RunState) -> RunChange.Report? {
+        let told = reporters(status, of: run.reporters, after: run.reported)
+        return told.isEmpty ? nil : RunChange.Report(status: status, reporters: told)
     }
 
-    /// GitLab's deployment state machine as the outbox drives it: `running` starts a new deployment, so it may follow
-    /// nothing or a terminal status (a retried run) but never `running`; a terminal status ends the deployment that
-    /// `running` started, so it follows only `running`. A run the forge never saw as running (canceled or superseded
-    /// while queued) gets nothing.
-    public static func mayFollow(_ status: ForgeDeploymentStatus, after reported: ForgeDeploymentStatus?) -> Bool {
-        switch status {
-        case .running: reported != .running
-        case .success, .failed, .canceled: reported == .running
-        }
+    /// The outbox rows of a run just recorded with these reporters: `queued`, for those told of queues.
+    public static func recorded(reporters: [String]) -> RunChange.Report? {
+        let told = self.reporters(.queued, of: reporters, after: nil)
+        return told.isEmpty ? nil : RunChange.Report(status: .queued, reporters: told)
+    }
+
+    /// Whether giving up an update of `status` to `reporter` leaves the run without a deployment on the forge: the
+    /// update would have created it, so the run's later updates must create their own.
+    public static func givingUpForgetsDeployment(_ status: ForgeDeploymentStatus, reporter: String) -> Bool {
+        StatusReporterKind.all[reporter]?.startsDeployment(status) == true
+    }
+
+    /// The reporters of a run recorded before runs carried their own (schema v5 and earlier): GitLab's deployments,
+    /// for a run of a GitLab source whose rule names an environment.
+    public static func legacyReporters(forge: Forge, environment: String?) -> [String] {
+        forge == .gitlab && environment != nil ? ["gitlab"] : []
     }
 }
