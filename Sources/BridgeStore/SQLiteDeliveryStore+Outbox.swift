@@ -47,10 +47,12 @@ extension SQLiteDeliveryStore {
     /// NULL and `last_error` says why, and the run's next row becomes due. Giving up a `running` row also forgets
     /// the run's deployment id, so the terminal row after it creates a deployment of its own rather than
     /// updating an earlier attempt's.
-    public func statusFailed(outboxID: Int64, owner: String, error: String, retryAt: Date?, now: Date) async throws(StoreError) {
+    public func statusFailed(
+        outboxID: Int64, owner: String, error: String, retryAt: Date?, attempted: Bool, now: Date
+    ) async throws(StoreError) {
         let arguments: StatementArguments = [
             "error": error, "retry_at": retryAt.map(StoredTime.milliseconds), "now": StoredTime.milliseconds(now), "id": outboxID,
-            "owner": owner,
+            "owner": owner, "attempted": attempted ? 1 : 0,
         ]
         try await writing("record a failed status update") { db in
             guard let row = try Row.fetchOne(Self.cached(StoreSQL.outboxFailed, db), arguments: arguments) else {

@@ -251,10 +251,11 @@ enum StoreSQL {
 
     static let setForgeDeployment = "UPDATE runs SET forge_deployment_id = :deployment WHERE id = :id"
 
-    /// `:retry_at` NULL gives the row up. (The casts tell PostgreSQL the type of a NULL parameter.)
+    /// `:retry_at` NULL gives the row up; `:attempted` 0 waits without counting an attempt (a rate limit). (The casts tell
+    /// PostgreSQL the type of a NULL parameter.)
     static let outboxFailed = """
         UPDATE status_outbox
-        SET attempts = attempts + 1, last_error = :error, next_attempt_at = CAST(:retry_at AS BIGINT),
+        SET attempts = attempts + CAST(:attempted AS BIGINT), last_error = :error, next_attempt_at = CAST(:retry_at AS BIGINT),
             abandoned_at = CASE WHEN CAST(:retry_at AS BIGINT) IS NULL THEN :now END, claimed_by = NULL, claim_expires_at = NULL
         WHERE id = :id AND sent_at IS NULL AND abandoned_at IS NULL AND claimed_by = :owner
         RETURNING run_id, reporter, target_status

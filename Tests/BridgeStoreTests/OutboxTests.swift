@@ -67,6 +67,19 @@ struct OutboxTests {
         #expect(try await work.outbox(runs[0]) == ["queued", "superseded", "queued"])
     }
 
+    @Test(arguments: StoreKind.allCases) func waitingOutARateLimitCountsNoAttempt(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
+        _ = try await work.record([Self.githubRun(sha: 1, report: ["github-status"])], forge: .github)
+        let first = try #require(try await work.store.claimStatusUpdates(owner: "s", now: WorkFixture.at(0), lease: .seconds(60), limit: 1).first)
+        try await work.store.statusFailed(
+            outboxID: first.outboxID, owner: "s", error: "rate limited", retryAt: WorkFixture.at(1), attempted: false, now: WorkFixture.at(0))
+        let again = try #require(try await work.store.claimStatusUpdates(owner: "s", now: WorkFixture.at(1), lease: .seconds(60), limit: 1).first)
+        #expect(again.outboxID == first.outboxID && again.attempts == 0)
+        try await work.store.statusFailed(outboxID: again.outboxID, owner: "s", error: "502", retryAt: WorkFixture.at(2), now: WorkFixture.at(1))
+        let third = try #require(try await work.store.claimStatusUpdates(owner: "s", now: WorkFixture.at(2), lease: .seconds(60), limit: 1).first)
+        #expect(third.attempts == 1)
+    }
+
     @Test(arguments: StoreKind.allCases) func aRunWithNoReportersLeavesTheOutboxEmpty(_ kind: StoreKind) async throws {
         let work = try await WorkFixture(kind)
         let runs = try await work.record([Self.githubRun(sha: 1, report: [])], forge: .github)

@@ -145,8 +145,8 @@ public protocol WorkQueue: Sendable {
     /// changes.
     func statusSent(outboxID: Int64, owner: String, deploymentID: String?, now: Date) async throws(StoreError)
     /// Records a failed send by the claim's holder: tried again at `retryAt`, or, when nil, given up (the error kept on
-    /// the row).
-    func statusFailed(outboxID: Int64, owner: String, error: String, retryAt: Date?, now: Date) async throws(StoreError)
+    /// the row). A send the forge only asked to wait for (a rate limit) is not `attempted`: it counts toward no give-up.
+    func statusFailed(outboxID: Int64, owner: String, error: String, retryAt: Date?, attempted: Bool, now: Date) async throws(StoreError)
 }
 
 extension WorkQueue {
@@ -163,5 +163,12 @@ extension WorkQueue {
     /// Finishes the step with nothing to add to its log.
     public func finishStep(stepID: Int64, owner: String, result: StepResult, now: Date) async throws(StoreError) {
         try await finishStep(stepID: stepID, owner: owner, result: result, log: "", now: now)
+    }
+}
+
+extension WorkQueue {
+    /// Records a failed attempt (`statusFailed(…attempted: true…)`).
+    public func statusFailed(outboxID: Int64, owner: String, error: String, retryAt: Date?, now: Date) async throws(StoreError) {
+        try await statusFailed(outboxID: outboxID, owner: owner, error: error, retryAt: retryAt, attempted: true, now: now)
     }
 }

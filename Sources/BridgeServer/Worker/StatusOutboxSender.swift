@@ -91,11 +91,12 @@ struct StatusOutboxSender: Sendable {
             logger.info("status reported", metadata: deploymentID.map { ["forge.deployment": "\($0)"] } ?? [:])
         } catch let error as ProviderError {
             let delay = retry.delay(after: pending.attempts + 1, error: error, random: random())
-            let result = if case .rateLimited = error { "rate_limited" } else { delay == nil ? "given_up" : "retry" }
-            metrics.countStatusPost(result: result)
+            let rateLimited = if case .rateLimited = error { true } else { false }
+            metrics.countStatusPost(result: rateLimited ? "rate_limited" : delay == nil ? "given_up" : "retry")
             let retryAt = delay.map { now().addingTimeInterval(DeploymentWorker.seconds($0)) }
             logger.log(level: delay == nil ? .error : .notice, "status report failed", metadata: ["error": "\(error)"])
-            try? await queue.statusFailed(outboxID: pending.outboxID, owner: owner, error: error.description, retryAt: retryAt, now: now())
+            try? await queue.statusFailed(
+                outboxID: pending.outboxID, owner: owner, error: error.description, retryAt: retryAt, attempted: !rateLimited, now: now())
         } catch {
             logger.error("could not record a sent status; it will be sent again", metadata: ["error": "\(error)"])
         }

@@ -36,10 +36,13 @@ extension PostgresDeliveryStore {
         }
     }
 
-    public func statusFailed(outboxID: Int64, owner: String, error: String, retryAt: Date?, now: Date) async throws(StoreError) {
+    public func statusFailed(
+        outboxID: Int64, owner: String, error: String, retryAt: Date?, attempted: Bool, now: Date
+    ) async throws(StoreError) {
         let values: SQLValues = [
             "error": .text(error), "retry_at": .integer(retryAt.map(StoredTime.milliseconds)),
             "now": .integer(StoredTime.milliseconds(now)), "id": .integer(outboxID), "owner": .text(owner),
+            "attempted": .integer(attempted ? 1 : 0),
         ]
         try await transaction("record a failed status update") { sql in
             guard let row = try await sql.row(StoreSQL.outboxFailed, values) else {
