@@ -39,8 +39,9 @@ enum ForgeFailure {
         !value.isEmpty && value.allSatisfy { (0x21...0x7E).contains($0) }
     }
 
-    /// The password of a base URL's `user:password@`, if any: removed from messages like a token.
-    static func urlPassword(_ url: String) -> String? {
-        URLComponents(string: url)?.password.flatMap { $0.isEmpty ? nil : $0 }
+    /// The password of a base URL's `user:password@`, as written and decoded, if any: removed from messages like a token.
+    static func urlPasswords(_ url: String) -> [String] {
+        guard let components = URLComponents(string: url) else { return [] }
+        return [components.percentEncodedPassword, components.password].compactMap { $0 }.filter { !$0.isEmpty }
     }
 }

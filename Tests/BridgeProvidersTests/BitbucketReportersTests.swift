@@ -71,12 +71,14 @@ import Testing
     @Test func aTokenNoHeaderCanCarryIsRefusedWithoutItsValue() {
         let resolver = ProcessSecretResolver(environment: ["BITBUCKET_TOKEN": "two words"])
         let error = Self.setupError(Self.settings(token: .environment("BITBUCKET_TOKEN")), resolver: resolver)
-        #expect(error?.description == "rules.yaml:9:3: status.bitbucket.token: the secret env:BITBUCKET_TOKEN has characters an HTTP header cannot carry")
+        #expect(
+            error?.description == "rules.yaml:9:3: status.bitbucket.token: the secret env:BITBUCKET_TOKEN has characters an HTTP header cannot carry")
     }
 
     @Test func anAppPasswordMayHoldAnyCharacter() {
         let resolver = ProcessSecretResolver(environment: ["BITBUCKET_APP_PASSWORD": "späce and ü"])
-        #expect(Self.setupError(Self.settings(username: "deploy-bot", appPassword: .environment("BITBUCKET_APP_PASSWORD")), resolver: resolver) == nil)
+        #expect(
+            Self.setupError(Self.settings(username: "deploy-bot", appPassword: .environment("BITBUCKET_APP_PASSWORD")), resolver: resolver) == nil)
     }
 
     @Test func refusesMissingCredentialsAUserWithAColonAndAnotherForge() {

@@ -54,7 +54,8 @@ import Testing
         try await withBitbucketFake { fake in
             let reporter = Self.tokenReporter(fake)
             for status in [ForgeDeploymentStatus.queued, .running, .success] {
-                #expect(try await reporter.report(Self.update(status)) == nil)
+                let answer = try await reporter.report(Self.update(status))
+                #expect(answer == nil)
             }
             let key = StatusContext.key(rule: "deploy-api", environment: "staging")
             #expect(fake.history(sha: Self.sha).map(\.state) == ["INPROGRESS", "INPROGRESS", "SUCCESSFUL"])
@@ -243,7 +244,9 @@ import Testing
     @Test(arguments: ["https://api.bitbucket.org", "https://api.bitbucket.org/", "https://api.bitbucket.org//"])
     func buildsTheAPIRoot(baseURL: String) {
         let token = Secret(bytes: [0x41], reference: .environment("T"))
-        #expect(BitbucketStatusReporter(baseURL: baseURL, credentials: .accessToken(token), httpClient: .forTests).apiRoot == "https://api.bitbucket.org/2.0")
+        #expect(
+            BitbucketStatusReporter(baseURL: baseURL, credentials: .accessToken(token), httpClient: .forTests).apiRoot
+                == "https://api.bitbucket.org/2.0")
         #expect(BitbucketStatusReporter(credentials: .accessToken(token), httpClient: .forTests).apiRoot == "https://api.bitbucket.org/2.0")
     }
 }

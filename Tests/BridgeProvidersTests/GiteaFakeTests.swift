@@ -1,6 +1,7 @@
 import BridgeCore
 import BridgeTestSupport
 import Foundation
+import NIOHTTP1
 import Testing
 
 /// The Gitea fake follows Gitea's commit status API, checked with plain HTTP.

@@ -50,7 +50,8 @@ public final class BitbucketFake: Sendable {
 
     /// Binds `127.0.0.1` on a free port and serves until `stop()`.
     public func start() async throws {
-        try await host.start(handle: { [self] request, state in handle(request, state: &state) },
+        try await host.start(
+            handle: { [self] request, state in handle(request, state: &state) },
             tooManyRequests: Self.tooManyRequests(retryAfter:), serverError: Self.serverError)
     }
 

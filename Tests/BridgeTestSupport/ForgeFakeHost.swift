@@ -53,7 +53,7 @@ final class ForgeFakeHost<Model: Sendable>: Sendable {
         handle: @escaping @Sendable (StandInRequest, inout Model) -> FakeAnswer,
         tooManyRequests: @escaping @Sendable (String?) -> FakeAnswer, serverError: FakeAnswer
     ) async throws {
-        try await server.start { [contents] request in
+        try await server.start { [self] request in
             let fault = contents.withLock { $0.faults.isEmpty ? nil : $0.faults.removeFirst() }
             if case .delay(let duration) = fault {
                 try? await Task.sleep(for: duration)

@@ -116,7 +116,7 @@ public struct BitbucketStatusReporter: StatusReporter {
             case .accessToken(let token): [token.text]
             case .appPassword(let username, let password): [password.text, basic(username: username, password: password)]
             }
-        return credentialSecrets + [ForgeFailure.urlPassword(apiRoot)].compactMap { $0 }
+        return credentialSecrets + ForgeFailure.urlPasswords(apiRoot)
     }
 
     /// `apiRoot` without any `user:password@`, for messages.

@@ -82,7 +82,7 @@ public struct GiteaStatusReporter: StatusReporter {
     }
 
     /// What never appears in a message: the token, and any password in the base URL.
-    private var secrets: [String] { [token.text] + [ForgeFailure.urlPassword(apiRoot)].compactMap { $0 } }
+    private var secrets: [String] { [token.text] + ForgeFailure.urlPasswords(apiRoot) }
 
     /// `apiRoot` without any `user:password@`, for messages.
     var shownRoot: String {
