@@ -36,4 +36,13 @@ import Testing
         #expect(policy.delay(after: 5, error: throttled, random: 0.5) == nil)
         #expect(policy.delay(after: 4, error: throttled, random: 0.5) != nil)
     }
+
+    @Test func aRateLimitIsWaitedOutWhateverTheAttemptAndNeverGivesUp() {
+        let limited = ProviderError.rateLimited("API rate limit exceeded", retryAfter: .seconds(1800))
+        #expect(policy.delay(after: 1, error: limited, random: 0.5) == .seconds(1800))
+        #expect(policy.delay(after: 50, error: limited, random: 0.5) == .seconds(1800))
+        #expect(policy.delay(after: 1, error: .rateLimited("x", retryAfter: .seconds(7200)), random: 0) == RetryPolicy.rateLimitWait)
+        #expect(policy.delay(after: 1, error: .rateLimited("x", retryAfter: .zero), random: 0) == .seconds(1))
+        #expect(limited.isRetryable)
+    }
 }

@@ -143,3 +143,45 @@ import Testing
         #expect(!text.contains("STANDIN") && !text.contains("stand-in"))
     }
 }
+
+/// `explain` shows which status calls a run would make, or why it makes none.
+@Suite struct ExplainerStatusTests {
+    static func explain(status: String, rule: String) throws -> String {
+        let rules = """
+            version: 1
+            sources: {shop: {forge: github, secret: env:S}}
+            \(status)
+            targets: {smoke: {provider: command, run: ["true"]}}
+            rules:
+              - {name: r, source: shop, on: push, deploy: [smoke]\(rule)}
+            """
+        let ruleSet = try RulesLoader.load(files: [(path: "rules.yaml", contents: rules)])
+        let payload = SamplePayload(forge: .github, refName: "main", sha: String(repeating: "c", count: 40)).json()
+        let request = WebhookRequest(headers: [("X-GitHub-Event", "push"), ("X-GitHub-Delivery", "d-1")], body: payload)
+        return Explainer.explain(request, sources: Array(ruleSet.sources.values), rules: ruleSet)
+    }
+
+    @Test func showsTheDeploymentAndCommitStatusCallsOfARun() throws {
+        let text = try Self.explain(
+            status: "status: {github: {url: https://ghe.example.com/api/v3, token: env:GH}}",
+            rule: ", environment: staging, report: both")
+        let sha = String(repeating: "c", count: 40)
+        let expected = [
+            "      status: github-deployment, github-status",
+            "        when recorded: POST https://ghe.example.com/api/v3/repos/acme/shop/deployments {ref: \(sha), environment: staging}",
+            "        when recorded: POST https://ghe.example.com/api/v3/repos/acme/shop/deployments/<id>/statuses {state: queued}",
+            "        when started: POST https://ghe.example.com/api/v3/repos/acme/shop/deployments/<id>/statuses {state: in_progress}",
+            "        when succeeded: POST https://ghe.example.com/api/v3/repos/acme/shop/deployments/<id>/statuses {state: success}",
+            "        when failed: POST https://ghe.example.com/api/v3/repos/acme/shop/deployments/<id>/statuses {state: failure}",
+            "        when recorded: POST https://ghe.example.com/api/v3/repos/acme/shop/statuses/\(sha) {state: pending, context: gitops-bridge/r}",
+        ]
+        for line in expected { #expect(text.contains(line + "\n") || text.hasSuffix(line), "\(line)\n---\n\(text)") }
+    }
+
+    @Test func saysWhyARunReportsNothing() throws {
+        #expect(try Self.explain(status: "", rule: ", environment: staging").contains("status: none (the rules have no status.github block)"))
+        #expect(
+            try Self.explain(status: "status: {github: {token: env:GH}}", rule: ", environment: staging, report: none")
+                .contains("status: none for this rule"))
+    }
+}
