@@ -20,7 +20,7 @@ import Testing
         ForgeStatusSettings(forge: forge, url: url, token: token, username: username, appPassword: appPassword, position: position)
     }
 
-    static func setupError(_ settings: ForgeStatusSettings, resolver: ProcessSecretResolver = resolver) -> StatusReporterSetupError? {
+    static func setupError(_ settings: ForgeStatusSettings, resolver: ProcessSecretResolver = resolver) -> StatusReportersError? {
         do {
             _ = try BitbucketReporters.make(settings: settings, resolver: resolver, httpClient: .forTests)
             return nil
@@ -47,15 +47,20 @@ import Testing
         }
     }
 
+    @Test func isTheRegistrysFactory() throws {
+        let factory: StatusReporters.Factory = BitbucketReporters.make(settings:resolver:httpClient:)
+        #expect(try factory(Self.settings(token: .environment("BITBUCKET_TOKEN")), Self.resolver, .forTests).keys.sorted() == ["bitbucket"])
+    }
+
     @Test func theTokenWinsWhenBothCredentialsAreGiven() throws {
         let settings = Self.settings(
             token: .environment("BITBUCKET_TOKEN"), username: "someone", appPassword: .environment("UNSET_APP_PASSWORD"))
         #expect(Self.setupError(settings) == nil)
     }
 
-    @Test func aMissingSecretNamesItsReferenceAndPosition() {
+    @Test func aMissingSecretNamesItsReference() {
         let error = Self.setupError(Self.settings(username: "deploy-bot", appPassword: .environment("NOT_SET")))
-        #expect(error?.description == "rules.yaml:9:3: status.bitbucket.app_password: environment variable NOT_SET is not set")
+        #expect(error?.description == "app_password: environment variable NOT_SET is not set")
     }
 
     @Test func anEmptySecretFileIsRefusedByReference() throws {
@@ -65,14 +70,14 @@ import Testing
         let path = directory.appendingPathComponent("token").path
         try Data("\n".utf8).write(to: URL(fileURLWithPath: path))
         let error = Self.setupError(Self.settings(token: .file(path)))
-        #expect(error?.description == "rules.yaml:9:3: status.bitbucket.token: secret file:\(path) is empty")
+        #expect(error?.description == "token: secret file:\(path) is empty")
     }
 
     @Test func aTokenNoHeaderCanCarryIsRefusedWithoutItsValue() {
         let resolver = ProcessSecretResolver(environment: ["BITBUCKET_TOKEN": "two words"])
         let error = Self.setupError(Self.settings(token: .environment("BITBUCKET_TOKEN")), resolver: resolver)
         #expect(
-            error?.description == "rules.yaml:9:3: status.bitbucket.token: the secret env:BITBUCKET_TOKEN has characters an HTTP header cannot carry")
+            error?.description == "token: the secret env:BITBUCKET_TOKEN has characters an HTTP header cannot carry")
     }
 
     @Test func anAppPasswordMayHoldAnyCharacter() {
@@ -82,12 +87,12 @@ import Testing
     }
 
     @Test func refusesMissingCredentialsAUserWithAColonAndAnotherForge() {
-        #expect(Self.setupError(Self.settings())?.description == "rules.yaml:9:3: status.bitbucket needs token, or username + app_password")
+        #expect(Self.setupError(Self.settings())?.description == "needs token, or username + app_password")
         #expect(
             Self.setupError(Self.settings(username: "a:b", appPassword: .environment("BITBUCKET_APP_PASSWORD")))?.description
-                == "rules.yaml:9:3: status.bitbucket.username must be a user name without a colon")
+                == "username must be a user name without a colon")
         #expect(
             Self.setupError(Self.settings(token: .environment("BITBUCKET_TOKEN"), forge: .gitea))?.description
-                == "rules.yaml:9:3: status.gitea is not a Bitbucket block")
+                == "not a Bitbucket block")
     }
 }

@@ -16,7 +16,7 @@ import Testing
         ForgeStatusSettings(forge: forge, url: url, token: token, position: position)
     }
 
-    static func setupError(_ body: () throws(StatusReporterSetupError) -> [String: any StatusReporter]) -> StatusReporterSetupError? {
+    static func setupError(_ body: () throws(StatusReportersError) -> [String: any StatusReporter]) -> StatusReportersError? {
         do {
             _ = try body()
             return nil
@@ -40,33 +40,40 @@ import Testing
         }
     }
 
-    @Test func aMissingSecretNamesItsReferenceAndPosition() {
-        let error = Self.setupError { () throws(StatusReporterSetupError) in
+    @Test(arguments: [Forge.gitea, .forgejo])
+    func isTheRegistrysFactoryForBothForges(forge: Forge) throws {
+        let factory: StatusReporters.Factory = GiteaReporters.make(settings:resolver:httpClient:)
+        let resolver = ProcessSecretResolver(environment: ["GITEA_TOKEN": GiteaFake.defaultToken])
+        #expect(try factory(Self.settings(forge), resolver, .forTests).keys.sorted() == [forge.rawValue])
+    }
+
+    @Test func aMissingSecretNamesItsReference() {
+        let error = Self.setupError { () throws(StatusReportersError) in
             try GiteaReporters.make(settings: Self.settings(.forgejo), resolver: ProcessSecretResolver(environment: [:]), httpClient: .forTests)
         }
-        #expect(error?.description == "rules.yaml:4:3: status.forgejo.token: environment variable GITEA_TOKEN is not set")
+        #expect(error?.description == "token: environment variable GITEA_TOKEN is not set")
     }
 
     @Test func aBlockWithoutTokenIsRefused() {
-        let error = Self.setupError { () throws(StatusReporterSetupError) in
+        let error = Self.setupError { () throws(StatusReportersError) in
             try GiteaReporters.make(settings: Self.settings(.gitea, token: nil), resolver: ProcessSecretResolver(), httpClient: .forTests)
         }
-        #expect(error?.description == "rules.yaml:4:3: status.gitea.token is missing")
+        #expect(error?.description == "token is missing")
     }
 
     @Test func aTokenNoHeaderCanCarryIsRefusedWithoutItsValue() {
         let resolver = ProcessSecretResolver(environment: ["GITEA_TOKEN": "secret value-with-space"])
-        let error = Self.setupError { () throws(StatusReporterSetupError) in
+        let error = Self.setupError { () throws(StatusReportersError) in
             try GiteaReporters.make(settings: Self.settings(.gitea), resolver: resolver, httpClient: .forTests)
         }
-        #expect(error?.description == "rules.yaml:4:3: status.gitea.token: the secret env:GITEA_TOKEN has characters an HTTP header cannot carry")
+        #expect(error?.description == "token: the secret env:GITEA_TOKEN has characters an HTTP header cannot carry")
         #expect(error?.description.contains("value-with-space") == false)
     }
 
     @Test func anotherForgesBlockIsRefused() {
-        let error = Self.setupError { () throws(StatusReporterSetupError) in
+        let error = Self.setupError { () throws(StatusReportersError) in
             try GiteaReporters.make(settings: Self.settings(.bitbucket), resolver: ProcessSecretResolver(), httpClient: .forTests)
         }
-        #expect(error?.description == "rules.yaml:4:3: status.bitbucket is not a Gitea or Forgejo block")
+        #expect(error?.description == "not a Gitea or Forgejo block")
     }
 }
