@@ -44,4 +44,12 @@ enum ForgeFailure {
         guard let components = URLComponents(string: url) else { return [] }
         return [components.percentEncodedPassword, components.password].compactMap { $0 }.filter { !$0.isEmpty }
     }
+
+    /// `url` without any `user:password@`, for messages.
+    static func withoutUserInfo(_ url: String) -> String {
+        var components = URLComponents(string: url)
+        components?.user = nil
+        components?.password = nil
+        return components?.string ?? url
+    }
 }

@@ -54,7 +54,8 @@ public struct BitbucketStatusReporter: StatusReporter {
             throw ForgeFailure.classify(answer, forge: "Bitbucket", message: Self.message(answer), now: now(), secrets: secrets)
         }
         guard case .object = answer.json else {
-            throw .permanent("Bitbucket \(answer.status): the answer is not a build status; is \(shownRoot) Bitbucket's API?")
+            let root = ForgeFailure.withoutUserInfo(apiRoot)
+            throw .permanent("Bitbucket \(answer.status): the answer is not a build status; is \(root) Bitbucket's API?")
         }
         return nil
     }
@@ -117,14 +118,6 @@ public struct BitbucketStatusReporter: StatusReporter {
             case .appPassword(let username, let password): [password.text, basic(username: username, password: password)]
             }
         return credentialSecrets + ForgeFailure.urlPasswords(apiRoot)
-    }
-
-    /// `apiRoot` without any `user:password@`, for messages.
-    var shownRoot: String {
-        var components = URLComponents(string: apiRoot)
-        components?.user = nil
-        components?.password = nil
-        return components?.string ?? apiRoot
     }
 
     /// Bitbucket's error (`{"type": "error", "error": {"message": "url: Enter a valid URL.", "detail": …}}`); nil for any

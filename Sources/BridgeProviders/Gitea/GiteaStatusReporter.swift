@@ -48,7 +48,8 @@ public struct GiteaStatusReporter: StatusReporter {
             throw ForgeFailure.classify(answer, forge: forgeName, message: Self.message(answer), now: now(), secrets: secrets)
         }
         guard case .object = answer.json else {
-            throw .permanent("\(forgeName) \(answer.status): the answer is not a commit status; is \(shownRoot) \(forgeName)'s API?")
+            let root = ForgeFailure.withoutUserInfo(apiRoot)
+            throw .permanent("\(forgeName) \(answer.status): the answer is not a commit status; is \(root) \(forgeName)'s API?")
         }
         return nil
     }
@@ -83,14 +84,6 @@ public struct GiteaStatusReporter: StatusReporter {
 
     /// What never appears in a message: the token, and any password in the base URL.
     private var secrets: [String] { [token.text] + ForgeFailure.urlPasswords(apiRoot) }
-
-    /// `apiRoot` without any `user:password@`, for messages.
-    var shownRoot: String {
-        var components = URLComponents(string: apiRoot)
-        components?.user = nil
-        components?.password = nil
-        return components?.string ?? apiRoot
-    }
 
     /// Gitea's `APIError` (`{"message": "…", "url": "…/api/swagger"}`), whose message is empty for a 500 in production
     /// (then the status's reason phrase); nil for any other body.
