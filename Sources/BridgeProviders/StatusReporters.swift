@@ -11,7 +11,10 @@ public enum StatusReporters {
         .gitlab: { settings, resolver, httpClient in
             let token = try resolver.resolve(try required(settings.token, "token", of: settings))
             return ["gitlab": GitLabStatusReporter(baseURL: settings.url, token: token, httpClient: httpClient)]
-        }
+        },
+        .gitea: GiteaReporters.make(settings:resolver:httpClient:),
+        .forgejo: GiteaReporters.make(settings:resolver:httpClient:),
+        .bitbucket: BitbucketReporters.make(settings:resolver:httpClient:),
     ]
 
     /// Every reporter the `status` blocks configure, by kind name.
