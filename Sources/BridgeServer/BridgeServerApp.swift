@@ -43,10 +43,10 @@ public enum BridgeServerApp {
         }
         let metrics = BridgeMetrics()
         let http = HTTPClientService()
-        let reporter = try statusReporter(rules: rules, resolver: resolver, httpClient: http)
+        let reporters = try statusReporters(rules: rules, resolver: resolver, httpClient: http)
         let worker = DeploymentWorker(
             queue: store, deployers: deployers(resolver: resolver, environment: configuration.environment, httpClient: http.client),
-            statusReporter: reporter,
+            statusReporters: reporters,
             configuration: configuration.worker, metrics: metrics, logger: logger)
         let intake = WebhookIntake(
             rules: rules, sources: sources, store: store, now: { Date() }, logger: logger, workQueued: { worker.workArrived() })
@@ -57,8 +57,8 @@ public enum BridgeServerApp {
                 "rules.path": "\(configuration.rulesPath)", "sources": "\(sources.names.joined(separator: ","))",
                 "rules.count": "\(rules.rules.count)", "database": "\(configuration.databasePath)",
             ])
-        if reporter == nil {
-            logger.notice("no status.gitlab in the rules: runs of GitLab sources will not report deployment status")
+        for note in StatusNotes.notes(for: rules) {
+            logger.notice("\(note)")
         }
         // The worker starts only once the listener is bound: a second bridge on a busy port touches no step.
         let workerWhenServing = StartWhenServing(worker)
@@ -78,16 +78,14 @@ public enum BridgeServerApp {
         )
     }
 
-    /// GitLab's Deployments API reporter, when the rules configure `status.gitlab` (its token resolved now).
-    static func statusReporter(rules: RuleSet, resolver: any SecretResolver, httpClient: HTTPClientService) throws(StartupError)
-        -> (any StatusReporter)?
+    /// The reporters the rules' `status` blocks configure, by kind name (their secrets resolved now).
+    static func statusReporters(rules: RuleSet, resolver: any SecretResolver, httpClient: HTTPClientService) throws(StartupError)
+        -> [String: any StatusReporter]
     {
-        guard let gitlab = rules.status.gitlab else { return nil }
         do {
-            let token = try resolver.resolve(gitlab.token)
-            return GitLabStatusReporter(baseURL: gitlab.url, token: token, httpClient: httpClient.client)
+            return try StatusReporters.make(rules.status, resolver: resolver, httpClient: httpClient.client)
         } catch {
-            throw StartupError("\(gitlab.position): status.gitlab.token: \(error)")
+            throw StartupError(error.description)
         }
     }
 

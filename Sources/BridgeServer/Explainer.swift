@@ -27,14 +27,14 @@ public enum Explainer {
             case .push(let events):
                 for event in events {
                     let plan = Planner.plan(event: event, source: source, rules: rules)
-                    lines += describe(plan, delivery: parsed.deliveryID ?? "(sha256 of body)", date: date)
+                    lines += describe(plan, delivery: parsed.deliveryID ?? "(sha256 of body)", date: date, rules: rules)
                 }
             }
         }
         return lines.joined(separator: "\n")
     }
 
-    static func describe(_ plan: EventPlan, delivery: String, date: Date) -> [String] {
+    static func describe(_ plan: EventPlan, delivery: String, date: Date, rules: RuleSet) -> [String] {
         let event = plan.event
         var lines = ["  \(describeEvent(event))"]
         for verdict in plan.verdicts {
@@ -55,6 +55,33 @@ public enum Explainer {
                 if let timeout = StepTimeout.of(provider: step.provider, parameters: rendered) {
                     lines.append("        one step at a time on \(step.resource); stopped and failed \(timeout.configText) after its first start")
                 }
+            }
+            lines += statusCalls(run, rules: rules).map { "      " + $0 }
+        }
+        return lines
+    }
+
+    /// The status calls the run's reporters would make as it is recorded, starts and ends, or why it reports nothing.
+    static func statusCalls(_ run: PlannedRun, rules: RuleSet) -> [String] {
+        let forge = run.event.forge
+        guard let settings = rules.status[forge] else { return ["status: none (the rules have no status.\(forge.rawValue) block)"] }
+        guard !run.report.reporters.isEmpty else { return ["status: none for this rule (report: none, or no environment for a deployment)"] }
+        var lines = ["status: " + run.report.reporters.joined(separator: ", ")]
+        let moments: [(String, ForgeDeploymentStatus)] = [
+            ("recorded", .queued), ("started", .running), ("succeeded", .success), ("failed", .failed),
+        ]
+        for reporter in run.report.reporters {
+            guard let kind = StatusReporterKind.all[reporter] else { continue }
+            var reported: ForgeDeploymentStatus?
+            for (moment, status) in moments {
+                let previous = status == .failed ? .running : reported
+                guard kind.accepts(status, after: previous) else { continue }
+                if status != .failed { reported = status }
+                let update = StatusUpdate(
+                    runID: 0, project: run.event.projectID ?? run.event.repository, repository: run.event.repository, rule: run.rule,
+                    environment: run.environment ?? "", sha: run.event.sha, ref: run.event.refName, tag: run.event.refKind == .tag,
+                    status: status, environmentURL: run.report.environmentURL)
+                for call in kind.calls(update, settings) { lines.append("  when \(moment): \(call)") }
             }
         }
         return lines

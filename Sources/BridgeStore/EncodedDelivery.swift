@@ -52,6 +52,10 @@ struct EncodedRun: Sendable {
     var event: String
     var notes: String
     var steps: [EncodedStep]
+    /// The run's `RunReport` as JSON.
+    var report: String
+    /// The outbox rows of the run's `queued` status, when its forge is told of queues.
+    var queued: EncodedQueuedReport?
 
     init(_ run: PlannedRun) {
         rule = run.rule
@@ -67,7 +71,23 @@ struct EncodedRun: Sendable {
         steps = run.steps.map { step in
             EncodedStep(target: step.target, provider: step.provider, parameters: step.parameters.jsonText, resource: step.resource)
         }
+        report = StoredJSON.encode(run.report)
+        queued = StatusOutboxPolicy.recorded(reporters: run.report.reporters).map { told in
+            let update = StatusUpdate(
+                runID: 0, project: run.event.projectID ?? run.event.repository, repository: run.event.repository, rule: run.rule,
+                environment: run.environment ?? "", sha: run.event.sha, ref: run.event.refName, tag: run.event.refKind == .tag,
+                status: told.status, environmentURL: run.report.environmentURL, production: run.report.production,
+                transient: run.report.transient)
+            return EncodedQueuedReport(status: told.status.rawValue, reporters: told.reporters, payload: StoredJSON.statusPayload(update))
+        }
     }
+}
+
+/// The outbox rows a run is recorded with: one status, for some reporters, with one payload.
+struct EncodedQueuedReport: Sendable {
+    var status: String
+    var reporters: [String]
+    var payload: String
 }
 
 /// A `PlannedStep` with its parameters as JSON text.

@@ -20,6 +20,7 @@ enum Migrations {
         ("v3", [v3StepProcesses, v3StepNotes]),
         ("v4", [v4StepResources]),
         ("v5", [v5OutboxClaims]),
+        ("v6", [v6RunReports]),
     ]
 
     /// The migrator with every migration registered.
@@ -264,5 +265,22 @@ enum Migrations {
     static let v5OutboxClaims = """
         ALTER TABLE status_outbox ADD COLUMN claimed_by TEXT;
         ALTER TABLE status_outbox ADD COLUMN claim_expires_at INTEGER;
+        """
+
+    /// Every forge's reporters (v6): each run keeps how it is shown on its forge, and the outbox may tell a forge of a
+    /// queued or superseded run.
+    ///
+    /// Invariants:
+    /// - `report` is the JSON of the run's `RunReport` (its reporters, rendered environment URL, GitHub flags), written
+    ///   when the run is recorded; NULL only on runs recorded before v6, whose reporters are
+    ///   `StatusOutboxPolicy.legacyReporters` (GitLab's, as before).
+    /// - `last_reported` replaces v2's `reported_status` (whose CHECK cannot grow in SQLite): the last status enqueued to
+    ///   the outbox for the run, NULL while none was. `reported_status` is no longer written.
+    /// - An outbox row's `reporter` names a `StatusReporterKind`; the payload's run id is the row's `run_id`.
+    static let v6RunReports = """
+        ALTER TABLE runs ADD COLUMN report TEXT;
+        ALTER TABLE runs ADD COLUMN last_reported TEXT
+            CHECK (last_reported IN ('queued', 'running', 'success', 'failed', 'canceled', 'superseded'));
+        UPDATE runs SET last_reported = reported_status WHERE reported_status IS NOT NULL;
         """
 }

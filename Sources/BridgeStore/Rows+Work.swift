@@ -44,38 +44,41 @@ extension Rows {
             attempt: try row.int("process_attempt"))
     }
 
-    /// The columns `statusUpdate(_:)` reads from a run.
-    static let statusUpdateColumns = "forge, environment, project_id, repository, sha, ref_name, ref_kind"
+    /// The columns `statusUpdate(_:)` and `runReport(_:)` read from a run.
+    static let statusUpdateColumns = "rule, forge, environment, project_id, repository, sha, ref_name, ref_kind, report, last_reported"
 
-    /// What the run's forge is to be told, and by which reporter; nil when it has none or its rule names no environment.
-    static func statusUpdate(
-        runID: Int64, _ run: some StoredRow, status: ForgeDeploymentStatus
-    ) throws -> (reporter: String, update: StatusUpdate)? {
-        guard let reporter = StatusOutboxPolicy.reporter(for: try run.value(Forge.self, "forge")),
-            let environment = try run.optionalString("environment")
-        else { return nil }
-        let update = StatusUpdate(
+    /// What the run's forge is to be told of `status` (the row's payload; its run id, deployment id, request id and
+    /// time are the outbox row's, added when it is read).
+    static func statusUpdate(runID: Int64, _ run: some StoredRow, status: ForgeDeploymentStatus) throws -> StatusUpdate {
+        let report = try runReport(run)
+        return StatusUpdate(
             runID: runID,
             project: try run.optionalString("project_id") ?? run.string("repository"),
-            environment: environment,
+            repository: try run.string("repository"),
+            rule: try run.string("rule"),
+            environment: try run.optionalString("environment") ?? "",
             sha: try run.string("sha"),
             ref: try run.string("ref_name"),
             tag: try run.string("ref_kind") == RefKind.tag.rawValue,
-            status: status)
-        return (reporter, update)
+            status: status,
+            environmentURL: report.environmentURL,
+            production: report.production,
+            transient: report.transient)
     }
 
     /// The columns `pendingStatusUpdate(_:)` reads from a claimed outbox row, with its run's `forge_deployment_id`.
-    static let pendingStatusColumns = "id, reporter, target_status, payload, attempts, created_at, claim_expires_at"
+    static let pendingStatusColumns = "id, run_id, reporter, target_status, payload, attempts, created_at, claim_expires_at"
 
     /// A claimed outbox row, its deployment id and request time added (see the outbox's documentation).
     static func pendingStatusUpdate(_ row: some StoredRow) throws -> PendingStatusUpdate {
         let id = try row.int64("id")
         let status = try row.value(ForgeDeploymentStatus.self, "target_status")
         var update = try row.json(StatusUpdate.self, "payload", "status update \(id)")
+        update.runID = try row.int64("run_id")
         update.status = status
-        update.deploymentID = status == .running ? nil : try row.optionalString("forge_deployment_id")
+        update.deploymentID = try row.optionalString("forge_deployment_id")
         update.requestedAt = try row.date("created_at")
+        update.requestID = id
         return PendingStatusUpdate(
             outboxID: id, reporter: try row.string("reporter"), update: update, attempts: try row.int("attempts"),
             claimExpiresAt: try row.date("claim_expires_at"))

@@ -98,20 +98,30 @@ enum Rows {
         RecordedRun(id: try row.int64("id"), rule: try row.string("rule"), status: try row.string("status"))
     }
 
-    /// A run's `RunState`, from its row (`status, cancel_requested, forge, environment, reported_status`) and its steps'
+    /// A run's `RunState`, from its row (`StoreSQL.runStateRun`) and its steps'
     /// rows in position order (`id, status, attempts, in_flight`: whether an external id is recorded).
     static func runState(id: Int64, _ run: some StoredRow, steps: [some StoredRow]) throws -> RunState {
         RunState(
             id: id,
             status: try run.value(RunStatus.self, "status"),
             cancelRequested: try run.bool("cancel_requested"),
-            forge: try run.value(Forge.self, "forge"),
-            environment: try run.optionalString("environment"),
-            reported: try run.optionalValue(ForgeDeploymentStatus.self, "reported_status"),
+            reporters: try runReport(run).reporters,
+            reported: try run.optionalValue(ForgeDeploymentStatus.self, "last_reported"),
             steps: try steps.map { step in
                 StepState(
                     id: try step.int64("id"), status: try step.value(StepStatus.self, "status"), attempts: try step.int("attempts"),
                     hasExternalID: try step.bool("in_flight"))
             })
+    }
+
+    /// A run's `RunReport`, from its `report`, `forge` and `environment` columns: the stored one, or for a run recorded
+    /// before v6 the reporters it had then.
+    static func runReport(_ run: some StoredRow) throws -> RunReport {
+        if let text = try run.optionalString("report") {
+            return try StoredJSON.decode(RunReport.self, from: text, "the report of a run")
+        }
+        let reporters = StatusOutboxPolicy.legacyReporters(
+            forge: try run.value(Forge.self, "forge"), environment: try run.optionalString("environment"))
+        return RunReport(reporters: reporters)
     }
 }

@@ -65,8 +65,20 @@ extension EncodedDelivery {
             "delivery_id": .integer(deliveryID), "rule": .text(run.rule), "environment": .text(run.environment),
             "source": .text(source), "forge": .text(forge), "repository": .text(run.repository), "ref": .text(run.ref),
             "ref_kind": .text(run.refKind), "ref_name": .text(run.refName), "sha": .text(run.sha), "project_id": .text(run.projectID),
-            "event": .text(run.event), "notes": .text(run.notes), "created_at": .integer(receivedAt),
+            "event": .text(run.event), "notes": .text(run.notes), "report": .text(run.report),
+            "last_reported": .text(run.queued?.status), "created_at": .integer(receivedAt),
         ]
+    }
+
+    /// The outbox rows of a run just recorded (`StoreSQL.insertOutbox`), one per reporter told.
+    func outboxValues(of run: EncodedRun, runID: Int64) -> [SQLValues] {
+        guard let queued = run.queued else { return [] }
+        return queued.reporters.map { reporter in
+            [
+                "run_id": .integer(runID), "reporter": .text(reporter), "status": .text(queued.status), "payload": .text(queued.payload),
+                "now": .integer(receivedAt),
+            ]
+        }
     }
 
     func values(of step: EncodedStep, position: Int, runID: Int64) -> SQLValues {

@@ -7,11 +7,11 @@ import GRDB
 /// Rows are enqueued in the transaction that changes a run's status (see `enqueueStatus`), and claimed by one sender
 /// at a time (`claimed_by`, `claim_expires_at`, v5), so several processes on one file never send the same row.
 ///
-/// The payload column holds the JSON of the `StatusUpdate` without its `deploymentID`, written from the run
-/// when the row is enqueued. The deployment id is added when the row is read: nil for `running` (which always
-/// creates a new GitLab deployment: GitLab moves only created → running), else the run's `forge_deployment_id`,
-/// which the previous row's `statusSent` recorded. So is `requestedAt`, the row's `created_at`: a reporter whose
-/// create answer was lost finds the deployment it created since then instead of creating another.
+/// The payload column holds the JSON of the `StatusUpdate` without its run, deployment and request ids, written from
+/// the run when the row is enqueued. They are added when the row is read: the row's `run_id` and `id`, and the run's
+/// `forge_deployment_id`, which an earlier row's `statusSent` recorded (the reporter decides whether its update starts
+/// a new deployment instead: `StatusReporterKind.startsDeployment`). So is `requestedAt`, the row's `created_at`: a
+/// reporter whose create answer was lost finds the deployment it created since then instead of creating another.
 extension SQLiteDeliveryStore {
     /// `StoreSQL.claimOutboxRows` in this dialect, built once.
     static let claimOutboxRows = StoreSQL.claimOutboxRows(lock: "")
@@ -29,7 +29,7 @@ extension SQLiteDeliveryStore {
         }
     }
 
-    public func statusSent(outboxID: Int64, owner: String, deploymentID: String, now: Date) async throws(StoreError) {
+    public func statusSent(outboxID: Int64, owner: String, deploymentID: String?, now: Date) async throws(StoreError) {
         let arguments: StatementArguments = ["now": StoredTime.milliseconds(now), "id": outboxID, "owner": owner]
         try await writing("record a sent status update") { db in
             guard let runID = try Int64.fetchOne(Self.cached(StoreSQL.outboxSent, db), arguments: arguments) else {
@@ -37,7 +37,9 @@ extension SQLiteDeliveryStore {
                 try Self.requireOutboxRow(outboxID, in: db)
                 return
             }
-            try Self.cached(StoreSQL.setForgeDeployment, db).execute(arguments: ["deployment": deploymentID, "id": runID])
+            if let deploymentID {
+                try Self.cached(StoreSQL.setForgeDeployment, db).execute(arguments: ["deployment": deploymentID, "id": runID])
+            }
         }
     }
 
@@ -55,7 +57,10 @@ extension SQLiteDeliveryStore {
                 try Self.requireOutboxRow(outboxID, in: db)
                 return
             }
-            if retryAt == nil, try row.string("target_status") == ForgeDeploymentStatus.running.rawValue {
+            if retryAt == nil,
+                StatusOutboxPolicy.givingUpForgetsDeployment(
+                    try row.value(ForgeDeploymentStatus.self, "target_status"), reporter: try row.string("reporter"))
+            {
                 try Self.cached(StoreSQL.setForgeDeployment, db).execute(arguments: ["deployment": nil, "id": try row.int64("run_id")])
             }
         }
@@ -69,18 +74,17 @@ extension SQLiteDeliveryStore {
 }
 
 extension SQLiteDeliveryStore {
-    /// Appends `status` to the run's outbox (`StatusOutboxPolicy` allowed it) and remembers it as the run's reported
-    /// status.
-    static func enqueueStatus(_ status: ForgeDeploymentStatus, runID: Int64, now: Int64, in db: Database) throws {
+    /// Appends the report's status to the run's outbox, one row per reporter told (`StatusOutboxPolicy` chose them),
+    /// and remembers it as the run's last reported status.
+    static func enqueueStatus(_ report: RunChange.Report, runID: Int64, now: Int64, in db: Database) throws {
         guard let run = try Row.fetchOne(Self.cached(StoreSQL.statusUpdateRun, db), arguments: ["id": runID]) else {
             throw StoreError.notFound("run \(runID)")
         }
-        guard let (reporter, update) = try Rows.statusUpdate(runID: runID, run, status: status) else { return }
-        try Self.cached(StoreSQL.insertOutbox, db).execute(
-            arguments: [
-                "run_id": runID, "reporter": reporter, "status": status.rawValue, "payload": try StoredJSON.statusPayload(update),
-                "now": now,
-            ])
-        try Self.cached(StoreSQL.setReported, db).execute(arguments: ["status": status.rawValue, "id": runID])
+        let payload = StoredJSON.statusPayload(try Rows.statusUpdate(runID: runID, run, status: report.status))
+        for reporter in report.reporters {
+            try Self.cached(StoreSQL.insertOutbox, db).execute(
+                arguments: ["run_id": runID, "reporter": reporter, "status": report.status.rawValue, "payload": payload, "now": now])
+        }
+        try Self.cached(StoreSQL.setReported, db).execute(arguments: ["status": report.status.rawValue, "id": runID])
     }
 }

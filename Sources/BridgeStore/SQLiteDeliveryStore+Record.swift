@@ -35,6 +35,9 @@ extension SQLiteDeliveryStore {
                 for (index, step) in run.steps.enumerated() {
                     try Self.cached(StoreSQL.insertStep, db).execute(arguments: .init(delivery.values(of: step, position: index + 1, runID: id)))
                 }
+                for values in delivery.outboxValues(of: run, runID: id) {
+                    try Self.cached(StoreSQL.insertOutbox, db).execute(arguments: .init(values))
+                }
                 created.append(RecordedRun(id: id, rule: run.rule, status: "queued"))
             } else {
                 guard let row = try Row.fetchOne(Self.cached(StoreSQL.existingRun, db), arguments: .init(run.keyValues)) else {

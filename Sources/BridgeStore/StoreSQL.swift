@@ -26,9 +26,9 @@ enum StoreSQL {
     /// Nothing when a run with the same (rule, repository, ref, sha) exists, else the new run's id.
     static let insertRun = """
         INSERT INTO runs (delivery_id, rule, environment, source, forge, repository, ref, ref_kind, ref_name,
-            sha, project_id, event, notes, status, created_at, updated_at)
+            sha, project_id, event, notes, report, last_reported, status, created_at, updated_at)
         VALUES (:delivery_id, :rule, :environment, :source, :forge, :repository, :ref, :ref_kind, :ref_name, :sha, :project_id,
-            :event, :notes, 'queued', :created_at, :created_at)
+            :event, :notes, :report, :last_reported, 'queued', :created_at, :created_at)
         ON CONFLICT (rule, repository, ref, sha) DO NOTHING
         RETURNING id
         """
@@ -46,7 +46,7 @@ enum StoreSQL {
 
     // MARK: Runs (RunLifecycle's decisions)
 
-    static let runStateRun = "SELECT status, cancel_requested, forge, environment, reported_status FROM runs WHERE id = :id"
+    static let runStateRun = "SELECT status, cancel_requested, forge, environment, report, last_reported FROM runs WHERE id = :id"
 
     static let runStateSteps = """
         SELECT id, status, attempts, external_id IS NOT NULL AS in_flight FROM steps WHERE run_id = :id ORDER BY position
@@ -214,7 +214,7 @@ enum StoreSQL {
 
     static let statusUpdateRun = "SELECT \(Rows.statusUpdateColumns) FROM runs WHERE id = :id"
 
-    static let setReported = "UPDATE runs SET reported_status = :status WHERE id = :id"
+    static let setReported = "UPDATE runs SET last_reported = :status WHERE id = :id"
 
     /// Each run's oldest pending row, if due and not claimed by another sender (a sender takes its own claims again: it
     /// sends one row at a time, so a row it holds is one whose outcome it could not record): a later row never overtakes
@@ -257,7 +257,7 @@ enum StoreSQL {
         SET attempts = attempts + 1, last_error = :error, next_attempt_at = CAST(:retry_at AS BIGINT),
             abandoned_at = CASE WHEN CAST(:retry_at AS BIGINT) IS NULL THEN :now END, claimed_by = NULL, claim_expires_at = NULL
         WHERE id = :id AND sent_at IS NULL AND abandoned_at IS NULL AND claimed_by = :owner
-        RETURNING run_id, target_status
+        RETURNING run_id, reporter, target_status
         """
 
     static let outboxRowExists = "SELECT id FROM status_outbox WHERE id = :id"

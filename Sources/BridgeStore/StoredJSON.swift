@@ -16,12 +16,22 @@ enum StoredJSON {
         }
     }
 
-    /// An outbox row's payload: the update's JSON, keys sorted, without a deployment id (added when the row is read).
-    static func statusPayload(_ update: StatusUpdate) throws -> String {
+    /// An outbox row's payload: the update's JSON, keys sorted, without what is added when the row is read (its run id,
+    /// deployment id, request id and time).
+    static func statusPayload(_ update: StatusUpdate) -> String {
         var update = update
+        update.runID = 0
         update.deploymentID = nil
+        update.requestID = nil
+        update.requestedAt = nil
+        return encode(update)
+    }
+
+    /// `value` as JSON, keys sorted. Encoding these plain structs (strings, numbers, booleans) cannot fail.
+    static func encode(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(update), as: UTF8.self)
+        // Safety: the encoded types hold only strings, integers, booleans and arrays of them, which JSONEncoder accepts.
+        return String(decoding: (try? encoder.encode(value)) ?? Data("{}".utf8), as: UTF8.self)
     }
 }

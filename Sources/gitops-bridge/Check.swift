@@ -23,12 +23,26 @@ struct Check: ParsableCommand {
             throw ExitCode(1)
         }
         if resolveSecrets {
+            let resolver = ProcessSecretResolver()
             do {
-                _ = try SourceRegistry(rules: ruleSet, resolver: ProcessSecretResolver())
+                _ = try SourceRegistry(rules: ruleSet, resolver: resolver)
             } catch {
                 print(error.description)
                 throw ExitCode(1)
             }
+            for settings in ruleSet.status.forges.values.sorted(by: { $0.forge.rawValue < $1.forge.rawValue }) {
+                for (key, reference) in settings.secrets {
+                    do {
+                        _ = try resolver.resolve(reference)
+                    } catch {
+                        print("\(settings.position): status.\(settings.forge.rawValue).\(key): \(error)")
+                        throw ExitCode(1)
+                    }
+                }
+            }
+        }
+        for note in StatusNotes.notes(for: ruleSet) {
+            print("note: \(note)")
         }
         print(
             "\(path): ok — \(ruleSet.sources.count) sources, \(ruleSet.targets.count) targets, \(ruleSet.rules.count) rules"

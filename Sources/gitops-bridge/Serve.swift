@@ -1,6 +1,7 @@
 import ArgumentParser
 import BridgeCore
 import BridgeServer
+import Foundation
 import Hummingbird
 import Logging
 
@@ -51,6 +52,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "On SIGTERM, seconds running steps may take to finish before they are released (env GITOPS_BRIDGE_SHUTDOWN_GRACE; default 60).")
     var shutdownGrace: Int?
 
+    @Option(
+        help: "Where people reach the bridge's pages, e.g. https://bridge.example.com: forge statuses link to <url>/runs/<id> (env GITOPS_BRIDGE_DASHBOARD_URL; default none).")
+    var dashboardURL: String?
+
     func run() async throws {
         let listenText = Setting.value(listen, env: Setting.listenVariable, default: Setting.defaultListen)
         guard let address = ServeConfiguration.parseListen(listenText) else {
@@ -68,6 +73,14 @@ struct Serve: AsyncParsableCommand {
         }
         if let grace = try Setting.positiveInteger(shutdownGrace, env: "GITOPS_BRIDGE_SHUTDOWN_GRACE") {
             worker.shutdownGrace = .seconds(grace)
+        }
+        let dashboard = Setting.value(dashboardURL, env: "GITOPS_BRIDGE_DASHBOARD_URL", default: "")
+        if !dashboard.isEmpty {
+            guard let url = URLComponents(string: dashboard), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host?.isEmpty == false
+            else { throw ValidationError("--dashboard-url must be an http:// or https:// URL with a host, got '\(dashboard)'") }
+            var trimmed = dashboard
+            while trimmed.hasSuffix("/") { trimmed.removeLast() }
+            worker.dashboardURL = trimmed
         }
         let listener = try listenerLimits()
         let configuration = ServeConfiguration(

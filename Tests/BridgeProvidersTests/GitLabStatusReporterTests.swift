@@ -49,7 +49,7 @@ import Testing
 
     @Test func createsARunningDeploymentAndReturnsItsID() async throws {
         try await withGitLabFake(Self.fake()) { fake in
-            let id = try await Self.reporter(fake).report(Self.update())
+            let id = try #require(await Self.reporter(fake).report(Self.update()))
             let deployment = try #require(fake.deployments.first)
             #expect(id == String(deployment.id))
             #expect(deployment.statusHistory == [.running])
@@ -59,8 +59,8 @@ import Testing
     @Test func updatesTheDeploymentToSuccess() async throws {
         try await withGitLabFake(Self.fake()) { fake in
             let reporter = Self.reporter(fake)
-            let id = try await reporter.report(Self.update(ref: "v1.4.0", tag: true))
-            let same = try await reporter.report(Self.update(status: .success, deploymentID: id, ref: "v1.4.0", tag: true))
+            let id = try #require(await reporter.report(Self.update(ref: "v1.4.0", tag: true)))
+            let same = try #require(await reporter.report(Self.update(status: .success, deploymentID: id, ref: "v1.4.0", tag: true)))
             #expect(same == id)
             let deploymentID = try #require(Int(id))
             let deployment = try #require(fake.deployment(id: deploymentID))
@@ -76,7 +76,7 @@ import Testing
     @Test func sendsGitLabsHeadersAndJSONBodies() async throws {
         try await withGitLabFake(Self.fake()) { fake in
             let reporter = Self.reporter(fake)
-            let id = try await reporter.report(Self.update())
+            let id = try #require(await reporter.report(Self.update()))
             _ = try await reporter.report(Self.update(status: .failed, deploymentID: id))
             let requests = fake.requests
             try #require(requests.count == 2)
@@ -100,7 +100,7 @@ import Testing
 
     @Test func encodesEverySlashOfAProjectPath() async throws {
         try await withGitLabFake(Self.fake(projects: [.init(id: 9, path: "group/sub/project")])) { fake in
-            let id = try await Self.reporter(fake).report(Self.update(project: "group/sub/project"))
+            let id = try #require(await Self.reporter(fake).report(Self.update(project: "group/sub/project")))
             #expect(fake.requests.first?.path == "/api/v4/projects/group%2Fsub%2Fproject/deployments")
             #expect(fake.deployments.first?.projectID == 9)
             _ = try await Self.reporter(fake).report(Self.update(project: "group/sub/project", status: .canceled, deploymentID: id))
@@ -113,7 +113,7 @@ import Testing
     func reachesAnInstallUnderAPathPrefix(trailing: String) async throws {
         try await withGitLabFake(Self.fake(pathPrefix: "/gitlab")) { fake in
             #expect(fake.baseURL.hasSuffix("/gitlab"))
-            let id = try await Self.reporter(fake, baseURL: fake.baseURL + trailing).report(Self.update())
+            let id = try #require(await Self.reporter(fake, baseURL: fake.baseURL + trailing).report(Self.update()))
             #expect(fake.requests.first?.path == "/gitlab/api/v4/projects/42/deployments")
             #expect(fake.deployment(id: try #require(Int(id))) != nil)
         }
@@ -161,9 +161,10 @@ import Testing
     @Test func anIllegalTransitionIsPermanentWhenGitLabRefusesIt() async throws {
         try await withGitLabFake(Self.fake()) { fake in
             let reporter = Self.reporter(fake)
-            let id = try await reporter.report(Self.update())
-            let error = await Self.failure(reporter, Self.update(status: .running, deploymentID: id))
-            #expect(error == .permanent("GitLab 400: Cannot transition status via :run from :running"))
+            let id = try #require(await reporter.report(Self.update()))
+            _ = try await reporter.report(Self.update(status: .success, deploymentID: id))
+            let error = await Self.failure(reporter, Self.update(status: .success, deploymentID: id))
+            #expect(error == .permanent("GitLab 400: Cannot transition status via :succeed from :success"))
             #expect(fake.illegalTransitions.count == 1)
         }
     }
@@ -172,7 +173,7 @@ import Testing
         // What GitLab's source suggests for an illegal transition: 200 `null`. The update keeps its id.
         try await withGitLabFake(GitLabFake(token: Self.token, illegalTransitionAnswer: .okWithNullBody)) { fake in
             let id = fake.addDeployment(projectID: 42, environment: "staging", sha: Self.sha, ref: "main", status: .success)
-            let answer = try await Self.reporter(fake).report(Self.update(status: .success, deploymentID: String(id)))
+            let answer = try #require(await Self.reporter(fake).report(Self.update(status: .success, deploymentID: String(id))))
             #expect(answer == String(id))
         }
     }

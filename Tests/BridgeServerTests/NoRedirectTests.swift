@@ -88,7 +88,7 @@ import Testing
                     """
                 )
             ])
-            let reporter = try #require(try BridgeServerApp.statusReporter(rules: rules, resolver: Self.secrets, httpClient: http))
+            let reporter = try #require(try BridgeServerApp.statusReporters(rules: rules, resolver: Self.secrets, httpClient: http)["gitlab"])
             let update = StatusUpdate(runID: 1, project: "42", environment: "staging", sha: "abc", ref: "main", tag: false, status: .running)
             var failure: ProviderError?
             do throws(ProviderError) {

@@ -34,13 +34,16 @@ struct WorkerHarness {
     @discardableResult
     func queueRun(
         rule: String = "deploy", environment: String? = "staging", targets: [String] = [], steps: [PlannedStep]? = nil,
-        sha: String = String(repeating: "a", count: 40), forge: Forge = .gitlab, tag: String? = nil, key: String = UUID().uuidString
+        sha: String = String(repeating: "a", count: 40), forge: Forge = .gitlab, tag: String? = nil, key: String = UUID().uuidString,
+        reporters: [String]? = nil
     ) async throws -> Int64 {
         let event = PushEvent(
             forge: forge, repository: "acme/shop", refKind: tag == nil ? .branch : .tag, refName: tag ?? "main", sha: sha,
             pusher: "alice", cloneURL: "https://gitlab.example.com/acme/shop.git", projectID: "42")
         let steps = steps ?? targets.map { PlannedStep(target: $0, provider: "scripted", parameters: .object(["name": .string($0)])) }
-        let run = PlannedRun(rule: rule, environment: environment, event: event, steps: steps)
+        // As a rules file with `status.gitlab` plans it: GitLab deployments for a run with an environment.
+        let report = RunReport(reporters: reporters ?? StatusOutboxPolicy.legacyReporters(forge: forge, environment: environment))
+        let run = PlannedRun(rule: rule, environment: environment, event: event, steps: steps, report: report)
         let delivery = NewDelivery(
             source: "shop-gitlab", forge: forge, key: key, eventName: "Push Hook", receivedAt: Date(), disposition: .queued, runs: [run])
         let outcome = try await store.record(delivery)
@@ -50,13 +53,15 @@ struct WorkerHarness {
 
     /// Runs a worker until `done` holds (checked every 20 ms) or `timeout` passes, then shuts it down gracefully.
     func runWorker(
-        deployers: [any Deployer], reporter: (any StatusReporter)? = nil, configuration: WorkerConfiguration = configuration(),
+        deployers: [any Deployer], reporter: (any StatusReporter)? = nil, reporters: [String: any StatusReporter]? = nil,
+        configuration: WorkerConfiguration = configuration(),
         timeout: Duration = .seconds(20), until done: @escaping @Sendable () async throws -> Bool
     ) async throws {
         var logger = Logger(label: "worker-test")
         logger.logLevel = .critical
         let worker = DeploymentWorker(
-            queue: store, deployers: deployers, statusReporter: reporter, configuration: configuration, metrics: metrics, logger: logger)
+            queue: store, deployers: deployers, statusReporters: reporters ?? reporter.map { ["gitlab": $0] } ?? [:], configuration: configuration,
+            metrics: metrics, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [worker], logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }

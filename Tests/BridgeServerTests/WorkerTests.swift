@@ -12,13 +12,44 @@ final class RecordingReporter: StatusReporter, Sendable {
     var reported: [StatusUpdate] { updates.withLock { $0 } }
     func statuses(run: Int64) -> [ForgeDeploymentStatus] { reported.filter { $0.runID == run }.map(\.status) }
 
-    func report(_ update: StatusUpdate) async throws(ProviderError) -> String {
+    func report(_ update: StatusUpdate) async throws(ProviderError) -> String? {
         updates.withLock { $0.append(update) }
         return update.deploymentID ?? "gl-\(update.runID)"
     }
 }
 
 @Suite struct WorkerTests {
+    @Test func eachReporterOfARunGetsItsUpdatesInOrderWithTheRunsPageLinked() async throws {
+        let harness = try WorkerHarness()
+        defer { harness.removeFiles() }
+        let run = try await harness.queueRun(targets: ["backend"], forge: .github, reporters: ["github-deployment", "github-status"])
+        let deployments = RecordingReporter()
+        let statuses = RecordingReporter()
+        var configuration = WorkerHarness.configuration()
+        configuration.dashboardURL = "https://bridge.example.com"
+        try await harness.runWorker(
+            deployers: [ScriptedDeployer()], reporters: ["github-deployment": deployments, "github-status": statuses],
+            configuration: configuration
+        ) {
+            try await harness.runStatus(run) == "succeeded" && statuses.statuses(run: run).count == 3
+        }
+        #expect(deployments.statuses(run: run) == [.queued, .running, .success])
+        #expect(statuses.statuses(run: run) == [.queued, .running, .success])
+        #expect(deployments.reported.allSatisfy { $0.logURL == "https://bridge.example.com/runs/\(run)" })
+        // The deployment the first update created is every later update's.
+        #expect(deployments.reported.map(\.deploymentID) == [nil, "gl-\(run)", "gl-\(run)"])
+    }
+
+    @Test func anUnconfiguredReporterGivesItsUpdatesUpAndTheRunStillDeploys() async throws {
+        let harness = try WorkerHarness()
+        defer { harness.removeFiles() }
+        let run = try await harness.queueRun(targets: ["backend"], forge: .bitbucket, reporters: ["bitbucket"])
+        try await harness.runWorker(deployers: [ScriptedDeployer()], reporters: [:]) {
+            try await harness.runStatus(run) == "succeeded"
+                && harness.metrics.render().contains(#"gitops_bridge_status_posts_total{result="not_configured"} 3"#)
+        }
+    }
+
     @Test func runsStepsInOrderAndReportsRunningThenSuccess() async throws {
         let harness = try WorkerHarness()
         defer { harness.removeFiles() }

@@ -33,9 +33,15 @@ struct CopySource {
     static func delivery(_ key: String, _ runs: [PlannedRun], _ disposition: NewDelivery.Disposition = .queued, reason: String? = nil)
         -> NewDelivery
     {
-        NewDelivery(
+        // As a rules file with `status.gitlab` plans them: GitLab deployments for a run with an environment.
+        let reported = runs.map { run in
+            var run = run
+            run.report = RunReport(reporters: StatusOutboxPolicy.legacyReporters(forge: .gitlab, environment: run.environment))
+            return run
+        }
+        return NewDelivery(
             source: "shop", forge: .gitlab, key: key, eventName: disposition == .ping ? "System Hook" : "Push Hook",
-            receivedAt: Fixtures.receivedAt, disposition: disposition, reason: reason, runs: runs)
+            receivedAt: Fixtures.receivedAt, disposition: disposition, reason: reason, runs: reported)
     }
 
     /// Records the deliveries; the runs' ids by rule name (`a` has two steps, `f` no environment so no status updates).

@@ -47,7 +47,7 @@ struct MigrationTests {
         #expect(step.stepCount == 2)
         #expect(step.event == WorkFixture.event())
         let applied = try strings("SELECT identifier FROM grdb_migrations", at: path)
-        #expect(applied == ["v1", "v2", "v3", "v4", "v5"])
+        #expect(applied == ["v1", "v2", "v3", "v4", "v5", "v6"])
         #expect(step.resource == "backend")
         #expect(try strings("SELECT cancel_requested FROM runs", at: path) == ["0"])
         #expect(try strings("SELECT target_status FROM status_outbox", at: path) == ["running"])
@@ -66,6 +66,9 @@ struct MigrationTests {
         #expect(throws: DatabaseError.self) {
             try queue.write { db in try db.execute(sql: "UPDATE runs SET reported_status = 'succeeded'") }
         }
+        #expect(throws: DatabaseError.self) {
+            try queue.write { db in try db.execute(sql: "UPDATE runs SET last_reported = 'succeeded'") }
+        }
     }
 
     @Test(arguments: [
@@ -77,6 +80,6 @@ struct MigrationTests {
     func theOutboxEnqueuesOnlyLegalGitLabTransitions(
         reported: ForgeDeploymentStatus?, next: ForgeDeploymentStatus, allowed: Bool
     ) {
-        #expect(StatusOutboxPolicy.mayFollow(next, after: reported) == allowed)
+        #expect(StatusReporterKind.all["gitlab"]?.accepts(next, after: reported) == allowed)
     }
 }

@@ -13,6 +13,68 @@ struct OutboxTests {
         return step.runID
     }
 
+    /// A GitHub run reported as a deployment and a commit status, with an environment URL.
+    static func githubRun(sha: Int, report: [String] = ["github-deployment", "github-status"]) -> PlannedRun {
+        var run = WorkFixture.run(sha: WorkFixture.sha(sha), event: WorkFixture.event(forge: .github, sha: WorkFixture.sha(sha), projectID: nil))
+        run.report = RunReport(reporters: report, environmentURL: "https://staging.example.com", production: false)
+        return run
+    }
+
+    @Test(arguments: StoreKind.allCases) func aForgeToldOfQueuesHearsOfARunWhenItIsRecordedAndOfEveryMoveInOrder(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
+        let store = work.store
+        let runs = try await work.record([Self.githubRun(sha: 1)], forge: .github)
+        #expect(try await work.outbox(runs[0]) == ["queued", "queued"])
+        _ = try await runToEnd(work)
+        #expect(try await work.outbox(runs[0]) == ["queued", "queued", "running", "running", "success", "success"])
+        #expect(try await work.testStore.strings("SELECT reporter FROM status_outbox ORDER BY id")
+            == ["github-deployment", "github-status", "github-deployment", "github-status", "github-deployment", "github-status"])
+
+        // One row at a time per run, whatever its reporter: the forge sees the run's moves in order.
+        var seen: [String] = []
+        for second in 2..<9 {
+            let due = try await store.claimStatusUpdates(owner: "s", now: WorkFixture.at(Double(second)), lease: .seconds(60), limit: 10)
+            #expect(due.count <= 1)
+            guard let pending = due.first else { break }
+            seen.append("\(pending.reporter):\(pending.update.status.rawValue)")
+            #expect(pending.update.environmentURL == "https://staging.example.com" && pending.update.production == false)
+            #expect(pending.update.repository == "acme/shop" && pending.update.rule == "main-to-staging")
+            #expect(pending.update.requestID == pending.outboxID)
+            let deployment: String? = pending.reporter == "github-deployment" ? "gh-1" : nil
+            try await store.statusSent(outboxID: pending.outboxID, owner: "s", deploymentID: deployment, now: WorkFixture.at(Double(second)))
+            // The deployment the first row created is every later row's (a commit status sent nothing back).
+            #expect(pending.update.deploymentID == (seen.count == 1 ? nil : "gh-1"))
+        }
+        #expect(seen == [
+            "github-deployment:queued", "github-status:queued", "github-deployment:running", "github-status:running",
+            "github-deployment:success", "github-status:success",
+        ])
+    }
+
+    @Test(arguments: StoreKind.allCases) func aQueuedRunSupersededOrCanceledIsReportedSoToAForgeToldOfQueues(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
+        let runs = try await work.record(
+            [Self.githubRun(sha: 1, report: ["github-deployment"]), Self.githubRun(sha: 2, report: ["github-deployment"]),
+             Self.githubRun(sha: 3, report: ["github-deployment"])], forge: .github)
+        _ = try await work.store.cancelRun(id: runs[2], now: WorkFixture.at(0))
+        let step = try #require(try await work.claim(at: 1))
+        #expect(step.runID == runs[1])
+        #expect(try await work.outbox(runs[0]) == ["queued", "superseded"])
+        #expect(try await work.outbox(runs[1]) == ["queued", "running"])
+        #expect(try await work.outbox(runs[2]) == ["queued", "canceled"])
+        // A retried run is queued again on the forge: a new deployment.
+        _ = try await work.store.retryRun(id: runs[0], now: WorkFixture.at(2))
+        #expect(try await work.outbox(runs[0]) == ["queued", "superseded", "queued"])
+    }
+
+    @Test(arguments: StoreKind.allCases) func aRunWithNoReportersLeavesTheOutboxEmpty(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
+        let runs = try await work.record([Self.githubRun(sha: 1, report: [])], forge: .github)
+        _ = try await runToEnd(work)
+        #expect(try await work.runStatus(runs[0]) == "succeeded")
+        #expect(try await work.allOutbox() == [])
+    }
+
     @Test(arguments: StoreKind.allCases) func aSucceededRunQueuesRunningThenSuccessAndOnlyTheOldestIsDue(_ kind: StoreKind) async throws {
         let work = try await WorkFixture(kind)
         let store = work.store
@@ -34,8 +96,9 @@ struct OutboxTests {
         #expect(
             running.update
                 == StatusUpdate(
-                    runID: runs[0], project: "42", environment: "staging", sha: WorkFixture.sha(1), ref: "main", tag: false,
-                    status: .running, deploymentID: nil, requestedAt: WorkFixture.at(0)))
+                    runID: runs[0], project: "42", repository: "acme/shop", rule: "main-to-staging", environment: "staging",
+                    sha: WorkFixture.sha(1), ref: "main", tag: false, status: .running, deploymentID: nil, requestedAt: WorkFixture.at(0),
+                    requestID: running.outboxID))
 
         try await store.statusSent(outboxID: running.outboxID, deploymentID: "701", now: WorkFixture.at(5))
         let next = try await store.dueStatusUpdates(now: WorkFixture.at(5), limit: 10)

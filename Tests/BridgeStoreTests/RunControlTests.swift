@@ -152,14 +152,15 @@ struct RunControlTests {
         #expect(again.externalID == nil)
         #expect(try await work.outbox(runs[0]) == ["running", "failed", "running"])
 
-        // The earlier `failed` goes first, to the deployment it ends; then `running` creates a new one.
+        // The earlier `failed` goes first, to the deployment it ends; then `running` creates a new one (GitLab's reporter
+        // starts a deployment at `running`, whatever deployment the run had).
         let failed = try #require(try await store.dueStatusUpdates(now: WorkFixture.at(7), limit: 10).first)
         #expect(failed.update.status == .failed)
         #expect(failed.update.deploymentID == "D1")
         try await store.statusSent(outboxID: failed.outboxID, deploymentID: "D1", now: WorkFixture.at(7))
         let rerun = try #require(try await store.dueStatusUpdates(now: WorkFixture.at(7), limit: 10).first)
         #expect(rerun.update.status == .running)
-        #expect(rerun.update.deploymentID == nil)
+        #expect(StatusReporterKind.all[rerun.reporter]?.startsDeployment(rerun.update.status) == true)
         try await store.statusSent(outboxID: rerun.outboxID, deploymentID: "D2", now: WorkFixture.at(8))
 
         try await work.finish(again, at: 9)

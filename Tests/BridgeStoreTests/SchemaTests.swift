@@ -24,7 +24,7 @@ struct SchemaTests {
         _ = try SQLiteDeliveryStore(path: path)
 
         #expect(FileManager.default.fileExists(atPath: path))
-        #expect(try migrations(in: path) == ["v1", "v2", "v3", "v4", "v5"])
+        #expect(try migrations(in: path) == ["v1", "v2", "v3", "v4", "v5", "v6"])
         #expect(
             try columns(of: "deliveries", in: path) == [
                 "id", "source", "forge", "delivery_key", "event_name", "received_at", "status", "reason", "duplicates",
@@ -33,7 +33,7 @@ struct SchemaTests {
             try columns(of: "runs", in: path) == [
                 "id", "delivery_id", "rule", "environment", "source", "forge", "repository", "ref", "ref_kind", "ref_name",
                 "sha", "project_id", "event", "notes", "status", "created_at", "updated_at", "started_at", "finished_at",
-                "cancel_requested", "forge_deployment_id", "reported_status", "retried_at",
+                "cancel_requested", "forge_deployment_id", "reported_status", "retried_at", "report", "last_reported",
             ])
         #expect(
             try columns(of: "steps", in: path) == [
@@ -57,7 +57,7 @@ struct SchemaTests {
 
         let second = try Fixtures.store(in: directory)
         let third = try Fixtures.store(in: directory)
-        #expect(try migrations(in: directory.path("bridge.sqlite")) == ["v1", "v2", "v3", "v4", "v5"])
+        #expect(try migrations(in: directory.path("bridge.sqlite")) == ["v1", "v2", "v3", "v4", "v5", "v6"])
         #expect(try await second.deliveries(limit: 10, source: nil).count == 1)
         #expect(try await third.runs(limit: 10, status: nil).count == 1)
     }

@@ -51,7 +51,11 @@ struct WorkFixture {
     @discardableResult
     func record(_ runs: [PlannedRun], forge: Forge = .gitlab) async throws -> [Int64] {
         var ids: [Int64] = []
-        for run in runs {
+        for var run in runs {
+            // As a rules file with `status.gitlab` plans it: GitLab deployments for a run with an environment.
+            if run.report == .none && run.event.forge == .gitlab {
+                run.report = RunReport(reporters: StatusOutboxPolicy.legacyReporters(forge: forge, environment: run.environment))
+            }
             let delivery = NewDelivery(
                 source: "shop", forge: forge, key: "key-\(UUID().uuidString)", eventName: "Push Hook",
                 receivedAt: Fixtures.receivedAt, disposition: .queued, runs: [run])

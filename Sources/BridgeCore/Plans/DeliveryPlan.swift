@@ -31,14 +31,19 @@ public struct PlannedRun: Sendable, Hashable, Codable {
     public var notes: [String]
     /// The steps, in order.
     public var steps: [PlannedStep]
+    /// How the run is shown on its forge.
+    public var report: RunReport
 
     /// Creates a planned run.
-    public init(rule: String, environment: String?, event: PushEvent, notes: [String] = [], steps: [PlannedStep]) {
+    public init(
+        rule: String, environment: String?, event: PushEvent, notes: [String] = [], steps: [PlannedStep], report: RunReport = .none
+    ) {
         self.rule = rule
         self.environment = environment
         self.event = event
         self.notes = notes
         self.steps = steps
+        self.report = report
     }
 }
 

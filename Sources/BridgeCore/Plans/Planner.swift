@@ -26,7 +26,9 @@ public enum Planner {
             }
             switch steps(of: rule, targets: rules.targets, event: event) {
             case .success(let steps):
-                runs.append(PlannedRun(rule: rule.name, environment: rule.environment, event: event, notes: match.notes, steps: steps))
+                let report = RunReport.plan(rule: rule, source: source, status: rules.status, event: event)
+                runs.append(
+                    PlannedRun(rule: rule.name, environment: rule.environment, event: event, notes: match.notes, steps: steps, report: report))
                 verdicts.append(RuleVerdict(rule: rule.name, matched: true, reason: match.reason))
             case .failure(let problem):
                 verdicts.append(RuleVerdict(rule: rule.name, matched: false, reason: problem.description))

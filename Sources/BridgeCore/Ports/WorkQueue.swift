@@ -78,7 +78,7 @@ public enum LeaseState: Sendable, Hashable {
 /// A status update waiting in the durable outbox.
 public struct PendingStatusUpdate: Sendable, Hashable {
     public var outboxID: Int64
-    /// `gitlab` (later `github`).
+    /// The `StatusReporterKind` that sends it (`gitlab`, `github-deployment`, …).
     public var reporter: String
     public var update: StatusUpdate
     /// Attempts made so far.
@@ -139,10 +139,11 @@ public protocol WorkQueue: Sendable {
     /// run (its oldest unsent), and none another sender holds a live claim on. A run's next row is due only once this one
     /// is sent or given up, so the forge sees its updates in order.
     func claimStatusUpdates(owner: String, now: Date, lease: Duration, limit: Int) async throws(StoreError) -> [PendingStatusUpdate]
-    /// Marks an outbox row sent and remembers the forge's deployment id for the run's later updates. Only the claim's
+    /// Marks an outbox row sent and remembers the forge's deployment id, when the reporter gave one, for the run's later
+    /// updates. Only the claim's
     /// holder may (a claim that expired but was not taken by another sender is still its holder's); otherwise nothing
     /// changes.
-    func statusSent(outboxID: Int64, owner: String, deploymentID: String, now: Date) async throws(StoreError)
+    func statusSent(outboxID: Int64, owner: String, deploymentID: String?, now: Date) async throws(StoreError)
     /// Records a failed send by the claim's holder: tried again at `retryAt`, or, when nil, given up (the error kept on
     /// the row).
     func statusFailed(outboxID: Int64, owner: String, error: String, retryAt: Date?, now: Date) async throws(StoreError)

@@ -29,8 +29,25 @@ struct RuleSetAssembler {
             }
         }
         let rules = rules(fragments.flatMap(\.rules), sources: sources, targets: targets)
+        for entry in fragments.flatMap(\.rules) {
+            if let source = sources[entry.rule.source] { checkReport(entry.rule, forge: source.forge) }
+        }
         checkUnusedTargets(targets, rules: rules)
         return RuleSet(sources: sources, status: status, targets: targets, rules: rules, files: fragments.map(\.file))
+    }
+
+    /// A rule's `report:` asks for what its forge can show.
+    private mutating func checkReport(_ rule: Rule, forge: Forge) {
+        guard let mode = rule.report, mode != .none else { return }
+        let kinds = Set(StatusForge.named(forge)?.reporters.map(\.kind) ?? [])
+        for kind in ReportKind.allCases where mode.includes(kind) {
+            if !kinds.contains(kind) {
+                let other = kinds.first.map { "; use report: \($0.rawValue)" } ?? ""
+                report("rule \(rule.name): \(forge.rawValue) shows no \(kind == .deployment ? "deployments" : "commit statuses")\(other)", at: rule.position)
+            } else if kind == .deployment && rule.environment == nil {
+                report("rule \(rule.name): report: \(mode.rawValue) needs an environment (a deployment belongs to one)", at: rule.position)
+            }
+        }
     }
 
     private mutating func unique(_ name: String, _ kind: String, at position: SourcePosition, previous: SourcePosition?) {

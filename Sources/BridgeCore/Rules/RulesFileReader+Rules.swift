@@ -32,6 +32,9 @@ extension RulesFileReader {
         rule.report = map["report"].flatMap { reportMode($0.value, "\(what).report") }
         if let entry = map["environment_url"], let text = string(entry.value, "\(what).environment_url") {
             checkTemplate(text, entry.value, "\(what).environment_url")
+            if let template = try? Template(text), let unknown = template.variables.first(where: { $0 == "run" || $0 == "delivery" }) {
+                report("\(what).environment_url cannot use ${\(unknown)}: it is rendered when the run is planned", at: entry.value)
+            }
             rule.environmentURL = text
         }
         rule.productionEnvironment = map["production_environment"].flatMap { bool($0.value, "\(what).production_environment") }

@@ -38,7 +38,8 @@ extension RulesFileReader {
                 values[key] = text
             }
         }
-        let present = Set(values.keys).union(secrets.keys)
+        // Keys written count as given even when their value was refused (that error is reported already).
+        let present = Set(block.keys)
         if !definition.credentials.contains(where: { Set($0).isSubset(of: present) }) {
             let choices = definition.credentials.map { $0.joined(separator: " + ") }.joined(separator: ", or ")
             report("\(what) needs credentials: \(choices)", at: keyNode)

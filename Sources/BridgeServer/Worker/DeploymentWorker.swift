@@ -22,7 +22,7 @@ public final class DeploymentWorker: Service, Sendable {
     let shutdown: ShutdownState
 
     public init(
-        queue: any WorkQueue, deployers: [any Deployer], statusReporter: (any StatusReporter)?, configuration: WorkerConfiguration,
+        queue: any WorkQueue, deployers: [any Deployer], statusReporters: [String: any StatusReporter], configuration: WorkerConfiguration,
         metrics: BridgeMetrics, logger: Logger, now: @escaping @Sendable () -> Date = { Date() },
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
@@ -35,8 +35,8 @@ public final class DeploymentWorker: Service, Sendable {
         self.random = random
         self.shutdown = ShutdownState(grace: configuration.shutdownGrace)
         self.outbox = StatusOutboxSender(
-            queue: queue, owner: "\(configuration.owner)#outbox", reporter: statusReporter, retry: configuration.statusRetry, metrics: metrics, logger: logger, now: now,
-            random: random)
+            queue: queue, owner: "\(configuration.owner)#outbox", reporters: statusReporters, dashboardURL: configuration.dashboardURL,
+            retry: configuration.statusRetry, metrics: metrics, logger: logger, now: now, random: random)
     }
 
     /// Tells idle slots there may be work (called when a delivery queued runs).

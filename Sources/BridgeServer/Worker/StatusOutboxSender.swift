@@ -12,7 +12,10 @@ struct StatusOutboxSender: Sendable {
     let queue: any WorkQueue
     /// The name the sender claims rows under.
     let owner: String
-    let reporter: (any StatusReporter)?
+    /// By `StatusReporterKind` name: the reporters the rules' `status` blocks configure.
+    let reporters: [String: any StatusReporter]
+    /// Where people reach the bridge's pages (`--dashboard-url`): runs link to `<url>/runs/<id>`.
+    let dashboardURL: String?
     let retry: RetryPolicy
     let metrics: BridgeMetrics
     let logger: Logger
@@ -23,7 +26,8 @@ struct StatusOutboxSender: Sendable {
     static let idlePoll: Duration = .seconds(1)
     /// How long a claim on a row lasts.
     static let claimLease: Duration = .seconds(60)
-    /// The longest one send may take (GitLab: a lookup and a create or update, 15 s each).
+    /// The longest one send may take (GitLab: a lookup and a create or update, 15 s each; GitHub: a token, a lookup, a
+    /// create and a status).
     static let sendBudget: TimeInterval = 45
     /// How many rows one claim takes.
     static let batch = 10
@@ -69,20 +73,26 @@ struct StatusOutboxSender: Sendable {
         var logger = logger
         logger[metadataKey: "run.id"] = "\(pending.update.runID)"
         logger[metadataKey: "status"] = "\(pending.update.status.rawValue)"
-        guard let reporter else {
+        logger[metadataKey: "reporter"] = "\(pending.reporter)"
+        guard let reporter = reporters[pending.reporter] else {
+            let forge = StatusReporterKind.all[pending.reporter]?.forge.rawValue ?? pending.reporter
             metrics.countStatusPost(result: "not_configured")
-            logger.warning("no status.gitlab in the rules: the run's status is not reported")
-            try? await queue.statusFailed(outboxID: pending.outboxID, owner: owner, error: "no status.gitlab configured", retryAt: nil, now: now())
+            logger.warning("no status.\(forge) in the rules: the run's status is not reported")
+            try? await queue.statusFailed(
+                outboxID: pending.outboxID, owner: owner, error: "no status.\(forge) configured", retryAt: nil, now: now())
             return
         }
+        var update = pending.update
+        update.logURL = dashboardURL.map { "\($0)/runs/\(update.runID)" }
         do {
-            let deploymentID = try await reporter.report(pending.update)
+            let deploymentID = try await reporter.report(update)
             try await queue.statusSent(outboxID: pending.outboxID, owner: owner, deploymentID: deploymentID, now: now())
             metrics.countStatusPost(result: "sent")
-            logger.info("status reported", metadata: ["forge.deployment": "\(deploymentID)"])
+            logger.info("status reported", metadata: deploymentID.map { ["forge.deployment": "\($0)"] } ?? [:])
         } catch let error as ProviderError {
             let delay = retry.delay(after: pending.attempts + 1, error: error, random: random())
-            metrics.countStatusPost(result: delay == nil ? "given_up" : "retry")
+            let result = if case .rateLimited = error { "rate_limited" } else { delay == nil ? "given_up" : "retry" }
+            metrics.countStatusPost(result: result)
             let retryAt = delay.map { now().addingTimeInterval(DeploymentWorker.seconds($0)) }
             logger.log(level: delay == nil ? .error : .notice, "status report failed", metadata: ["error": "\(error)"])
             try? await queue.statusFailed(outboxID: pending.outboxID, owner: owner, error: error.description, retryAt: retryAt, now: now())

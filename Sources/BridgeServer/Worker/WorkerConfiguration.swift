@@ -19,11 +19,14 @@ public struct WorkerConfiguration: Sendable {
     public var shutdownGrace: Duration
     /// This worker's name on the leases it holds.
     public var owner: String
+    /// Where people reach the bridge's pages (`serve --dashboard-url`), without a trailing slash: status updates link
+    /// to the run's page, `<url>/runs/<id>`. Nil: no link.
+    public var dashboardURL: String?
 
     public init(
         slots: Int = 4, lease: Duration = .seconds(60), idlePoll: Duration = .seconds(1), providerPoll: Duration = .seconds(5),
         retry: RetryPolicy = RetryPolicy(), statusRetry: RetryPolicy = RetryPolicy(maximumAttempts: 12, maximumDelay: .seconds(600)),
-        shutdownGrace: Duration = .seconds(60), owner: String = WorkerConfiguration.defaultOwner()
+        shutdownGrace: Duration = .seconds(60), owner: String = WorkerConfiguration.defaultOwner(), dashboardURL: String? = nil
     ) {
         self.slots = slots
         self.lease = lease
@@ -33,6 +36,7 @@ public struct WorkerConfiguration: Sendable {
         self.statusRetry = statusRetry
         self.shutdownGrace = shutdownGrace
         self.owner = owner
+        self.dashboardURL = dashboardURL
     }
 
     /// `host:pid:random`, unique per process start, so a restarted bridge never mistakes old leases for its own.

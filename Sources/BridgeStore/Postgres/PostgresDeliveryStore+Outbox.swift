@@ -22,14 +22,16 @@ extension PostgresDeliveryStore {
         }
     }
 
-    public func statusSent(outboxID: Int64, owner: String, deploymentID: String, now: Date) async throws(StoreError) {
+    public func statusSent(outboxID: Int64, owner: String, deploymentID: String?, now: Date) async throws(StoreError) {
         let values: SQLValues = ["now": .integer(StoredTime.milliseconds(now)), "id": .integer(outboxID), "owner": .text(owner)]
         try await transaction("record a sent status update") { sql in
             guard let row = try await sql.row(StoreSQL.outboxSent, values) else {
                 try await Self.requireOutboxRow(outboxID, sql)
                 return
             }
-            try await sql.execute(StoreSQL.setForgeDeployment, ["deployment": .text(deploymentID), "id": .integer(try row.int64("run_id"))])
+            if let deploymentID {
+                try await sql.execute(StoreSQL.setForgeDeployment, ["deployment": .text(deploymentID), "id": .integer(try row.int64("run_id"))])
+            }
             try await PostgresWorkChannel.notify(sql)
         }
     }
@@ -44,8 +46,11 @@ extension PostgresDeliveryStore {
                 try await Self.requireOutboxRow(outboxID, sql)
                 return
             }
-            // Giving up a `running` row forgets the run's deployment: the terminal row after it creates its own.
-            if retryAt == nil, try row.string("target_status") == ForgeDeploymentStatus.running.rawValue {
+            // Giving up a row that would have created the run's deployment forgets it: the rows after it create their own.
+            if retryAt == nil,
+                StatusOutboxPolicy.givingUpForgetsDeployment(
+                    try row.value(ForgeDeploymentStatus.self, "target_status"), reporter: try row.string("reporter"))
+            {
                 try await sql.execute(StoreSQL.setForgeDeployment, ["deployment": .text(nil), "id": .integer(try row.int64("run_id"))])
             }
         }

@@ -60,6 +60,9 @@ extension PostgresDeliveryStore {
                 for (index, step) in run.steps.enumerated() {
                     try await sql.execute(StoreSQL.insertStep, delivery.values(of: step, position: index + 1, runID: id))
                 }
+                for values in delivery.outboxValues(of: run, runID: id) {
+                    try await sql.execute(StoreSQL.insertOutbox, values)
+                }
                 created.append(RecordedRun(id: id, rule: run.rule, status: "queued"))
             } else {
                 guard let row = try await sql.row(StoreSQL.existingRun, run.keyValues) else {

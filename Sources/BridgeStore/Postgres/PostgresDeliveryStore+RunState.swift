@@ -42,19 +42,22 @@ extension PostgresDeliveryStore {
         try await PostgresWorkChannel.notify(sql)
     }
 
-    /// Appends `status` to the run's outbox and remembers it as the run's reported status.
-    static func enqueueStatus(_ status: ForgeDeploymentStatus, runID: Int64, now: Int64, _ sql: PostgresSQL) async throws {
+    /// Appends the report's status to the run's outbox, one row per reporter told, and remembers it as the run's last
+    /// reported status.
+    static func enqueueStatus(_ report: RunChange.Report, runID: Int64, now: Int64, _ sql: PostgresSQL) async throws {
         guard let run = try await sql.row(StoreSQL.statusUpdateRun, ["id": .integer(runID)]) else {
             throw StoreError.notFound("run \(runID)")
         }
-        guard let (reporter, update) = try Rows.statusUpdate(runID: runID, run, status: status) else { return }
-        try await sql.execute(
-            StoreSQL.insertOutbox,
-            [
-                "run_id": .integer(runID), "reporter": .text(reporter), "status": .text(status.rawValue),
-                "payload": .text(try StoredJSON.statusPayload(update)), "now": .integer(now),
-            ])
-        try await sql.execute(StoreSQL.setReported, ["status": .text(status.rawValue), "id": .integer(runID)])
+        let payload = StoredJSON.statusPayload(try Rows.statusUpdate(runID: runID, run, status: report.status))
+        for reporter in report.reporters {
+            try await sql.execute(
+                StoreSQL.insertOutbox,
+                [
+                    "run_id": .integer(runID), "reporter": .text(reporter), "status": .text(report.status.rawValue),
+                    "payload": .text(payload), "now": .integer(now),
+                ])
+        }
+        try await sql.execute(StoreSQL.setReported, ["status": .text(report.status.rawValue), "id": .integer(runID)])
     }
 
     /// The run's summary, read in the caller's transaction.
