@@ -125,7 +125,7 @@ import Testing
         let waited = GitHubFailure.classify(Self.answer(403, #"{"message":"API rate limit exceeded"}"#, headers: headers), now: Date(), redacting: [])
         #expect(waited == .rateLimited("GitHub 403: API rate limit exceeded", retryAfter: .seconds(90)))
         let past = [("x-ratelimit-remaining", "0"), ("x-ratelimit-reset", "1000")]
-        let now = GitHubFailure.classify(Self.answer(429, "{}", headers: past), now: Date(), redacting: [])
+        let now = GitHubFailure.classify(Self.answer(429, "", headers: past), now: Date(), redacting: [])
         #expect(now == .rateLimited("GitHub 429: Too Many Requests", retryAfter: .zero))
         let unreadable = [("x-ratelimit-remaining", "0"), ("x-ratelimit-reset", "soon")]
         #expect(

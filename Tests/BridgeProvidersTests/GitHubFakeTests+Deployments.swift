@@ -1,6 +1,7 @@
 import BridgeCore
 import BridgeTestSupport
 import Foundation
+import NIOHTTP1
 import Testing
 
 /// The fake's deployments and statuses, as GitHub documents them.
@@ -9,7 +10,7 @@ extension GitHubFakeTests {
         "ref": .string(Fixture.sha), "environment": "staging", "auto_merge": false, "required_contexts": [],
     ]
 
-    static func body(_ base: ConfigValue = createBody, _ changes: [String: ConfigValue?]) -> ConfigValue {
+    static func body(_ changes: [String: ConfigValue?], base: ConfigValue = createBody) -> ConfigValue {
         guard case .object(var members) = base else { return base }
         for (key, value) in changes { members[key] = value }
         return .object(members)

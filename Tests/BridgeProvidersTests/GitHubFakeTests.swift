@@ -31,7 +31,7 @@ import Testing
         let body = try await response.body.collect(upTo: 1024 * 1024)
         return Answer(
             status: Int(response.status.code), headers: response.headers,
-            json: try? JSONDecoder().decode(ConfigValue.self, from: Data(buffer: body)))
+            json: try? JSONDecoder().decode(ConfigValue.self, from: Data(Array(buffer: body))))
     }
 
     static func jwt(iat: Int, exp: Int, iss: String = "\"424242\"", key: GitHubTestKey = .shared) throws -> String {

@@ -66,19 +66,19 @@ import Testing
         let path = directory.appendingPathComponent("app.pem").path
         try Data("-----BEGIN RSA PRIVATE KEY-----\nMIIEsecretmaterial\n-----END RSA PRIVATE KEY-----\n".utf8).write(to: URL(fileURLWithPath: path))
         let error = try #require(Self.setupError(Self.settings(url: "https://api.github.com", appID: "42", privateKey: "file:\(path)")))
-        #expect(error.hasPrefix("rules.yaml:3:3: status.github.private_key: the GitHub App private key file:\(path) is not"))
+        #expect(error.hasPrefix("private_key: the GitHub App private key file:\(path) is not"))
         #expect(!error.contains("MIIE"))
     }
 
     @Test func aMissingSecretIsNamed() throws {
         let error = try #require(Self.setupError(Self.settings(url: "https://api.github.com", token: "env:GITHUB_TOKEN")))
-        #expect(error == "rules.yaml:3:3: status.github.token: environment variable GITHUB_TOKEN is not set")
+        #expect(error == "token: environment variable GITHUB_TOKEN is not set")
     }
 
     @Test func anAppIDThatIsNotOneIsNamed() throws {
         let path = try GitHubTestKey.shared.writePrivateKey(in: directory.path)
         let error = try #require(Self.setupError(Self.settings(url: "https://api.github.com", appID: "my app", privateKey: "file:\(path)")))
-        #expect(error.hasPrefix("rules.yaml:3:3: status.github.app_id: the GitHub App id \"my app\" is not"))
+        #expect(error.hasPrefix("app_id: the GitHub App id \"my app\" is not"))
     }
 
     @Test func anAppIsPreferredToATokenWhenBothAreGiven() async throws {

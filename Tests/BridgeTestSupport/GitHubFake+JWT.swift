@@ -6,10 +6,11 @@ import Foundation
 /// integers with `exp` in the future but at most ten minutes after `iat` and after now, and `iat` not in the future
 /// (beyond a minute of clock drift). The messages are GitHub's as clients have reported them.
 extension GitHubFake {
-    static let undecodable = "A JSON web token could not be decoded"
-    static let badIssuedAt = "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued"
-    static let badExpiry = "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires"
-    static let farExpiry = "'Expiration time' claim ('exp') is too far in the future"
+    /// GitHub's answers to a JWT it refuses.
+    public static let undecodable = "A JSON web token could not be decoded"
+    public static let badIssuedAt = "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued"
+    public static let badExpiry = "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires"
+    public static let farExpiry = "'Expiration time' claim ('exp') is too far in the future"
 
     /// Why GitHub would refuse `jwt`; nil when it verifies.
     func verifyAppJWT(_ jwt: String) -> String? {

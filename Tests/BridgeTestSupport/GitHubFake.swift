@@ -47,6 +47,8 @@ public final class GitHubFake: Sendable {
     let now: @Sendable () -> Date
 
     let state = Mutex(GitHubFakeState())
+    /// The port while serving, else 0: kept apart from `state`, as answers built under its lock carry URLs.
+    private let servingPort = Atomic<Int>(0)
 
     /// A fake GitHub; call `start()` (or use `withGitHubFake`) before sending it anything.
     public init(
@@ -74,6 +76,7 @@ public final class GitHubFake: Sendable {
         guard port == nil else { throw RunningServer.StartFailure(description: "the GitHub fake is already serving at \(baseURL)") }
         let server = try await RunningServer.start(name: "github-fake") { [self] request in await self.respond(to: request) }
         state.withLock { $0.server = server }
+        servingPort.store(server.port, ordering: .releasing)
     }
 
     /// Stops serving and waits until the port is closed. Safe to call twice.
@@ -83,10 +86,14 @@ public final class GitHubFake: Sendable {
             return state.server
         }
         await server?.stop()
+        servingPort.store(0, ordering: .releasing)
     }
 
     /// The port, once started.
-    public var port: Int? { state.withLock { $0.server?.port } }
+    public var port: Int? {
+        let port = servingPort.load(ordering: .acquiring)
+        return port == 0 ? nil : port
+    }
 
     /// What to configure as GitHub's API address: `http://127.0.0.1:<port><pathPrefix>`.
     public var baseURL: String { "http://127.0.0.1:\(port ?? 0)\(pathPrefix)" }

@@ -4,8 +4,9 @@ import BridgeCore
 public enum GitHubReporters {
     /// The deployment and commit-status reporters for `settings`, keyed by kind name (`github-deployment`,
     /// `github-status`), with their secrets resolved now. A GitHub App (`app_id` + `private_key`) is used when the
-    /// block names one, else the `token`. Throws `GitHubSetupError` naming the setting and its reference when a
-    /// secret cannot be read or the key cannot sign; never with a secret in it.
+    /// block names one, else the `token`. Throws a `StatusReportersError` naming the key and its reference when a
+    /// secret cannot be read or the key cannot sign (`private_key: the GitHub App private key file:… is not …`), never
+    /// with a secret in it; `StatusReporters.make` puts the block's position and name before it.
     public static func make(
         settings: ForgeStatusSettings, resolver: any SecretResolver, httpClient: ProviderHTTPClient
     ) throws -> [String: any StatusReporter] {
@@ -17,42 +18,31 @@ public enum GitHubReporters {
     }
 
     /// The client both reporters share.
-    static func client(settings: ForgeStatusSettings, resolver: any SecretResolver, httpClient: ProviderHTTPClient) throws(GitHubSetupError)
+    static func client(settings: ForgeStatusSettings, resolver: any SecretResolver, httpClient: ProviderHTTPClient) throws(StatusReportersError)
         -> GitHubClient
     {
-        let place = "\(settings.position): status.\(settings.forge.rawValue)"
         let credentials: GitHubClient.Credentials
         if let appID = settings.appID, let keyReference = settings.privateKey {
-            let key = try resolve(keyReference, resolver, "\(place).private_key")
+            let key = try resolve(keyReference, resolver, "private_key")
             credentials = .app(id: appID, privateKey: key, installationID: settings.installationID)
         } else if let tokenReference = settings.token {
-            credentials = .token(try resolve(tokenReference, resolver, "\(place).token"))
+            credentials = .token(try resolve(tokenReference, resolver, "token"))
         } else {
-            throw GitHubSetupError(description: "\(place) needs credentials: token, or app_id + private_key")
+            throw StatusReportersError("needs credentials: token, or app_id + private_key")
         }
         do {
             return try GitHubClient(baseURL: settings.url, credentials: credentials, httpClient: httpClient)
         } catch {
             let key = if case .invalidAppID = error { "app_id" } else { "private_key" }
-            throw GitHubSetupError(description: "\(place).\(key): \(error)")
+            throw StatusReportersError("\(key): \(error)")
         }
     }
 
-    private static func resolve(_ reference: SecretReference, _ resolver: any SecretResolver, _ place: String) throws(GitHubSetupError) -> Secret {
+    private static func resolve(_ reference: SecretReference, _ resolver: any SecretResolver, _ key: String) throws(StatusReportersError) -> Secret {
         do {
             return try resolver.resolve(reference)
         } catch {
-            throw GitHubSetupError(description: "\(place): \(error)")
+            throw StatusReportersError("\(key): \(error)")
         }
-    }
-}
-
-/// Why a `status.github` block's reporters could not be built: the setting, its reference and the reason, never a
-/// secret.
-public struct GitHubSetupError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var description: String
-
-    public init(description: String) {
-        self.description = description
     }
 }
