@@ -9,8 +9,9 @@ import Testing
 extension GitHubDeploymentReporterTests {
     @Test func aLostCreateAnswerIsFoundAgainNotMadeTwice() async throws {
         try await withGitHubFake(Fixture.fake()) { fake in
-            let reporter = GitHubDeploymentReporter(client: try Fixture.tokenClient(fake, timeout: .milliseconds(500)))
-            fake.loseAnswer(toNext: .createDeployment, stall: .seconds(2))
+            // Long enough for any loopback answer on a loaded machine; the lost one comes two seconds later still.
+            let reporter = GitHubDeploymentReporter(client: try Fixture.tokenClient(fake, timeout: .milliseconds(1500)))
+            fake.loseAnswer(toNext: .createDeployment, stall: .milliseconds(3500))
             let update = Fixture.update(requestID: 31)
             let lost = await Fixture.failure(reporter, update, fake: fake)
             #expect(lost?.isRetryable == true)

@@ -29,8 +29,10 @@ import Testing
                 return
             }
             #expect(message == "GitHub \(status): API rate limit exceeded for installation ID 7001.")
-            // GitHub's `Date` is to the second: the wait is 42 s, give or take that second.
-            #expect(wait >= .seconds(41) && wait <= .seconds(43))
+            // Timed by the answer's `Date`, to the second; the fake's server refreshes that header once a second (more
+            // slowly under load), so it may lag by a few seconds and the wait look that much longer. The arithmetic
+            // itself is checked exactly in `aPrimaryLimitIsTimedByGitHubsClockAndNeverNegative`.
+            #expect(wait >= .seconds(41) && wait <= .seconds(46))
         }
     }
 
