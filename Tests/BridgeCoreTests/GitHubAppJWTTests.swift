@@ -80,7 +80,9 @@ import Testing
         #expect(!jwt.contains("=") && !jwt.contains("+") && !jwt.contains("/"))
     }
 
-    @Test(arguments: [([], ""), ([0x66], "Zg"), ([0x66, 0x6F], "Zm8"), ([0x66, 0x6F, 0x6F], "Zm9v"), ([0xFB, 0xFF, 0xBF], "-_-_")] as [([UInt8], String)])
+    @Test(
+        arguments: [([], ""), ([0x66], "Zg"), ([0x66, 0x6F], "Zm8"), ([0x66, 0x6F, 0x6F], "Zm9v"), ([0xFB, 0xFF, 0xBF], "-_-_")]
+            as [([UInt8], String)])
     func base64URLHasNoPadding(bytes: [UInt8], encoded: String) {
         #expect(GitHubAppJWT.base64URL(bytes) == encoded)
     }
@@ -93,8 +95,10 @@ import Testing
 
     @Test func refusesAnEncryptedKeyWithoutAskingForAPassphrase() throws {
         try #require(
-            try openssl(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-aes256", "-pass", "pass:hunter2", "-out", "locked.pem"])
-                .status == 0)
+            try openssl([
+                "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-aes256", "-pass", "pass:hunter2", "-out", "locked.pem",
+            ])
+            .status == 0)
         let key = try secret("locked.pem")
         #expect(throws: GitHubAppKeyError.unreadableKey(key.reference)) { try GitHubAppJWT(appID: "1", privateKey: key) }
     }

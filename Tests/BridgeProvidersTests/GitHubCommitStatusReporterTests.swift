@@ -36,10 +36,11 @@ import Testing
         }
     }
 
-    @Test(arguments: [
-        ("https://bridge.example.com/runs/7", "https://staging.example.com", "https://bridge.example.com/runs/7"),
-        (nil, "https://staging.example.com", "https://staging.example.com"),
-    ] as [(String?, String?, String)])
+    @Test(
+        arguments: [
+            ("https://bridge.example.com/runs/7", "https://staging.example.com", "https://bridge.example.com/runs/7"),
+            (nil, "https://staging.example.com", "https://staging.example.com"),
+        ] as [(String?, String?, String)])
     func linksTheRunElseTheEnvironment(logURL: String?, environmentURL: String?, target: String) async throws {
         try await withGitHubFake(Fixture.fake()) { fake in
             var update = Fixture.update(.running)

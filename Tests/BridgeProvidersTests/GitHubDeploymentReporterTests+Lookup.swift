@@ -9,21 +9,29 @@ import Testing
 extension GitHubDeploymentReporterTests {
     @Test func aLostCreateAnswerIsFoundAgainNotMadeTwice() async throws {
         try await withGitHubFake(Fixture.fake()) { fake in
-            // Long enough for any loopback answer on a loaded machine; the lost one comes two seconds later still.
+            // Long enough for any loopback answer on a lightly loaded machine; the lost one comes two seconds later still.
             let reporter = GitHubDeploymentReporter(client: try Fixture.tokenClient(fake, timeout: .milliseconds(1500)))
             fake.loseAnswer(toNext: .createDeployment, stall: .milliseconds(3500))
             let update = Fixture.update(requestID: 31)
-            let lost = await Fixture.failure(reporter, update, fake: fake)
-            #expect(lost?.isRetryable == true)
-            #expect(fake.deployments.count == 1)
-            #expect(fake.deployments.first?.states == [])
-            // The outbox sends the same update again.
-            let id = try await reporter.report(update)
-            #expect(fake.deployments.count == 1)
+            // The outbox sends the same update again until it goes through; on a loaded machine an attempt before the
+            // create may time out too, so the attempts are counted, not placed.
+            var failures: [ProviderError] = []
+            var id: String?
+            for _ in 0..<6 where id == nil {
+                do throws(ProviderError) {
+                    id = try await reporter.report(update)
+                } catch {
+                    Fixture.expectNoCredential(in: "\(error)", fake: fake)
+                    failures.append(error)
+                }
+            }
+            #expect(!failures.isEmpty && failures.allSatisfy(\.isRetryable))
             let deployment = try #require(fake.deployments.first)
+            #expect(fake.deployments.count == 1)
             #expect(id == String(deployment.id))
             #expect(deployment.states == ["queued"])
-            #expect(Fixture.calls(fake).filter { $0 == "POST /repos/acme/shop/deployments" }.count == 1)
+            let creates = fake.requests.filter { $0.method == "POST" && $0.path == "/repos/acme/shop/deployments" }
+            #expect(creates.map(\.responseStatus) == [201])
         }
     }
 
@@ -71,7 +79,9 @@ extension GitHubDeploymentReporterTests {
             #expect(moved.received.isEmpty)
             #expect(error?.isRetryable == false)
             let path = asApp ? "/repos/acme/shop/installation" : "/repos/acme/shop/deployments"
-            #expect(error?.description.hasPrefix("GitHub request to \(moved.baseURL)\(path) answered 302 Found, a redirect to \(moved.destinationURL)") == true)
+            #expect(
+                error?.description.hasPrefix("GitHub request to \(moved.baseURL)\(path) answered 302 Found, a redirect to \(moved.destinationURL)")
+                    == true)
             #expect(error?.description.contains("which gitops-bridge never follows") == true)
         }
     }

@@ -67,10 +67,11 @@ import Testing
         #expect(body["payload"] == ["gitops_bridge": ["run": 7, "rule": "main-to-staging"]])
     }
 
-    @Test(arguments: [
-        ([.queued, .running, .failed], ["queued", "in_progress", "failure"]), ([.queued, .canceled], ["queued", "inactive"]),
-        ([.queued, .superseded], ["queued", "inactive"]), ([.queued, .running, .canceled], ["queued", "in_progress", "inactive"]),
-    ] as [([ForgeDeploymentStatus], [String])])
+    @Test(
+        arguments: [
+            ([.queued, .running, .failed], ["queued", "in_progress", "failure"]), ([.queued, .canceled], ["queued", "inactive"]),
+            ([.queued, .superseded], ["queued", "inactive"]), ([.queued, .running, .canceled], ["queued", "in_progress", "inactive"]),
+        ] as [([ForgeDeploymentStatus], [String])])
     func showsHowARunEnded(statuses: [ForgeDeploymentStatus], states: [String]) async throws {
         try await withGitHubFake(Fixture.fake()) { fake in
             try await Fixture.reportInOrder(GitHubDeploymentReporter(client: try Fixture.tokenClient(fake)), statuses)

@@ -35,15 +35,16 @@ extension GitHubFakeTests {
         }
     }
 
-    @Test(arguments: [
-        (["ref": nil] as [String: ConfigValue?], 422, "Invalid request.\n\n\"ref\" wasn't supplied."),
-        (["description": .string(String(repeating: "d", count: 141))], 422, "Validation Failed"),
-        (["auto_merge": nil], 202, "Auto-merged main into \(GitHubFixture.sha) on deployment."),
-        (["auto_merge": "no"], 422, "Invalid request.\n\nFor 'properties/auto_merge', \"no\" is not a boolean."),
-        (["required_contexts": nil], 409, "Conflict: Commit status checks failed for \(GitHubFixture.sha)."),
-        (["required_contexts": ["ci/build"]], 409, "Conflict: Commit status checks failed for \(GitHubFixture.sha)."),
-        (["required_contexts": ["ci/test"]], 201, nil),
-    ] as [([String: ConfigValue?], Int, String?)])
+    @Test(
+        arguments: [
+            (["ref": nil] as [String: ConfigValue?], 422, "Invalid request.\n\n\"ref\" wasn't supplied."),
+            (["description": .string(String(repeating: "d", count: 141))], 422, "Validation Failed"),
+            (["auto_merge": nil], 202, "Auto-merged main into \(GitHubFixture.sha) on deployment."),
+            (["auto_merge": "no"], 422, "Invalid request.\n\nFor 'properties/auto_merge', \"no\" is not a boolean."),
+            (["required_contexts": nil], 409, "Conflict: Commit status checks failed for \(GitHubFixture.sha)."),
+            (["required_contexts": ["ci/build"]], 409, "Conflict: Commit status checks failed for \(GitHubFixture.sha)."),
+            (["required_contexts": ["ci/test"]], 201, nil),
+        ] as [([String: ConfigValue?], Int, String?)])
     func followsTheCreateContract(changes: [String: ConfigValue?], status: Int, message: String?) async throws {
         try await withGitHubFake(Fixture.fake()) { fake in
             // A commit with one pending and one successful check.
@@ -94,8 +95,12 @@ extension GitHubFakeTests {
     @Test func listsDeploymentsFilteredNewestFirstWithTheirPayload() async throws {
         try await withGitHubFake(Fixture.fake()) { fake in
             let other = String(repeating: "c", count: 40)
-            for (sha, environment, request) in [(Fixture.sha, "staging", 1), (other, "staging", 2), (Fixture.sha, "review", 3), (Fixture.sha, "staging", 4)] {
-                let body = Self.body(["ref": .string(sha), "environment": .string(environment), "payload": ["gitops_bridge": ["request": .int(request)]]])
+            for (sha, environment, request) in [
+                (Fixture.sha, "staging", 1), (other, "staging", 2), (Fixture.sha, "review", 3), (Fixture.sha, "staging", 4),
+            ] {
+                let body = Self.body([
+                    "ref": .string(sha), "environment": .string(environment), "payload": ["gitops_bridge": ["request": .int(request)]],
+                ])
                 try #require(try await Self.send(fake, .POST, "/repos/acme/shop/deployments", json: body).status == 201)
             }
             let listed = try await Self.send(fake, .GET, "/repos/acme/shop/deployments?sha=\(Fixture.sha)&environment=staging&per_page=100")

@@ -60,11 +60,12 @@ import Testing
         }
     }
 
-    @Test(arguments: [
-        (-60, 540, "\"424242\"", GitHubFake.undecodable, true), (-60, 540, "\"999\"", "Integration not found", false),
-        (-60, 541, "\"424242\"", GitHubFake.farExpiry, false), (-700, -10, "\"424242\"", GitHubFake.badExpiry, false),
-        (90, 600, "\"424242\"", GitHubFake.badIssuedAt, false), (-60, 650, "\"424242\"", GitHubFake.farExpiry, false),
-    ] as [(Int, Int, String, String, Bool)])
+    @Test(
+        arguments: [
+            (-60, 540, "\"424242\"", GitHubFake.undecodable, true), (-60, 540, "\"999\"", "Integration not found", false),
+            (-60, 541, "\"424242\"", GitHubFake.farExpiry, false), (-700, -10, "\"424242\"", GitHubFake.badExpiry, false),
+            (90, 600, "\"424242\"", GitHubFake.badIssuedAt, false), (-60, 650, "\"424242\"", GitHubFake.farExpiry, false),
+        ] as [(Int, Int, String, String, Bool)])
     func refusesAJWTGitHubWouldRefuse(iat: Int, exp: Int, iss: String, message: String, otherKey: Bool) async throws {
         try await withGitHubFake(Fixture.fake()) { fake in
             let jwt = try Self.jwt(iat: Self.now + iat, exp: Self.now + exp, iss: iss, key: otherKey ? .other : .shared)
@@ -105,7 +106,8 @@ import Testing
         let repositories: [GitHubFake.Repository] = [.init("acme/shop", installationID: 7001), .init("globex/api", installationID: 7002)]
         try await withGitHubFake(Fixture.fake(repositories: repositories, tokenLifetime: 600, now: clock.closure)) { fake in
             let jwt = try Self.jwt(iat: Int(clock.now.timeIntervalSince1970) - 60, exp: Int(clock.now.timeIntervalSince1970) + 540)
-            let token = try #require(try await Self.send(fake, .POST, "/app/installations/7001/access_tokens", credential: jwt).json?["token"]?.stringValue)
+            let token = try #require(
+                try await Self.send(fake, .POST, "/app/installations/7001/access_tokens", credential: jwt).json?["token"]?.stringValue)
             let body: ConfigValue = ["state": "pending"]
             #expect(try await Self.send(fake, .POST, "/repos/globex/api/statuses/\(Fixture.sha)", credential: token, json: body).status == 404)
             #expect(try await Self.send(fake, .POST, "/repos/acme/shop/statuses/\(Fixture.sha)", credential: token, json: body).status == 201)

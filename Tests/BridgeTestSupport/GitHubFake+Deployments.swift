@@ -42,7 +42,7 @@ extension GitHubFake {
             .filter { deployment in
                 deployment.repository.lowercased() == repository.lowercased()
                     && [("sha", deployment.sha), ("ref", deployment.ref), ("task", deployment.task), ("environment", deployment.environment)]
-                    .allSatisfy { name, value in filters[name].map { $0 == value } ?? true }
+                        .allSatisfy { name, value in filters[name].map { $0 == value } ?? true }
             }
             .sorted { $0.id > $1.id }
         return .json(200, .array(matching.dropFirst((page - 1) * perPage).prefix(perPage).map(entity)))

@@ -9,7 +9,8 @@ extension GitHubFake {
     /// GitHub's answers to a JWT it refuses.
     public static let undecodable = "A JSON web token could not be decoded"
     public static let badIssuedAt = "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued"
-    public static let badExpiry = "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires"
+    public static let badExpiry =
+        "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires"
     public static let farExpiry = "'Expiration time' claim ('exp') is too far in the future"
 
     /// Why GitHub would refuse `jwt`; nil when it verifies.
@@ -37,13 +38,7 @@ extension GitHubFake {
     /// RS256 verification with the host's OpenSSL (`EVP_DigestVerify` over SHA-256).
     static func verifyRS256(_ message: [UInt8], signature: [UInt8], publicKeyPEM: String) -> Bool {
         defer { ERR_clear_error() }
-        let pem = Array(publicKeyPEM.utf8)
-        let key = pem.withUnsafeBytes { bytes -> OpaquePointer? in
-            guard let bio = BIO_new_mem_buf(bytes.baseAddress, Int32(bytes.count)) else { return nil }
-            defer { BIO_free(bio) }
-            return PEM_read_bio_PUBKEY(bio, nil, nil, nil)
-        }
-        guard let key, let context = EVP_MD_CTX_new() else { return false }
+        guard let key = GitHubTestKey.loadKey(publicKeyPEM, publicKey: true), let context = EVP_MD_CTX_new() else { return false }
         defer {
             EVP_MD_CTX_free(context)
             EVP_PKEY_free(key)

@@ -130,7 +130,8 @@ extension GitHubFake {
             return answer
         case .secondaryRateLimit(let retryAfter, let status):
             var answer = Self.message(
-                status, "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to "
+                status,
+                "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to "
                     + "GitHub Support for help, please include the request ID 0000:0000:0000000:0000000:00000000.")
             if let retryAfter { answer.headers["retry-after"] = String(retryAfter) }
             return answer

@@ -58,13 +58,7 @@ public struct GitHubTestKey: Sendable, CustomStringConvertible {
     /// The RS256 signature of `message`.
     public func sign(_ message: [UInt8]) -> [UInt8]? {
         defer { ERR_clear_error() }
-        let pem = Array(privateKeyPEM.utf8)
-        let key = pem.withUnsafeBytes { bytes -> OpaquePointer? in
-            guard let bio = BIO_new_mem_buf(bytes.baseAddress, Int32(bytes.count)) else { return nil }
-            defer { BIO_free(bio) }
-            return PEM_read_bio_PrivateKey(bio, nil, nil, nil)
-        }
-        guard let key, let context = EVP_MD_CTX_new() else { return nil }
+        guard let key = Self.loadKey(privateKeyPEM, publicKey: false), let context = EVP_MD_CTX_new() else { return nil }
         defer {
             EVP_MD_CTX_free(context)
             EVP_PKEY_free(key)
@@ -78,6 +72,17 @@ public struct GitHubTestKey: Sendable, CustomStringConvertible {
             }
         }
         return signed ? Array(signature.prefix(length)) : nil
+    }
+
+    /// The key in `pem`, private or (`publicKey`) public, for the caller to free with `EVP_PKEY_free`; nil when
+    /// OpenSSL cannot read it.
+    static func loadKey(_ pem: String, publicKey: Bool) -> OpaquePointer? {
+        let bytes = Array(pem.utf8)
+        return bytes.withUnsafeBytes { buffer -> OpaquePointer? in
+            guard let bio = BIO_new_mem_buf(buffer.baseAddress, Int32(buffer.count)) else { return nil }
+            defer { BIO_free(bio) }
+            return publicKey ? PEM_read_bio_PUBKEY(bio, nil, nil, nil) : PEM_read_bio_PrivateKey(bio, nil, nil, nil)
+        }
     }
 
     static func base64URL(_ bytes: [UInt8]) -> String {

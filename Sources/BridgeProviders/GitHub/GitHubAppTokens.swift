@@ -79,7 +79,8 @@ actor GitHubAppTokens {
         return id
     }
 
-    private static func lookUp(path: String, repository: String, jwt: GitHubAppJWT, transport: GitHubTransport) async throws(ProviderError) -> String {
+    private static func lookUp(path: String, repository: String, jwt: GitHubAppJWT, transport: GitHubTransport) async throws(ProviderError) -> String
+    {
         let credential = try appToken(jwt, transport)
         let answer = try await transport.exchange(.GET, path, credential: credential)
         guard answer.status == 200 else {
@@ -101,7 +102,8 @@ actor GitHubAppTokens {
         guard let token = answer.json?["token"]?.stringValue, !token.isEmpty,
             let expiry = answer.json?["expires_at"]?.stringValue, let expiresAt = ISO8601DateFormatter().date(from: expiry)
         else {
-            throw .permanent("GitHub \(answer.status): the installation token answer has no token or expires_at; is \(transport.shownRoot) a GitHub API?")
+            throw .permanent(
+                "GitHub \(answer.status): the installation token answer has no token or expires_at; is \(transport.shownRoot) a GitHub API?")
         }
         return Issued(token: token, expiresAt: expiresAt)
     }
@@ -113,7 +115,6 @@ actor GitHubAppTokens {
             throw .permanent("\(error)")
         }
     }
-
 
     /// What a shared task ended with, its error as the `ProviderError` it threw.
     private static func outcome<T: Sendable>(of task: Task<T, any Error>) async throws(ProviderError) -> T {
