@@ -14,6 +14,17 @@ extension GitHubFake {
         case createCommitStatus(repository: String, sha: String)
         case listCommitStatuses(repository: String, ref: String)
 
+        /// The repository a repository route is about (`owner/repo` as requested); nil for the app's own routes.
+        var repository: String? {
+            switch self {
+            case .listDeployments(let name), .createDeployment(let name), .showDeployment(let name, _), .listDeploymentStatuses(let name, _),
+                .createDeploymentStatus(let name, _), .createCommitStatus(let name, _), .listCommitStatuses(let name, _):
+                name
+            case .installation, .accessTokens:
+                nil
+            }
+        }
+
         /// The call a fault or a lost answer is aimed at; nil for reads that are not one.
         var call: Call? {
             switch self {
@@ -65,14 +76,7 @@ extension GitHubFake {
         default:
             break
         }
-        let repositoryName: String
-        switch route {
-        case .listDeployments(let name), .createDeployment(let name), .showDeployment(let name, _), .listDeploymentStatuses(let name, _),
-            .createDeploymentStatus(let name, _), .createCommitStatus(let name, _), .listCommitStatuses(let name, _):
-            repositoryName = name
-        case .installation, .accessTokens:
-            return Self.message(404, "Not Found")
-        }
+        guard let repositoryName = route.repository else { return Self.message(404, "Not Found") }
         let authorized: (repository: Repository, caller: Caller)
         switch authorize(request, repository: repositoryName, state: state) {
         case .success(let value): authorized = value
