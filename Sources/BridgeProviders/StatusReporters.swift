@@ -12,6 +12,7 @@ public enum StatusReporters {
             let token = try resolver.resolve(try required(settings.token, "token", of: settings))
             return ["gitlab": GitLabStatusReporter(baseURL: settings.url, token: token, httpClient: httpClient)]
         },
+        .github: { try GitHubReporters.make(settings: $0, resolver: $1, httpClient: $2) },
         .gitea: GiteaReporters.make(settings:resolver:httpClient:),
         .forgejo: GiteaReporters.make(settings:resolver:httpClient:),
         .bitbucket: BitbucketReporters.make(settings:resolver:httpClient:),
