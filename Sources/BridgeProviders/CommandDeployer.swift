@@ -31,8 +31,6 @@ import Glibc
 /// Nothing can be polled: `externalID` is nil and `poll` fails permanently, so after a crash the worker starts the
 /// step again.
 public struct CommandDeployer: Deployer {
-    public var provider: String { "command" }
-
     private let resolver: any SecretResolver
     private let environment: [String: String]
     private let maximumLogBytes: Int
@@ -55,28 +53,24 @@ public struct CommandDeployer: Deployer {
         self.now = now
     }
 
-    /// Runs the command to its end, outside the worker: nothing is recorded on the way.
-    public func start(_ request: DeploymentRequest) async throws(ProviderError) -> DeploymentStart {
-        try await start(request, journal: UnrecordedStepJournal())
-    }
-
-    /// Runs the command to its end, recording its process and outcome in `journal` on the way. Bad parameters, an
-    /// unresolvable secret, a missing program or directory are permanent errors; a lack of processes, memory or
-    /// descriptors, or a process that cannot be recorded, is retryable. Cancellation is not an error: it returns a
-    /// `.canceled` status.
-    public func start(_ request: DeploymentRequest, journal: any StepJournal) async throws(ProviderError) -> DeploymentStart {
-        // First, before anything can fail: a copy left running by an earlier attempt must never run alongside this one.
+    /// Runs the command to its end, recording its process and outcome in `journal` on the way. An unresolvable secret,
+    /// a missing program or directory are permanent errors; a lack of processes, memory or descriptors, or a process
+    /// that cannot be recorded, is retryable. Cancellation is not an error: it returns a `.canceled` status.
+    public func start(_ command: CommandRequest, step: DeploymentRequest, journal: any StepJournal) async throws(ProviderError) -> DeploymentStart {
+        // First, before anything else can fail: a copy left running by an earlier attempt must never run alongside this
+        // one. (`command` was read before this call; stored parameters read alike on every attempt, so parameters that do
+        // not read never started a copy.)
         if let earlier = journal.earlierProcess {
-            try await endEarlierCopy(earlier, attempt: request.attempt, journal: journal)
+            try await endEarlierCopy(earlier, attempt: step.attempt, journal: journal)
         }
         let invocation = try CommandInvocation(
-            request: request, bridgeEnvironment: environment, resolver: resolver, defaultTimeout: defaultTimeout)
+            command, step: step, bridgeEnvironment: environment, resolver: resolver, defaultTimeout: defaultTimeout)
         if let directory = invocation.directory { try ProgramSearch.checkDirectory(directory) }
         let path = try ProgramSearch.path(for: invocation.program, searchPath: invocation.environment["PATH", default: ""])
         guard !Task.isCancelled else {
             return DeploymentStart(externalID: nil, status: .canceled(reason: "canceled before the command started"))
         }
-        let child = try await spawn(invocation, path: path, attempt: request.attempt, journal: journal)
+        let child = try await spawn(invocation, path: path, attempt: step.attempt, journal: journal)
         let supervisor = CommandSupervisor(timeout: invocation.timeout, grace: terminationGrace, maximumLogBytes: maximumLogBytes)
         let outcome = await supervisor.supervise(child) { termination, output in
             let status = Self.status(.exited, termination, timeoutText: invocation.timeoutText)
@@ -90,12 +84,12 @@ public struct CommandDeployer: Deployer {
     }
 
     /// A command cannot be polled; the worker starts the step again instead.
-    public func poll(externalID: String, request: DeploymentRequest) async throws(ProviderError) -> DeploymentProgress {
+    public func poll(_ command: CommandRequest, externalID: String, step: DeploymentRequest) async throws(ProviderError) -> DeploymentProgress {
         throw .permanent("the command provider has no deployment to poll")
     }
 
     /// Nothing to do: a command is stopped by canceling the task running `start`.
-    public func cancel(externalID: String, request: DeploymentRequest) async throws(ProviderError) {}
+    public func cancel(_ command: CommandRequest, externalID: String, step: DeploymentRequest) async throws(ProviderError) {}
 
     static func status(_ ending: CommandSupervisor.Ending, _ termination: ChildProcess.Termination, timeoutText: String) -> DeploymentStatus {
         switch (ending, termination) {

@@ -89,15 +89,9 @@ public enum BridgeServerApp {
         }
     }
 
-    /// Every provider this version runs. AWS credentials come from the standard chain, read from `environment`.
+    /// Every provider this version runs (`DeployerFactory.all`). AWS credentials come from the standard chain, read from
+    /// `environment`.
     static func deployers(resolver: any SecretResolver, environment: [String: String], httpClient: ProviderHTTPClient) -> [any Deployer] {
-        let aws = AWSCredentialsChain(environment: environment, httpClient: httpClient)
-        return [
-            CommandDeployer(resolver: resolver),
-            APIGatewayDeployer(credentials: aws, httpClient: httpClient),
-            CodeDeployDeployer(credentials: aws, httpClient: httpClient),
-            AliyunAPIGatewayDeployer(resolver: resolver, environment: environment, httpClient: httpClient),
-            PulumiDeployer(resolver: resolver, httpClient: httpClient),
-        ]
+        DeployerFactory.deployers(DeployerDependencies(resolver: resolver, environment: environment, httpClient: httpClient))
     }
 }

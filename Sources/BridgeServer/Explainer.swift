@@ -87,11 +87,11 @@ public enum Explainer {
         return lines
     }
 
-    /// The requests an API-calling provider would send for the step, or why it could not build them.
+    /// The requests the step's provider would send (`ProviderDefinition.preview`), or why it could not build them.
     static func requests(_ provider: String, parameters: ConfigValue, event: PushEvent, date: Date) -> [String] {
-        guard let requests = ProviderRequests.all[provider] else { return [] }
+        guard let definition = ProviderDefinition.named(provider) else { return [] }
         do {
-            return try requests.preview(parameters, event, date).flatMap(\.lines)
+            return try definition.preview(parameters, event, date).flatMap(\.lines)
         } catch {
             return ["would fail before sending anything: \(error)"]
         }

@@ -1,5 +1,6 @@
 import BridgeCore
 import BridgeProviders
+import BridgeTestSupport
 import Foundation
 import Glibc
 import Testing

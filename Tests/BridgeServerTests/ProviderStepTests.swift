@@ -10,35 +10,35 @@ import Testing
 /// Stands in for API Gateway's provider: each deployment takes a while, and the most deployments of one REST API seen
 /// at once is recorded (API Gateway answers a second one with `ConflictException`).
 final class SlowAPIGateway: Deployer, Sendable {
-    let provider = APIGatewayDeploymentRequest.provider
     private let state = Mutex<(active: [String: Int], most: [String: Int], targets: [String])>(([:], [:], []))
 
     func most(_ restAPI: String) -> Int { state.withLock { $0.most[restAPI] ?? 0 } }
     var targets: [String] { state.withLock { $0.targets } }
 
-    func start(_ request: DeploymentRequest) async throws(ProviderError) -> DeploymentStart {
-        let api = request.parameters["rest_api_id"]?.stringValue ?? ""
+    func start(
+        _ call: APIGatewayDeploymentRequest, step: DeploymentRequest, journal: any StepJournal
+    ) async throws(ProviderError) -> DeploymentStart {
+        let api = call.restAPIID
         state.withLock { state in
-            state.targets.append(request.target)
+            state.targets.append(step.target)
             state.active[api, default: 0] += 1
             state.most[api] = max(state.most[api] ?? 0, state.active[api] ?? 0)
         }
         try? await Task.sleep(for: .milliseconds(300))
         state.withLock { $0.active[api, default: 1] -= 1 }
-        return DeploymentStart(externalID: "dep-\(request.stepID)", status: .succeeded)
+        return DeploymentStart(externalID: "dep-\(step.stepID)", status: .succeeded)
     }
 
-    func poll(externalID: String, request: DeploymentRequest) async throws(ProviderError) -> DeploymentProgress {
+    func poll(_ call: APIGatewayDeploymentRequest, externalID: String, step: DeploymentRequest) async throws(ProviderError) -> DeploymentProgress {
         DeploymentProgress(status: .succeeded)
     }
 
-    func cancel(externalID: String, request: DeploymentRequest) async throws(ProviderError) {}
+    func cancel(_ call: APIGatewayDeploymentRequest, externalID: String, step: DeploymentRequest) async throws(ProviderError) {}
 }
 
 /// Stands in for API Gateway's provider while another change of the REST API is in progress: the first `conflicts`
 /// calls answer `ConflictException`, classified as the real provider classifies it.
 final class ConflictingAPIGateway: Deployer, Sendable {
-    let provider = APIGatewayDeploymentRequest.provider
     let conflicts: Int
     private let calls = Mutex(0)
 
@@ -48,7 +48,9 @@ final class ConflictingAPIGateway: Deployer, Sendable {
 
     var attempts: Int { calls.withLock { $0 } }
 
-    func start(_ request: DeploymentRequest) async throws(ProviderError) -> DeploymentStart {
+    func start(
+        _ request: APIGatewayDeploymentRequest, step: DeploymentRequest, journal: any StepJournal
+    ) async throws(ProviderError) -> DeploymentStart {
         let call = calls.withLock { calls in
             calls += 1
             return calls
@@ -59,11 +61,11 @@ final class ConflictingAPIGateway: Deployer, Sendable {
         return DeploymentStart(externalID: "dep-\(call)", status: .succeeded)
     }
 
-    func poll(externalID: String, request: DeploymentRequest) async throws(ProviderError) -> DeploymentProgress {
+    func poll(_ request: APIGatewayDeploymentRequest, externalID: String, step: DeploymentRequest) async throws(ProviderError) -> DeploymentProgress {
         DeploymentProgress(status: .succeeded)
     }
 
-    func cancel(externalID: String, request: DeploymentRequest) async throws(ProviderError) {}
+    func cancel(_ request: APIGatewayDeploymentRequest, externalID: String, step: DeploymentRequest) async throws(ProviderError) {}
 }
 
 /// The worker runs provider steps one per real resource, and ends those that outlive their `timeout`.
@@ -94,6 +96,26 @@ final class ConflictingAPIGateway: Deployer, Sendable {
         }
         #expect(Set(gateway.targets) == ["staging-api", "preview-api"])
         #expect(gateway.most("z4675bid1j") == 1)
+    }
+
+    @Test func aStepWhoseParametersRenderToNoRequestFailsWithoutCallingItsProvider() async throws {
+        let harness = try WorkerHarness()
+        defer { harness.removeFiles() }
+        // `check` accepts the template; the branch it renders to is no REST API id.
+        let rules =
+            Self.header + """
+                targets:
+                  api: {provider: aws-apigateway, region: eu-west-2, rest_api_id: "${branch}-api"}
+                rules:
+                  - {name: deploy, source: shop, on: push, deploy: [api]}
+                """
+        let run = try #require(try await harness.queuePlanned(rules, event: WorkerHarness.pushEvent).first)
+        let gateway = SlowAPIGateway()
+        try await harness.runWorker(deployers: [gateway]) { try await harness.runStatus(run) == "failed" }
+        #expect(gateway.targets.isEmpty)
+        let step = try #require(try await harness.store.run(id: run).steps.first)
+        #expect(step.error == "invalid aws-apigateway parameters: rest_api_id must be letters and digits, such as a1b2c3d4e5, found \"main-api\"")
+        #expect(step.attempts == 1)
     }
 
     static func apiRules(timeout: String) -> String {

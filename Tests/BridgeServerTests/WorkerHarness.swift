@@ -90,6 +90,15 @@ struct HarnessError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
+/// The request of the `scripted` provider, which only tests run: nothing to read.
+struct ScriptedRequest: ProviderRequest {
+    static let provider = "scripted"
+
+    static func read(parameters: ConfigValue, event: PushEvent) throws(ProviderError) -> ScriptedRequest {
+        ScriptedRequest()
+    }
+}
+
 /// Stands in for a deployment provider: each call follows a script, and every call is recorded.
 final class ScriptedDeployer: Deployer, Sendable {
     enum Behaviour: Sendable {
@@ -111,7 +120,6 @@ final class ScriptedDeployer: Deployer, Sendable {
         var attempt: Int
     }
 
-    let provider = "scripted"
     private let script: Mutex<[String: [Behaviour]]>
     private let state = Mutex<(calls: [Call], active: [String: Int], maxActive: [String: Int], cancelled: Int)>(([], [:], [:], 0))
     private let polls = Mutex<[String: Int]>([:])
@@ -129,7 +137,9 @@ final class ScriptedDeployer: Deployer, Sendable {
     var cancelledCount: Int { state.withLock { $0.cancelled } }
     func maxConcurrent(_ target: String) -> Int { state.withLock { $0.maxActive[target] ?? 0 } }
 
-    func start(_ request: DeploymentRequest) async throws(ProviderError) -> DeploymentStart {
+    func start(
+        _ scripted: ScriptedRequest, step request: DeploymentRequest, journal: any StepJournal
+    ) async throws(ProviderError) -> DeploymentStart {
         let behaviour = script.withLock { script -> Behaviour in
             guard var queue = script[request.target], !queue.isEmpty else { return .succeed }
             let next = queue.count > 1 ? queue.removeFirst() : queue[0]
@@ -162,7 +172,7 @@ final class ScriptedDeployer: Deployer, Sendable {
         }
     }
 
-    func poll(externalID: String, request: DeploymentRequest) async throws(ProviderError) -> DeploymentProgress {
+    func poll(_ scripted: ScriptedRequest, externalID: String, step: DeploymentRequest) async throws(ProviderError) -> DeploymentProgress {
         let count = polls.withLock { polls in
             polls[externalID, default: 0] += 1
             return polls[externalID] ?? 0
@@ -171,5 +181,5 @@ final class ScriptedDeployer: Deployer, Sendable {
         return DeploymentProgress(status: count >= target ? .succeeded : .inProgress, log: "poll \(count)\n")
     }
 
-    func cancel(externalID: String, request: DeploymentRequest) async throws(ProviderError) {}
+    func cancel(_ scripted: ScriptedRequest, externalID: String, step: DeploymentRequest) async throws(ProviderError) {}
 }

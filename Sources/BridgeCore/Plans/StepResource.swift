@@ -23,8 +23,8 @@ public enum StepResource {
     public static func key(
         target: String, provider: String, parameters: ConfigValue, event: PushEvent, rule: String, environment: String?
     ) -> String {
-        guard let requests = ProviderRequests.all[provider] else { return target }
+        guard let definition = ProviderDefinition.named(provider) else { return target }
         let variables = TemplateVariables.make(event: event, rule: rule, environment: environment, delivery: "${delivery}", run: "${run}")
-        return requests.resource(parameters.renderingTemplates(variables), event) ?? target
+        return definition.resource(parameters.renderingTemplates(variables), event) ?? target
     }
 }

@@ -8,8 +8,9 @@ public struct DeploymentRequest: Sendable, Hashable {
     public var target: String
     /// The provider kind (`command`, `aws-apigateway`, …).
     public var provider: String
-    /// Target keys overlaid with the step's keys, every template rendered. Secret-named keys still hold their
-    /// `env:`/`file:` references: a provider resolves them with its `SecretResolver` just before use.
+    /// Target keys overlaid with the step's keys, every template rendered, from which the provider's typed request is
+    /// read (`Deployer.prepare`). Secret-named keys still hold their `env:`/`file:` references: a provider resolves them
+    /// with its `SecretResolver` just before use.
     public var parameters: ConfigValue
     /// The rule's environment, if any.
     public var environment: String?
@@ -104,24 +105,30 @@ public enum ProviderError: Error, Sendable, Hashable, CustomStringConvertible {
 
 /// A deployment provider: starts a deployment, polls it to a terminal state, cancels it.
 ///
-/// Implementations name their technology (`CommandDeployer`, `CodeDeployDeployer`). Cancellation of the calling
-/// task must stop whatever the provider started locally (a command's process group).
+/// Implementations name their technology (`CommandDeployer`, `CodeDeployDeployer`) and serve one provider: the one
+/// whose typed `Request` they run (`ProviderRequest`, registered in Core with a `ProviderDefinition`). The worker reads
+/// that request once per step (`prepare(_:)`) and hands it to every call. Cancellation of the calling task must stop
+/// whatever the provider started locally (a command's process group).
 public protocol Deployer: Sendable {
-    /// The provider kind it serves (`command`, `aws-codedeploy`, …).
-    var provider: String { get }
-    /// Starts the deployment of `request`.
-    func start(_ request: DeploymentRequest) async throws(ProviderError) -> DeploymentStart
-    /// Starts the deployment of `request`, recording its progress in `journal` (the worker's call). The default
-    /// ignores the journal and calls `start(_:)`.
-    func start(_ request: DeploymentRequest, journal: any StepJournal) async throws(ProviderError) -> DeploymentStart
+    /// What one step sends or runs, read from its rendered parameters.
+    associatedtype Request: ProviderRequest
+
+    /// Starts the deployment of `request` for `step`, recording its progress in `journal` (a provider with a deployment
+    /// id of its own ignores it).
+    func start(_ request: Request, step: DeploymentRequest, journal: any StepJournal) async throws(ProviderError) -> DeploymentStart
     /// The status of a deployment started earlier (possibly by a bridge process that has since crashed).
-    func poll(externalID: String, request: DeploymentRequest) async throws(ProviderError) -> DeploymentProgress
+    func poll(_ request: Request, externalID: String, step: DeploymentRequest) async throws(ProviderError) -> DeploymentProgress
     /// Asks the provider to stop a deployment started earlier.
-    func cancel(externalID: String, request: DeploymentRequest) async throws(ProviderError)
+    func cancel(_ request: Request, externalID: String, step: DeploymentRequest) async throws(ProviderError)
 }
 
 extension Deployer {
-    public func start(_ request: DeploymentRequest, journal: any StepJournal) async throws(ProviderError) -> DeploymentStart {
-        try await start(request)
+    /// The provider kind it serves (`command`, `aws-codedeploy`, …): its request's.
+    public var provider: String { Request.provider }
+
+    /// Reads `step`'s request from its rendered parameters, once, for the calls that follow; throws a permanent error
+    /// when the parameters cannot make one.
+    public func prepare(_ step: DeploymentRequest) throws(ProviderError) -> PreparedDeployment {
+        PreparedDeployment(self, request: try Request.read(parameters: step.parameters, event: step.event), step: step)
     }
 }

@@ -1,7 +1,9 @@
-/// What the loader knows about each provider's keys: which a target must have, and the shape of those it checks.
+/// The keys of a provider that the rules loader checks itself, with their lines: which a target must have, and the
+/// shape of those it checks (`ProviderDefinition.schema`).
 ///
 /// Other keys are passed through to the provider as written. A deploy step's keys are checked against its target's
-/// provider with the same table (required keys must be on the target itself).
+/// provider with the same table (required keys must be on the target itself). Providers that check their keys with
+/// their requests (`ProviderDefinition.problems`, each step on its merged keys) have an empty schema.
 struct ProviderSchema: Sendable {
     /// The shape a known key must have.
     enum Shape: Sendable {
@@ -17,20 +19,6 @@ struct ProviderSchema: Sendable {
         case environment
     }
 
-    let required: [String]
-    let shapes: [String: Shape]
-
-    static let all: [String: ProviderSchema] = [
-        // Checked in full, with their requests, by `ProviderRequests` (each step on its merged keys).
-        "aws-apigateway": ProviderSchema(required: [], shapes: [:]),
-        "aws-codedeploy": ProviderSchema(required: [], shapes: [:]),
-        "aliyun-apigateway": ProviderSchema(required: [], shapes: [:]),
-        "pulumi": ProviderSchema(required: [], shapes: [:]),
-        "command": ProviderSchema(
-            required: ["run"],
-            shapes: ["run": .argv, "timeout": .duration, "env": .environment, "dir": .string]),
-    ]
-
-    /// Provider names, sorted, for messages.
-    static let names: [String] = all.keys.sorted()
+    var required: [String] = []
+    var shapes: [String: Shape] = [:]
 }

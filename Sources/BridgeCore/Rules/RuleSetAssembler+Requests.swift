@@ -7,12 +7,12 @@ struct TargetNode {
 }
 
 extension RuleSetAssembler {
-    /// Checks a step of an API-calling provider (`ProviderRequests`): its target's keys with the step's laid over
+    /// Checks a step against its provider's `ProviderDefinition.problems`: its target's keys with the step's laid over
     /// them, as the worker will send them. A problem points at the key it is about: in the step when the step writes
     /// that key, else in the target (so a target's own mistake is reported once, however many steps use it).
     mutating func checkRequest(_ step: StepDefinition, parsed: ParsedStep, file: String, target: TargetDefinition) {
-        guard let requests = ProviderRequests.all[target.provider] else { return }
-        for problem in requests.problems(Planner.parameters(target: target, step: step)) {
+        guard let definition = ProviderDefinition.named(target.provider) else { return }
+        for problem in definition.problems(Planner.parameters(target: target, step: step)) {
             if let stepMap = parsed.map, let key = problem.key, Self.topKey(of: key).map({ stepMap[$0] != nil }) == true {
                 let node = Self.node(at: key, in: stepMap.node, keyItself: problem.isAboutTheKey)
                 reportOnce("\(parsed.what) (target \(target.name), \(target.provider)): \(problem.message)", at: node.position(in: file))
@@ -22,12 +22,12 @@ extension RuleSetAssembler {
         }
     }
 
-    /// Checks the targets of API-calling providers that no step uses, on their own keys.
+    /// Checks the targets that no step uses, on their own keys.
     mutating func checkUnusedTargets(_ targets: [String: TargetDefinition], rules: [Rule]) {
         let used = Set(rules.flatMap { $0.deploy.map(\.target) })
         for target in targets.values.sorted(by: { $0.name < $1.name }) where !used.contains(target.name) {
-            guard let requests = ProviderRequests.all[target.provider] else { continue }
-            for problem in requests.problems(.object(target.parameters)) { reportAtTarget(problem, target: target) }
+            guard let definition = ProviderDefinition.named(target.provider) else { continue }
+            for problem in definition.problems(.object(target.parameters)) { reportAtTarget(problem, target: target) }
         }
     }
 

@@ -88,8 +88,8 @@ struct RuleSetAssembler {
             return nil
         }
         var parameters = step.parameters
-        if let map = step.map, let schema = ProviderSchema.all[target.provider] {
-            parameters = reader.applySchema(schema, to: map, parameters: parameters, step.what)
+        if let map = step.map, let definition = ProviderDefinition.named(target.provider) {
+            parameters = reader.applySchema(definition.schema, to: map, parameters: parameters, step.what)
         }
         let definition = StepDefinition(target: step.target, parameters: parameters, position: reader.position(of: step.node))
         checkRequest(definition, parsed: step, file: file, target: target)

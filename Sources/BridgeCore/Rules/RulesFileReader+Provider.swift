@@ -58,16 +58,11 @@ extension RulesFileReader {
         guard let map = map(node, what) else { return nil }
         var members: [String: ConfigValue] = [:]
         for entry in map.entries {
-            if !Self.isEnvironmentName(entry.key) {
+            if !CommandRequest.isEnvironmentName(entry.key) {
                 report("\(what): '\(entry.key)' is not a valid environment variable name ([A-Za-z_][A-Za-z0-9_]*)", at: entry.keyNode)
             }
             if let text = string(entry.value, "\(what).\(entry.key)", allowEmpty: true) { members[entry.key] = .string(text) }
         }
         return .object(members)
-    }
-
-    static func isEnvironmentName(_ name: String) -> Bool {
-        guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else { return false }
-        return name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil)) }
     }
 }

@@ -14,15 +14,15 @@ extension RulesFileReader {
         guard let providerNode = required(map, "provider", what, owner: entry.keyNode),
             let provider = string(providerNode, "\(what).provider")
         else { return nil }
-        if let schema = ProviderSchema.all[provider] {
-            parameters = applySchema(schema, to: map, parameters: parameters, what)
-            for key in schema.required where map[key] == nil {
+        if let definition = ProviderDefinition.named(provider) {
+            parameters = applySchema(definition.schema, to: map, parameters: parameters, what)
+            for key in definition.schema.required where map[key] == nil {
                 report("target \(entry.key) (provider \(provider)) is missing required key '\(key)'", at: entry.keyNode)
             }
         } else {
             report(
-                "unknown provider '\(provider)' in \(what).provider\(NameSuggestion.hint(for: provider, in: ProviderSchema.names)); "
-                    + "expected one of: \(ProviderSchema.names.joined(separator: ", "))",
+                "unknown provider '\(provider)' in \(what).provider\(NameSuggestion.hint(for: provider, in: ProviderDefinition.names)); "
+                    + "expected one of: \(ProviderDefinition.names.joined(separator: ", "))",
                 at: providerNode)
         }
         return TargetDefinition(name: entry.key, provider: provider, parameters: parameters, position: position(of: entry.keyNode))

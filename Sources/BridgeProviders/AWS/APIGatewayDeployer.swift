@@ -16,8 +16,6 @@ public struct APIGatewayDeployer: Deployer {
     /// The wait suggested after throttling without `Retry-After`: CreateDeployment's fixed quota period.
     static let throttleWait = Duration.seconds(5)
 
-    public var provider: String { APIGatewayDeploymentRequest.provider }
-
     private let client: AWSClient
 
     /// A provider signing with credentials from `credentials`, sending with `httpClient`; `now` dates signatures.
@@ -29,13 +27,9 @@ public struct APIGatewayDeployer: Deployer {
     }
 
     /// Creates the deployment; its id is the external id.
-    public func start(_ request: DeploymentRequest) async throws(ProviderError) -> DeploymentStart {
-        let call: APIGatewayDeploymentRequest
-        do {
-            call = try APIGatewayDeploymentRequest(parameters: request.parameters)
-        } catch {
-            throw .permanent(error.description)
-        }
+    public func start(
+        _ call: APIGatewayDeploymentRequest, step: DeploymentRequest, journal: any StepJournal
+    ) async throws(ProviderError) -> DeploymentStart {
         let answer = try await client.call(call.request, to: call.target, classify: Self.classify)
         guard let id = answer.json?["id"]?.stringValue, !id.isEmpty else {
             throw .permanent("apigateway CreateDeployment answered \(answer.status) without a deployment id; is \(call.target.endpoint) API Gateway?")
@@ -45,12 +39,14 @@ public struct APIGatewayDeployer: Deployer {
     }
 
     /// Nothing to wait for: a deployment is live once created.
-    public func poll(externalID: String, request: DeploymentRequest) async throws(ProviderError) -> DeploymentProgress {
+    public func poll(
+        _ call: APIGatewayDeploymentRequest, externalID: String, step: DeploymentRequest
+    ) async throws(ProviderError) -> DeploymentProgress {
         DeploymentProgress(status: .succeeded)
     }
 
     /// Nothing to stop: `CreateDeployment` has finished when it answers.
-    public func cancel(externalID: String, request: DeploymentRequest) async throws(ProviderError) {}
+    public func cancel(_ call: APIGatewayDeploymentRequest, externalID: String, step: DeploymentRequest) async throws(ProviderError) {}
 
     static func classify(_ error: AWSError) -> ProviderError {
         if error.isThrottling || error.code == "LimitExceededException" || error.code == "ConflictException" {

@@ -18,8 +18,6 @@ public struct CodeDeployDeployer: Deployer {
     /// How long to wait when the deployment group is busy: deployments of a group run one at a time.
     static let busyGroupWait = Duration.seconds(30)
 
-    public var provider: String { CodeDeployRequest.provider }
-
     private let client: AWSClient
     /// The last progress line logged per deployment, so each poll logs only what changed.
     private let progressLines = ProgressLines()
@@ -33,8 +31,7 @@ public struct CodeDeployDeployer: Deployer {
     }
 
     /// Creates the deployment; CodeDeploy's deployment id is the external id, and the status is in progress.
-    public func start(_ request: DeploymentRequest) async throws(ProviderError) -> DeploymentStart {
-        let calls = try Self.calls(for: request)
+    public func start(_ calls: CodeDeployRequest, step: DeploymentRequest, journal: any StepJournal) async throws(ProviderError) -> DeploymentStart {
         let answer = try await client.call(calls.createDeployment, to: calls.target, classify: Self.classify)
         guard let id = answer.json?["deploymentId"]?.stringValue, !id.isEmpty else {
             throw .permanent(
@@ -46,8 +43,7 @@ public struct CodeDeployDeployer: Deployer {
     }
 
     /// Reads the deployment's status with `GetDeployment`.
-    public func poll(externalID: String, request: DeploymentRequest) async throws(ProviderError) -> DeploymentProgress {
-        let calls = try Self.calls(for: request)
+    public func poll(_ calls: CodeDeployRequest, externalID: String, step: DeploymentRequest) async throws(ProviderError) -> DeploymentProgress {
         let answer = try await client.call(calls.getDeployment(id: externalID), to: calls.target, classify: Self.classify)
         guard let info = answer.json?["deploymentInfo"], let snapshot = DeploymentSnapshot(info) else {
             throw .permanent("codedeploy GetDeployment answered \(answer.status) without deploymentInfo.status for \(externalID)")
@@ -63,18 +59,9 @@ public struct CodeDeployDeployer: Deployer {
     /// Stops the deployment with `StopDeployment`, asking for a rollback only when the target's `auto_rollback` is enabled
     /// for `DEPLOYMENT_STOP_ON_REQUEST` (`CodeDeployRequest.autoRollbackEnabled`).
     /// A deployment that has already ended has nothing to stop and is not an error.
-    public func cancel(externalID: String, request: DeploymentRequest) async throws(ProviderError) {
-        let calls = try Self.calls(for: request)
+    public func cancel(_ calls: CodeDeployRequest, externalID: String, step: DeploymentRequest) async throws(ProviderError) {
         _ = try await client.call(calls.stopDeployment(id: externalID), to: calls.target) { error in
             error.code == "DeploymentAlreadyCompletedException" ? nil : Self.classify(error)
-        }
-    }
-
-    private static func calls(for request: DeploymentRequest) throws(ProviderError) -> CodeDeployRequest {
-        do {
-            return try CodeDeployRequest(parameters: request.parameters, pushedSHA: request.event.sha)
-        } catch {
-            throw .permanent(error.description)
         }
     }
 

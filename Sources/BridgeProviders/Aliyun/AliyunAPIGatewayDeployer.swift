@@ -13,8 +13,6 @@ import NIOHTTP1
 /// network trouble are retryable (after `Retry-After` when sent); signature, parameter and
 /// permission errors are permanent.
 public struct AliyunAPIGatewayDeployer: Deployer {
-    public var provider: String { AliyunDeployRequest.provider }
-
     private let resolver: any SecretResolver
     private let environment: [String: String]
     private let httpClient: ProviderHTTPClient
@@ -35,13 +33,7 @@ public struct AliyunAPIGatewayDeployer: Deployer {
     }
 
     /// Calls `DeployApi`; Alibaba's `RequestId` is the external id.
-    public func start(_ request: DeploymentRequest) async throws(ProviderError) -> DeploymentStart {
-        let call: AliyunDeployRequest
-        do {
-            call = try AliyunDeployRequest(parameters: request.parameters, event: request.event)
-        } catch {
-            throw .permanent(error.description)
-        }
+    public func start(_ call: AliyunDeployRequest, step: DeploymentRequest, journal: any StepJournal) async throws(ProviderError) -> DeploymentStart {
         let credentials = try credentials(for: call)
         let token = credentials.securityToken ?? ""
         let secrets = [credentials.accessKeySecret, token, AlibabaSigner.percentEncode(token)]
@@ -58,12 +50,12 @@ public struct AliyunAPIGatewayDeployer: Deployer {
     }
 
     /// Nothing to wait for: the API is published when `DeployApi` answers.
-    public func poll(externalID: String, request: DeploymentRequest) async throws(ProviderError) -> DeploymentProgress {
+    public func poll(_ call: AliyunDeployRequest, externalID: String, step: DeploymentRequest) async throws(ProviderError) -> DeploymentProgress {
         DeploymentProgress(status: .succeeded)
     }
 
     /// Nothing to stop: `DeployApi` has finished when it answers.
-    public func cancel(externalID: String, request: DeploymentRequest) async throws(ProviderError) {}
+    public func cancel(_ call: AliyunDeployRequest, externalID: String, step: DeploymentRequest) async throws(ProviderError) {}
 
     /// The target's references, resolved now; else the environment's `ALIBABA_CLOUD_*`.
     func credentials(for call: AliyunDeployRequest) throws(ProviderError) -> AlibabaCredentials {

@@ -12,7 +12,6 @@ import NIOHTTP1
 /// 429, 5xx and network trouble are retryable (after `Retry-After` when sent); any other answer is permanent with
 /// Pulumi's own `message`. The token and every secret are resolved when a call is made and never logged.
 public struct PulumiDeployer: Deployer {
-    public var provider: String { PulumiDeploymentRequest.provider }
     /// Pages of logs read at most, so a log that never ends cannot hold the step.
     static let maximumLogPages = 200
 
@@ -32,8 +31,9 @@ public struct PulumiDeployer: Deployer {
     }
 
     /// Creates the deployment; its id is the external id.
-    public func start(_ request: DeploymentRequest) async throws(ProviderError) -> DeploymentStart {
-        let call = try Self.call(for: request)
+    public func start(_ call: PulumiDeploymentRequest, step: DeploymentRequest, journal: any StepJournal) async throws(ProviderError)
+        -> DeploymentStart
+    {
         let token = try secret(call.token)
         var secrets = [token]
         let body: ConfigValue
@@ -59,8 +59,7 @@ public struct PulumiDeployer: Deployer {
     }
 
     /// Reads the deployment; once it has ended, its whole log.
-    public func poll(externalID: String, request: DeploymentRequest) async throws(ProviderError) -> DeploymentProgress {
-        let call = try Self.call(for: request)
+    public func poll(_ call: PulumiDeploymentRequest, externalID: String, step: DeploymentRequest) async throws(ProviderError) -> DeploymentProgress {
         let token = try secret(call.token)
         let url = "\(call.deploymentsURL)/\(SigV4Signer.uriEncode(externalID))"
         let get = SignedHTTPRequest(method: "GET", url: url, headers: PulumiDeploymentRequest.headers(token: token, json: false), body: [])
@@ -80,8 +79,7 @@ public struct PulumiDeployer: Deployer {
     }
 
     /// Asks Pulumi to cancel the deployment.
-    public func cancel(externalID: String, request: DeploymentRequest) async throws(ProviderError) {
-        let call = try Self.call(for: request)
+    public func cancel(_ call: PulumiDeploymentRequest, externalID: String, step: DeploymentRequest) async throws(ProviderError) {
         let token = try secret(call.token)
         let url = "\(call.deploymentsURL)/\(SigV4Signer.uriEncode(externalID))/cancel"
         let cancel = SignedHTTPRequest(method: "POST", url: url, headers: PulumiDeploymentRequest.headers(token: token, json: false), body: [])
@@ -125,14 +123,6 @@ public struct PulumiDeployer: Deployer {
             return try resolver.resolve(reference).text
         } catch {
             throw .permanent("cannot read the pulumi token: \(error)")
-        }
-    }
-
-    private static func call(for request: DeploymentRequest) throws(ProviderError) -> PulumiDeploymentRequest {
-        do {
-            return try PulumiDeploymentRequest(parameters: request.parameters, event: request.event)
-        } catch {
-            throw .permanent(error.description)
         }
     }
 

@@ -6,18 +6,18 @@ extension DeploymentWorker {
     /// Starts (or, after a restart, resumes) the deployment and polls it to a terminal state, or until the step's
     /// deadline, when the deployment is stopped and the step fails.
     func deploy(
-        _ step: ClaimedStep, owner: String, request: DeploymentRequest, deployer: any Deployer, journal: WorkerStepJournal,
-        externalID: ExternalIDBox, logger: Logger
+        _ step: ClaimedStep, owner: String, deployment: PreparedDeployment, journal: WorkerStepJournal, externalID: ExternalIDBox,
+        logger: Logger
     ) async -> StepOutcome {
-        let deadline = StepDeadline(step: step, request: request)
+        let deadline = StepDeadline(step: step, request: deployment.step)
         do {
             if let id = step.externalID {
-                return .deployed(try await pollUntilTerminal(id, request: request, deployer: deployer, deadline: deadline))
+                return .deployed(try await pollUntilTerminal(id, deployment: deployment, deadline: deadline))
             }
             if let deadline, deadline.hasPassed(now()) {
                 return .deployed(.failed(reason: deadline.notStartedReason(lastError: step.lastError)))
             }
-            let start = try await deployer.start(request, journal: journal)
+            let start = try await deployment.start(journal: journal)
             if let id = start.externalID {
                 externalID.set(id)
                 do {
@@ -33,7 +33,7 @@ extension DeploymentWorker {
             guard let id = start.externalID else {
                 return .deployed(.failed(reason: "provider \(step.provider) left the deployment running without an id to poll"))
             }
-            return .deployed(try await pollUntilTerminal(id, request: request, deployer: deployer, deadline: deadline))
+            return .deployed(try await pollUntilTerminal(id, deployment: deployment, deadline: deadline))
         } catch let error as ProviderError {
             return Task.isCancelled ? .interrupted : .providerError(error)
         } catch {
@@ -43,19 +43,17 @@ extension DeploymentWorker {
 
     /// Polls every `providerPoll` until the deployment is terminal; transient poll errors are retried by the policy.
     /// At the deadline the deployment is stopped (`Deployer.cancel`) and the step fails, saying so.
-    private func pollUntilTerminal(
-        _ id: String, request: DeploymentRequest, deployer: any Deployer, deadline: StepDeadline?
-    ) async throws -> DeploymentStatus {
+    private func pollUntilTerminal(_ id: String, deployment: PreparedDeployment, deadline: StepDeadline?) async throws -> DeploymentStatus {
         var failures = 0
         while true {
             try await Task.sleep(for: deadline.map { min(configuration.providerPoll, $0.remaining(now())) } ?? configuration.providerPoll)
             if let deadline, deadline.hasPassed(now()) {
-                return await stop(id, request: request, deployer: deployer, deadline: deadline)
+                return await stop(id, deployment: deployment, deadline: deadline)
             }
             do {
-                let progress = try await deployer.poll(externalID: id, request: request)
+                let progress = try await deployment.poll(externalID: id)
                 failures = 0
-                if !progress.log.isEmpty { try? await queue.appendLog(stepID: request.stepID, text: progress.log) }
+                if !progress.log.isEmpty { try? await queue.appendLog(stepID: deployment.step.stepID, text: progress.log) }
                 if progress.status.isTerminal { return progress.status }
             } catch {
                 failures += 1
@@ -66,9 +64,9 @@ extension DeploymentWorker {
     }
 
     /// Stops a deployment that outlived its step's timeout; the step fails either way.
-    private func stop(_ id: String, request: DeploymentRequest, deployer: any Deployer, deadline: StepDeadline) async -> DeploymentStatus {
+    private func stop(_ id: String, deployment: PreparedDeployment, deadline: StepDeadline) async -> DeploymentStatus {
         do {
-            try await deployer.cancel(externalID: id, request: request)
+            try await deployment.cancel(externalID: id)
             return .failed(reason: deadline.reason(stopping: id, failure: nil))
         } catch {
             return .failed(reason: deadline.reason(stopping: id, failure: error))

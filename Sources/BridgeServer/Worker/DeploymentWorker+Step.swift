@@ -41,12 +41,21 @@ extension DeploymentWorker {
             return
         }
         let request = Self.request(for: step)
+        logger.info(step.externalID == nil ? "step started" : "step resumed: polling the deployment started before a restart")
+        let deployment: PreparedDeployment
+        do {
+            deployment = try deployer.prepare(request)
+        } catch {
+            // Parameters that cannot make the provider's request: a permanent error, so the step fails now.
+            metrics.recordStep(provider: step.provider, duration: .now - started)
+            await handle(error, step: step, owner: owner, request: request, logger: logger)
+            return
+        }
         let externalID = ExternalIDBox(step.externalID)
         let journal = WorkerStepJournal(step: step, owner: owner, worker: self, logger: logger)
-        logger.info(step.externalID == nil ? "step started" : "step resumed: polling the deployment started before a restart")
         let outcome = await withTaskGroup(of: StepOutcome.self) { group in
             group.addTask {
-                await self.deploy(step, owner: owner, request: request, deployer: deployer, journal: journal, externalID: externalID, logger: logger)
+                await self.deploy(step, owner: owner, deployment: deployment, journal: journal, externalID: externalID, logger: logger)
             }
             group.addTask { await self.watch(step, owner: owner, journal: journal) }
             let first = await group.next() ?? .interrupted
@@ -59,7 +68,7 @@ extension DeploymentWorker {
             if case .deployed(_, let log) = outcome { await appendLog(log, step: step, logger: logger) }
             return
         }
-        await conclude(step, owner: owner, outcome: outcome, request: request, deployer: deployer, externalID: externalID, logger: logger)
+        await conclude(step, owner: owner, outcome: outcome, deployment: deployment, externalID: externalID, logger: logger)
     }
 
     static func logger(_ base: Logger, for step: ClaimedStep) -> Logger {
@@ -71,7 +80,7 @@ extension DeploymentWorker {
         return logger
     }
 
-    /// The provider's request: parameters with every template rendered for this run.
+    /// The step as its provider gets it: parameters with every template rendered for this run.
     static func request(for step: ClaimedStep) -> DeploymentRequest {
         let variables = TemplateVariables.make(
             event: step.event, rule: step.rule, environment: step.environment, delivery: step.deliveryKey, run: String(step.runID))
@@ -82,8 +91,7 @@ extension DeploymentWorker {
     }
 
     private func conclude(
-        _ step: ClaimedStep, owner: String, outcome: StepOutcome, request: DeploymentRequest, deployer: any Deployer, externalID: ExternalIDBox,
-        logger: Logger
+        _ step: ClaimedStep, owner: String, outcome: StepOutcome, deployment: PreparedDeployment, externalID: ExternalIDBox, logger: Logger
     ) async {
         switch outcome {
         case .deployed(let status, let log):
@@ -96,11 +104,11 @@ extension DeploymentWorker {
         case .interrupted:
             logger.warning("step interrupted; its lease will expire and the step resume")
         case .providerError(let error):
-            await handle(error, step: step, owner: owner, request: request, logger: logger)
+            await handle(error, step: step, owner: owner, request: deployment.step, logger: logger)
         case .cancelRequested:
             if let id = externalID.current {
                 do {
-                    try await deployer.cancel(externalID: id, request: request)
+                    try await deployment.cancel(externalID: id)
                 } catch {
                     logger.warning("the provider could not cancel the deployment", metadata: ["error": "\(error)"])
                 }

@@ -14,7 +14,7 @@ struct StepDeadline: Sendable {
         guard let timeout = StepTimeout.of(provider: request.provider, parameters: request.parameters) else { return nil }
         self.timeout = timeout
         self.date = step.startedAt.addingTimeInterval(DeploymentWorker.seconds(timeout))
-        self.label = ProviderRequests.all[request.provider]?.label ?? request.provider
+        self.label = ProviderDefinition.named(request.provider)?.label ?? request.provider
     }
 
     func hasPassed(_ now: Date) -> Bool {
