@@ -148,7 +148,7 @@ import Testing
 
     @Test func pollAndCancelHaveNothingToDo() async throws {
         let deployer = APIGatewayDeployer(credentials: StaticAWSCredentialsProvider(CodeDeployFake.defaultCredentials), httpClient: .forTests)
-        let request = AWSTests.request("aws-apigateway", [:])
+        let request = AWSTests.request("aws-apigateway", ["region": "eu-west-2", "rest_api_id": "a1b2c3d4e5"])
         #expect(try await deployer.poll(externalID: "abc123", request: request) == DeploymentProgress(status: .succeeded))
         try await deployer.cancel(externalID: "abc123", request: request)
         #expect(deployer.provider == "aws-apigateway")
