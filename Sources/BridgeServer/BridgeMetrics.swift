@@ -65,12 +65,12 @@ public final class BridgeMetrics: Sendable {
     }
 
     /// Counts status reports to forges by result (`sent`, `retry`, `given_up`, `not_configured`).
-    public func countStatusPost(result: String) {
+    public func countStatusPost(reporter: String, result: String) {
         registry.makeCounter(
             descriptor: MetricNameDescriptor(
                 namespace: "gitops_bridge", metricName: "status_posts", unitName: "total",
-                helpText: "Deployment status reports to forges, by result."),
-            labels: [("result", result)]
+                helpText: "Deployment status reports to forges, by reporter and result."),
+            labels: [("reporter", reporter), ("result", result)]
         ).increment()
     }
 

@@ -46,7 +46,7 @@ final class RecordingReporter: StatusReporter, Sendable {
         let run = try await harness.queueRun(targets: ["backend"], forge: .bitbucket, reporters: ["bitbucket"])
         try await harness.runWorker(deployers: [ScriptedDeployer()], reporters: [:]) {
             try await harness.runStatus(run) == "succeeded"
-                && harness.metrics.render().contains(#"gitops_bridge_status_posts_total{result="not_configured"} 3"#)
+                && harness.metrics.render().contains(#"gitops_bridge_status_posts_total{reporter="bitbucket",result="not_configured"} 3"#)
         }
     }
 
@@ -234,7 +234,7 @@ final class RecordingReporter: StatusReporter, Sendable {
         #expect(text.contains(#"gitops_bridge_runs_total{status="succeeded"} 1"#))
         #expect(text.contains(#"gitops_bridge_runs_total{status="failed"} 1"#))
         #expect(text.contains(#"gitops_bridge_step_duration_seconds_count{provider="scripted"} 2"#))
-        #expect(text.contains(#"gitops_bridge_status_posts_total{result="sent"} 4"#))
+        #expect(text.contains(#"gitops_bridge_status_posts_total{reporter="gitlab",result="sent"} 4"#))
         #expect(text.contains("gitops_bridge_queue_depth 0"))
     }
 }

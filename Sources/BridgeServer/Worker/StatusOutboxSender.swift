@@ -76,7 +76,7 @@ struct StatusOutboxSender: Sendable {
         logger[metadataKey: "reporter"] = "\(pending.reporter)"
         guard let reporter = reporters[pending.reporter] else {
             let forge = StatusReporterKind.all[pending.reporter]?.forge.rawValue ?? pending.reporter
-            metrics.countStatusPost(result: "not_configured")
+            metrics.countStatusPost(reporter: pending.reporter, result: "not_configured")
             logger.warning("no status.\(forge) in the rules: the run's status is not reported")
             try? await queue.statusFailed(
                 outboxID: pending.outboxID, owner: owner, error: "no status.\(forge) configured", retryAt: nil, now: now())
@@ -87,12 +87,12 @@ struct StatusOutboxSender: Sendable {
         do {
             let deploymentID = try await reporter.report(update)
             try await queue.statusSent(outboxID: pending.outboxID, owner: owner, deploymentID: deploymentID, now: now())
-            metrics.countStatusPost(result: "sent")
+            metrics.countStatusPost(reporter: pending.reporter, result: "sent")
             logger.info("status reported", metadata: deploymentID.map { ["forge.deployment": "\($0)"] } ?? [:])
         } catch let error as ProviderError {
             let delay = retry.delay(after: pending.attempts + 1, error: error, random: random())
             let rateLimited = if case .rateLimited = error { true } else { false }
-            metrics.countStatusPost(result: rateLimited ? "rate_limited" : delay == nil ? "given_up" : "retry")
+            metrics.countStatusPost(reporter: pending.reporter, result: rateLimited ? "rate_limited" : delay == nil ? "given_up" : "retry")
             let retryAt = delay.map { now().addingTimeInterval(DeploymentWorker.seconds($0)) }
             logger.log(level: delay == nil ? .error : .notice, "status report failed", metadata: ["error": "\(error)"])
             try? await queue.statusFailed(
