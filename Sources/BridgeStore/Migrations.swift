@@ -275,7 +275,8 @@ enum Migrations {
     ///   when the run is recorded; NULL only on runs recorded before v6, whose reporters are
     ///   `StatusOutboxPolicy.legacyReporters` (GitLab's, as before).
     /// - `last_reported` replaces v2's `reported_status` (whose CHECK cannot grow in SQLite): the last status enqueued to
-    ///   the outbox for the run, NULL while none was. `reported_status` is no longer written.
+    ///   the outbox for the run, NULL while none was. `reported_status` is no longer read; it is still written with the
+    ///   statuses its CHECK allows, for a replica of an earlier version during a rolling update.
     /// - An outbox row's `reporter` names a `StatusReporterKind`; the payload's run id is the row's `run_id`.
     static let v6RunReports = """
         ALTER TABLE runs ADD COLUMN report TEXT;

@@ -214,7 +214,13 @@ enum StoreSQL {
 
     static let statusUpdateRun = "SELECT \(Rows.statusUpdateColumns) FROM runs WHERE id = :id"
 
-    static let setReported = "UPDATE runs SET last_reported = :status WHERE id = :id"
+    /// `reported_status` (v2) is kept in step for the statuses its CHECK allows, so a replica of an earlier version
+    /// running beside this one during a rolling update reads what GitLab was told (`Migrations.v6RunReports`).
+    static let setReported = """
+        UPDATE runs SET last_reported = :status,
+            reported_status = CASE WHEN :status IN ('running', 'success', 'failed', 'canceled') THEN :status ELSE reported_status END
+        WHERE id = :id
+        """
 
     /// Each run's oldest pending row, if due and not claimed by another sender (a sender takes its own claims again: it
     /// sends one row at a time, so a row it holds is one whose outcome it could not record): a later row never overtakes
