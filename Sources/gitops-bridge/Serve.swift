@@ -53,7 +53,9 @@ struct Serve: AsyncParsableCommand {
     var shutdownGrace: Int?
 
     @Option(
-        help: "Where people reach the bridge's pages, e.g. https://bridge.example.com: forge statuses link to <url>/runs/<id> (env GITOPS_BRIDGE_DASHBOARD_URL; default none).")
+        help:
+            "Where people reach the bridge's pages, e.g. https://bridge.example.com: forge statuses link to <url>/runs/<id> (env GITOPS_BRIDGE_DASHBOARD_URL; default none)."
+    )
     var dashboardURL: String?
 
     func run() async throws {

@@ -89,7 +89,8 @@ struct RunLifecycleTests {
 
     @Test func supersedingCancelsTheStepsOfAQueuedRunAndTellsGitLabNothing() {
         let change = RunLifecycle.supersede(Self.run(.queued, [.pending, .pending], reported: .success))
-        #expect(change == RunChange(status: .superseded, times: .finished, steps: [.init(id: 1, status: .canceled), .init(id: 2, status: .canceled)]))
+        #expect(
+            change == RunChange(status: .superseded, times: .finished, steps: [.init(id: 1, status: .canceled), .init(id: 2, status: .canceled)]))
         #expect(RunLifecycle.supersede(Self.run(.running, [.running])) == .none)
     }
 

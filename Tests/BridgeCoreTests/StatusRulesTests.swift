@@ -91,9 +91,10 @@ import Testing
                     Self.rule("jo", source: "jo"),
                     Self.rule("bb", source: "bb", "environment: staging"),
                 ].joined(separator: "\n")))
-        let reporters = Dictionary(uniqueKeysWithValues: set.rules.map { rule in
-            (rule.name, RunReport.reporters(of: rule, forge: set.sources[rule.source]?.forge ?? .github))
-        })
+        let reporters = Dictionary(
+            uniqueKeysWithValues: set.rules.map { rule in
+                (rule.name, RunReport.reporters(of: rule, forge: set.sources[rule.source]?.forge ?? .github))
+            })
         #expect(reporters["gh-env"] == ["github-deployment"])
         #expect(reporters["gh-bare"] == ["github-status"])
         #expect(reporters["gh-both"] == ["github-deployment", "github-status"])
@@ -103,7 +104,10 @@ import Testing
         #expect(reporters["tea"] == ["gitea"])
         #expect(reporters["jo"] == ["forgejo"])
         #expect(reporters["bb"] == ["bitbucket"])
-        #expect(StatusNotes.notes(for: set) == ["rules.yaml:\(set.rules[5].position.line):\(set.rules[5].position.column): rule lab-bare reports no status: gitlab shows deployments only in an environment, and the rule names none"])
+        #expect(
+            StatusNotes.notes(for: set) == [
+                "rules.yaml:\(set.rules[5].position.line):\(set.rules[5].position.column): rule lab-bare reports no status: gitlab shows deployments only in an environment, and the rule names none"
+            ])
     }
 
     @Test func aPlannedRunCarriesItsReportWithTheEnvironmentURLRendered() throws {
@@ -116,12 +120,16 @@ import Testing
         let event = PushEvent(forge: .github, repository: "acme/shop", refKind: .branch, refName: "feature-x", sha: "0123456789abcdef0123")
         let plan = Planner.plan(event: event, source: try #require(set.sources["gh"]), rules: set)
         let report = try #require(plan.runs.first?.report)
-        #expect(report == RunReport(
-            reporters: ["github-deployment"], environmentURL: "https://feature-x.preview.example.com/0123456", production: nil, transient: true))
+        #expect(
+            report
+                == RunReport(
+                    reporters: ["github-deployment"], environmentURL: "https://feature-x.preview.example.com/0123456", production: nil,
+                    transient: true))
     }
 
     @Test func aSourceWhoseForgeHasNoStatusBlockReportsNothingAndCheckSaysSo() throws {
-        let set = try loadRules(Self.rules(status: "  gitlab: {url: https://gitlab.example.com, token: env:T}", rules: Self.rule("r", source: "gh", "environment: prod")))
+        let set = try loadRules(
+            Self.rules(status: "  gitlab: {url: https://gitlab.example.com, token: env:T}", rules: Self.rule("r", source: "gh", "environment: prod")))
         let event = PushEvent(forge: .github, repository: "acme/shop", refKind: .branch, refName: "main", sha: "0123456789abcdef0123")
         #expect(Planner.plan(event: event, source: try #require(set.sources["gh"]), rules: set).runs.first?.report == RunReport.none)
         let notes = StatusNotes.notes(for: set)

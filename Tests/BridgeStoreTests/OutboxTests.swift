@@ -29,8 +29,9 @@ struct OutboxTests {
         #expect(try await work.outbox(runs[0]) == ["queued", "queued", "running", "running", "success", "success"])
         // v2's column follows for the statuses it allows, for an earlier replica during a rolling update.
         #expect(try await work.testStore.strings("SELECT last_reported || ':' || reported_status FROM runs") == ["success:success"])
-        #expect(try await work.testStore.strings("SELECT reporter FROM status_outbox ORDER BY id")
-            == ["github-deployment", "github-status", "github-deployment", "github-status", "github-deployment", "github-status"])
+        #expect(
+            try await work.testStore.strings("SELECT reporter FROM status_outbox ORDER BY id")
+                == ["github-deployment", "github-status", "github-deployment", "github-status", "github-deployment", "github-status"])
 
         // One row at a time per run, whatever its reporter: the forge sees the run's moves in order.
         var seen: [String] = []
@@ -47,19 +48,23 @@ struct OutboxTests {
             // The deployment the first row created is every later row's (a commit status sent nothing back).
             #expect(pending.update.deploymentID == (seen.count == 1 ? nil : "gh-1"))
         }
-        #expect(seen == [
-            "github-deployment:queued", "github-status:queued", "github-deployment:running", "github-status:running",
-            "github-deployment:success", "github-status:success",
-        ])
+        #expect(
+            seen == [
+                "github-deployment:queued", "github-status:queued", "github-deployment:running", "github-status:running",
+                "github-deployment:success", "github-status:success",
+            ])
     }
 
     @Test(arguments: StoreKind.allCases) func aQueuedRunSupersededOrCanceledIsReportedSoToAForgeToldOfQueues(_ kind: StoreKind) async throws {
         let work = try await WorkFixture(kind)
         let runs = try await work.record(
-            [Self.githubRun(sha: 1, report: ["github-deployment"]), Self.githubRun(sha: 2, report: ["github-deployment"]),
-             Self.githubRun(sha: 3, report: ["github-deployment"])], forge: .github)
-        #expect(try await work.testStore.strings("SELECT last_reported FROM runs WHERE reported_status IS NULL ORDER BY id")
-            == ["queued", "queued", "queued"])
+            [
+                Self.githubRun(sha: 1, report: ["github-deployment"]), Self.githubRun(sha: 2, report: ["github-deployment"]),
+                Self.githubRun(sha: 3, report: ["github-deployment"]),
+            ], forge: .github)
+        #expect(
+            try await work.testStore.strings("SELECT last_reported FROM runs WHERE reported_status IS NULL ORDER BY id")
+                == ["queued", "queued", "queued"])
         _ = try await work.store.cancelRun(id: runs[2], now: WorkFixture.at(0))
         let step = try #require(try await work.claim(at: 1))
         #expect(step.runID == runs[1])

@@ -1,10 +1,11 @@
 import BridgeCore
-@testable import BridgeStore
 import BridgeTestSupport
 import Foundation
 import Logging
 import PostgresNIO
 import Testing
+
+@testable import BridgeStore
 
 /// PostgreSQL's migrations: the SQLite schema translated, applied once by replicas starting together, and a database
 /// from a newer version refused.
@@ -33,8 +34,10 @@ struct PostgresSchemaTests {
         let store = try await PostgresDeliveryStore.open(settings, logger: Self.logger)
         await store.shutDown()
         _ = try await Self.strings("INSERT INTO gitops_bridge_migrations (name) VALUES ('v99') RETURNING name", settings)
-        await #expect(throws: StoreError.unavailable(
-            "the PostgreSQL database was written by a newer version of gitops-bridge (it has migration v99)")) {
+        await #expect(
+            throws: StoreError.unavailable(
+                "the PostgreSQL database was written by a newer version of gitops-bridge (it has migration v99)")
+        ) {
             _ = try await PostgresDeliveryStore.open(settings, logger: Self.logger)
         }
     }

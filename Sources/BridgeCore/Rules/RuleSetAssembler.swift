@@ -43,7 +43,9 @@ struct RuleSetAssembler {
         for kind in ReportKind.allCases where mode.includes(kind) {
             if !kinds.contains(kind) {
                 let other = kinds.first.map { "; use report: \($0.rawValue)" } ?? ""
-                report("rule \(rule.name): \(forge.rawValue) shows no \(kind == .deployment ? "deployments" : "commit statuses")\(other)", at: rule.position)
+                report(
+                    "rule \(rule.name): \(forge.rawValue) shows no \(kind == .deployment ? "deployments" : "commit statuses")\(other)",
+                    at: rule.position)
             } else if kind == .deployment && rule.environment == nil {
                 report("rule \(rule.name): report: \(mode.rawValue) needs an environment (a deployment belongs to one)", at: rule.position)
             }

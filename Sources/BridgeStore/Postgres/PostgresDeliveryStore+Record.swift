@@ -16,14 +16,17 @@ extension PostgresDeliveryStore {
     /// fails again fails.
     static func writeBatch(_ deliveries: [EncodedDelivery], client: PostgresClient, logger: Logger) async -> [GroupCommitWriter.Outcome] {
         do {
-            return try await transaction("record deliveries", client: client, logger: logger) { sql in try await recordAll(deliveries, sql) }.map { .success($0) }
+            return try await transaction("record deliveries", client: client, logger: logger) { sql in try await recordAll(deliveries, sql) }.map {
+                .success($0)
+            }
         } catch {
             guard deliveries.count > 1 else { return [.failure(error)] }
         }
         var outcomes: [GroupCommitWriter.Outcome] = []
         for delivery in deliveries {
             do {
-                outcomes += try await transaction("record delivery", client: client, logger: logger) { sql in try await recordAll([delivery], sql) }.map { .success($0) }
+                outcomes += try await transaction("record delivery", client: client, logger: logger) { sql in try await recordAll([delivery], sql) }
+                    .map { .success($0) }
             } catch {
                 outcomes.append(.failure(error))
             }
