@@ -33,7 +33,11 @@ struct Check: ParsableCommand {
             for settings in ruleSet.status.forges.values.sorted(by: { $0.forge.rawValue < $1.forge.rawValue }) {
                 for (key, reference) in settings.secrets {
                     do {
-                        _ = try resolver.resolve(reference)
+                        let secret = try resolver.resolve(reference)
+                        // A GitHub App's key must be one the host's OpenSSL can sign with: found now, not at start-up.
+                        if key == "private_key", let appID = settings.appID {
+                            _ = try GitHubAppJWT(appID: appID, privateKey: secret)
+                        }
                     } catch {
                         print("\(settings.position): status.\(settings.forge.rawValue).\(key): \(error)")
                         throw ExitCode(1)
