@@ -31,7 +31,8 @@ public enum GitHubReporters {
             throw StatusReportersError("needs credentials: token, or app_id + private_key")
         }
         do {
-            return try GitHubClient(baseURL: settings.url, credentials: credentials, httpClient: httpClient)
+            // 10 s a request: one update makes up to 7 and must fit the outbox's send budget (90 s).
+            return try GitHubClient(baseURL: settings.url, credentials: credentials, httpClient: httpClient, timeout: .seconds(10))
         } catch {
             let key = if case .invalidAppID = error { "app_id" } else { "private_key" }
             throw StatusReportersError("\(key): \(error)")

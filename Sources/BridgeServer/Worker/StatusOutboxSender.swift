@@ -24,11 +24,12 @@ struct StatusOutboxSender: Sendable {
 
     /// How often the outbox is read when nobody wakes it (updates that became due after a backoff).
     static let idlePoll: Duration = .seconds(1)
-    /// How long a claim on a row lasts.
-    static let claimLease: Duration = .seconds(60)
-    /// The longest one send may take (GitLab: a lookup and a create or update, 15 s each; GitHub: a token, a lookup, a
-    /// create and a status).
-    static let sendBudget: TimeInterval = 45
+    /// How long a claim on a row lasts: a row a crashed sender held waits this long for another.
+    static let claimLease: Duration = .seconds(120)
+    /// The longest one send may take. GitLab: a lookup and a create or update, 15 s each. GitHub, at worst: an
+    /// installation lookup and a token, a lookup, a create and a status, and after a refused token a new token and the
+    /// call again: 7 requests of at most 10 s (`GitHubReporters`).
+    static let sendBudget: TimeInterval = 90
     /// How many rows one claim takes.
     static let batch = 10
 
