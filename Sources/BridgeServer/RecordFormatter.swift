@@ -101,6 +101,14 @@ public enum RecordFormatter {
                 lines += text.split(separator: "\n", omittingEmptySubsequences: false).suffix(20).map { "       | \($0)" }
             }
         }
+        lines.append(run.statusUpdates.isEmpty ? "  forge: nothing reported" : "  forge:")
+        for update in run.statusUpdates {
+            var line = "    \(update.reporter) \(update.status): \(update.state.rawValue)"
+            if update.attempts > 0 { line += ", attempts \(update.attempts)" }
+            if let settled = update.settledAt { line += ", \(timestamp(settled))" }
+            lines.append(line)
+            if let error = update.lastError, update.state != .sent { lines.append("       error: \(error)") }
+        }
         return lines.joined(separator: "\n")
     }
 

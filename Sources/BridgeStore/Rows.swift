@@ -65,13 +65,23 @@ enum Rows {
     }
 
     /// A run with its event and notes, read with `runColumns, r.event, r.notes`.
-    static func runDetail(_ row: some StoredRow, steps: [StepRecord]) throws -> RunDetail {
+    static func runDetail(_ row: some StoredRow, steps: [StepRecord], statusUpdates: [StatusUpdateRecord]) throws -> RunDetail {
         let id = try row.int64("id")
         return RunDetail(
             summary: try runSummary(row),
             event: try row.json(PushEvent.self, "event", "event of run \(id)"),
             notes: try row.json([String].self, "notes", "notes of run \(id)"),
-            steps: steps)
+            steps: steps, statusUpdates: statusUpdates)
+    }
+
+    /// An outbox row of `StoreSQL.runStatusUpdates`.
+    static func statusUpdateRecord(_ row: some StoredRow) throws -> StatusUpdateRecord {
+        let sent = try row.optionalDate("sent_at")
+        let abandoned = try row.optionalDate("abandoned_at")
+        return StatusUpdateRecord(
+            reporter: try row.string("reporter"), status: try row.string("target_status"),
+            state: sent != nil ? .sent : abandoned != nil ? .givenUp : .pending, attempts: try row.int("attempts"),
+            lastError: try row.optionalString("last_error"), createdAt: try row.date("created_at"), settledAt: sent ?? abandoned)
     }
 
     static func stepRecord(_ row: some StoredRow) throws -> StepRecord {

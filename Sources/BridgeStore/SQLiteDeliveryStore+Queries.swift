@@ -57,7 +57,8 @@ extension SQLiteDeliveryStore {
             guard let row = try Row.fetchOne(db, sql: sql, arguments: [id]) else { return nil }
             let steps = try Row.fetchAll(
                 db, sql: "SELECT \(Rows.stepColumns) FROM steps s WHERE s.run_id = ? ORDER BY s.position", arguments: [id])
-            return try Rows.runDetail(row, steps: try steps.map(Rows.stepRecord))
+            let updates = try Row.fetchAll(db, sql: StoreSQL.runStatusUpdates, arguments: ["id": id])
+            return try Rows.runDetail(row, steps: try steps.map(Rows.stepRecord), statusUpdates: try updates.map(Rows.statusUpdateRecord))
         }
         guard let detail else { throw .notFound("run \(id)") }
         return detail

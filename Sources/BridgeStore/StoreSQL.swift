@@ -269,5 +269,11 @@ enum StoreSQL {
 
     static let outboxRowExists = "SELECT id FROM status_outbox WHERE id = :id"
 
+    /// A run's outbox rows, oldest first (`runs show`).
+    static let runStatusUpdates = """
+        SELECT reporter, target_status, attempts, last_error, created_at, sent_at, abandoned_at
+        FROM status_outbox WHERE run_id = :id ORDER BY id
+        """
+
     static let stepExists = "SELECT id FROM steps WHERE id = :id"
 }

@@ -53,4 +53,27 @@ import Testing
         #expect(lines.contains("       resource: https://apigateway.eu-west-2.amazonaws.com/restapis/z4675bid1j (one step at a time)"))
         #expect(lines.filter { $0.contains("resource:") }.count == 1)
     }
+
+    @Test func showsWhatTheForgeWasToldAndWhyAnUpdateIsStuck() {
+        let now = Date(timeIntervalSince1970: 1_763_807_269)
+        let summary = RunSummary(
+            id: 4, deliveryID: 1, rule: "main", environment: "staging", source: "shop", repository: "acme/shop", ref: "refs/heads/main",
+            sha: "abc", status: "succeeded", createdAt: now, updatedAt: now)
+        let event = PushEvent(forge: .github, repository: "acme/shop", refKind: .branch, refName: "main", sha: "abc")
+        let updates = [
+            StatusUpdateRecord(
+                reporter: "github-deployment", status: "queued", state: .sent, attempts: 1, lastError: nil, createdAt: now, settledAt: now),
+            StatusUpdateRecord(
+                reporter: "github-deployment", status: "running", state: .pending, attempts: 2,
+                lastError: "GitHub 502: Bad Gateway", createdAt: now, settledAt: nil),
+        ]
+        let text = RecordFormatter.detail(RunDetail(summary: summary, event: event, notes: [], steps: [], statusUpdates: updates))
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines.contains("  forge:"))
+        #expect(lines.contains { $0.hasPrefix("    github-deployment queued: sent, attempts 1, 2025-11-22") })
+        #expect(lines.contains("    github-deployment running: pending, attempts 2"))
+        #expect(lines.contains("       error: GitHub 502: Bad Gateway"))
+        let quiet = RecordFormatter.detail(RunDetail(summary: summary, event: event, notes: [], steps: []))
+        #expect(quiet.hasSuffix("  forge: nothing reported"))
+    }
 }

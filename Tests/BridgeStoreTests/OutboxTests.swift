@@ -89,6 +89,25 @@ struct OutboxTests {
         #expect(third.attempts == 1)
     }
 
+    @Test(arguments: StoreKind.allCases) func aRunsDetailShowsEachUpdateSentPendingOrGivenUp(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
+        let store = work.store
+        let runs = try await work.record([Self.githubRun(sha: 1, report: ["github-deployment", "github-status"])], forge: .github)
+        let claimed = try await store.claimStatusUpdates(owner: "s", now: WorkFixture.at(1), lease: .seconds(60), limit: 1)
+        let first = try #require(claimed.first)
+        try await store.statusSent(outboxID: first.outboxID, owner: "s", deploymentID: "9", now: WorkFixture.at(2))
+        let second = try #require(try await store.claimStatusUpdates(owner: "s", now: WorkFixture.at(3), lease: .seconds(60), limit: 1).first)
+        try await store.statusFailed(outboxID: second.outboxID, owner: "s", error: "GitHub 403: Resource not accessible", retryAt: nil, now: WorkFixture.at(4))
+        _ = try await runToEnd(work)
+        let updates = try await store.run(id: runs[0]).statusUpdates
+        #expect(updates.map { "\($0.reporter) \($0.status) \($0.state.rawValue)" } == [
+            "github-deployment queued sent", "github-status queued given-up", "github-deployment running pending",
+            "github-status running pending", "github-deployment success pending", "github-status success pending",
+        ])
+        #expect(updates[0].settledAt == WorkFixture.at(2) && updates[0].attempts == 1)
+        #expect(updates[1].lastError == "GitHub 403: Resource not accessible" && updates[1].settledAt == WorkFixture.at(4))
+    }
+
     @Test(arguments: StoreKind.allCases) func aRunWithNoReportersLeavesTheOutboxEmpty(_ kind: StoreKind) async throws {
         let work = try await WorkFixture(kind)
         let runs = try await work.record([Self.githubRun(sha: 1, report: [])], forge: .github)

@@ -127,11 +127,51 @@ public struct RunDetail: Sendable, Hashable, Codable {
     public var event: PushEvent
     public var notes: [String]
     public var steps: [StepRecord]
+    /// What its forge was told, or is to be told: the run's outbox rows, oldest first.
+    public var statusUpdates: [StatusUpdateRecord]
 
-    public init(summary: RunSummary, event: PushEvent, notes: [String], steps: [StepRecord]) {
+    public init(summary: RunSummary, event: PushEvent, notes: [String], steps: [StepRecord], statusUpdates: [StatusUpdateRecord] = []) {
         self.summary = summary
         self.event = event
         self.notes = notes
         self.steps = steps
+        self.statusUpdates = statusUpdates
+    }
+}
+
+/// One status update of a run to its forge, as the outbox holds it.
+public struct StatusUpdateRecord: Sendable, Hashable, Codable {
+    /// Where it stands.
+    public enum State: String, Sendable, Hashable, Codable {
+        /// The forge accepted it.
+        case sent
+        /// Not sent yet: waiting for its turn, or for a retry after `lastError`.
+        case pending
+        /// Given up after `lastError` (a permanent error, or every attempt used).
+        case givenUp = "given-up"
+    }
+
+    /// The `StatusReporterKind` that sends it (`github-deployment`).
+    public var reporter: String
+    /// The run's status it tells (`running`).
+    public var status: String
+    public var state: State
+    public var attempts: Int
+    /// The forge's own message for the last failed attempt.
+    public var lastError: String?
+    public var createdAt: Date
+    /// When it was sent, or given up.
+    public var settledAt: Date?
+
+    public init(
+        reporter: String, status: String, state: State, attempts: Int, lastError: String?, createdAt: Date, settledAt: Date?
+    ) {
+        self.reporter = reporter
+        self.status = status
+        self.state = state
+        self.attempts = attempts
+        self.lastError = lastError
+        self.createdAt = createdAt
+        self.settledAt = settledAt
     }
 }

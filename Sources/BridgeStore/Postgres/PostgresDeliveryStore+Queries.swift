@@ -43,7 +43,8 @@ extension PostgresDeliveryStore {
             else { return nil }
             let steps = try await sql.rows(
                 "SELECT \(Rows.stepColumns) FROM steps s WHERE s.run_id = :id ORDER BY s.position", ["id": .integer(id)])
-            return try Rows.runDetail(row, steps: try steps.map(Rows.stepRecord))
+            let updates = try await sql.rows(StoreSQL.runStatusUpdates, ["id": .integer(id)])
+            return try Rows.runDetail(row, steps: try steps.map(Rows.stepRecord), statusUpdates: try updates.map(Rows.statusUpdateRecord))
         }
         guard let detail else { throw .notFound("run \(id)") }
         return detail
