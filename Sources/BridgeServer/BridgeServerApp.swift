@@ -65,16 +65,18 @@ public enum BridgeServerApp {
         }
         // The worker starts only once the listener is bound: a second bridge on a busy port touches no step.
         let workerWhenServing = StartWhenServing(worker)
+        // One set of limits (logged once); each listener's connection guard keeps its own count.
+        let listenerLimits = limits(configuration, logger: logger)
         var admin: [any Service] = []
         if let settings = configuration.admin, let access {
             admin.append(
                 adminApplication(
-                    settings, access: access, store: store, metrics: metrics, limits: limits(configuration, logger: logger), logger: logger,
+                    settings, access: access, store: store, metrics: metrics, limits: listenerLimits, logger: logger,
                     onServerRunning: onAdminRunning))
         }
         return Application(
             router: router,
-            server: server(limits: limits(configuration, logger: logger), metrics: metrics),
+            server: server(limits: listenerLimits, metrics: metrics),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "gitops-bridge"),
             // Shut down in reverse: the HTTP server first (intake stops), then the worker, then the outbound client, the
             // database last. The admin listener is a service of its own, stopped right after the webhook listener.
