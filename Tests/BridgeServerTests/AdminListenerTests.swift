@@ -24,6 +24,13 @@ import Testing
         }
     }
 
+    /// `serve`'s configuration for `bridge`'s rules, a database of its own, both listeners on free ports.
+    static func configuration(_ bridge: TestBridge, admin: AdminConfiguration?) -> ServeConfiguration {
+        ServeConfiguration(
+            rulesPath: bridge.rulesPath, databasePath: bridge.directory.appendingPathComponent("live.sqlite").path, port: 0,
+            logLevel: .critical, environment: [:], admin: admin)
+    }
+
     func send(port: Int, path: String, method: HTTPMethod = .GET, token: String? = nil, body: [UInt8]? = nil, headers: [(String, String)] = [])
         async throws -> (status: Int, body: String)
     {
@@ -40,9 +47,7 @@ import Testing
         let bridge = try TestBridge()
         defer { bridge.removeFiles() }
         let adminPort = BoundPort()
-        let configuration = ServeConfiguration(
-            rulesPath: bridge.rulesPath, databasePath: bridge.directory.appendingPathComponent("live.sqlite").path, port: 0,
-            logLevel: .critical, environment: [:], admin: AdminConfiguration(port: 0, tokens: AdminAPITests.tokens))
+        let configuration = Self.configuration(bridge, admin: AdminConfiguration(port: 0, tokens: AdminAPITests.tokens))
         let resolver = ProcessSecretResolver(environment: TestBridge.environment.merging(AdminAPITests.environment) { $1 })
         let app = try await BridgeServerApp.make(configuration: configuration, resolver: resolver, onAdminRunning: { await adminPort.set($0) })
         try await app.test(.live) { client in
@@ -73,9 +78,7 @@ import Testing
         let bridge = try TestBridge()
         defer { bridge.removeFiles() }
         let adminPort = BoundPort()
-        let configuration = ServeConfiguration(
-            rulesPath: bridge.rulesPath, databasePath: bridge.directory.appendingPathComponent("live.sqlite").path, port: 0,
-            logLevel: .critical, environment: [:])
+        let configuration = Self.configuration(bridge, admin: nil)
         let app = try await BridgeServerApp.make(
             configuration: configuration, resolver: ProcessSecretResolver(environment: TestBridge.environment),
             onAdminRunning: { await adminPort.set($0) })
@@ -90,9 +93,7 @@ import Testing
         let bridge = try TestBridge()
         defer { bridge.removeFiles() }
         let tokens = [AdminTokenSetting(name: "ci", role: .viewer, reference: .environment("MISSING_ADMIN_TOKEN"))]
-        let configuration = ServeConfiguration(
-            rulesPath: bridge.rulesPath, databasePath: bridge.directory.appendingPathComponent("live.sqlite").path, port: 0,
-            logLevel: .critical, environment: [:], admin: AdminConfiguration(port: 0, tokens: tokens))
+        let configuration = Self.configuration(bridge, admin: AdminConfiguration(port: 0, tokens: tokens))
         do {
             _ = try await BridgeServerApp.make(configuration: configuration, resolver: ProcessSecretResolver(environment: TestBridge.environment))
             Issue.record("make succeeded with an unresolvable admin token")

@@ -17,6 +17,19 @@ import Testing
         return try queue.read { db in try Row.fetchAll(db, sql: "SELECT * FROM steps ORDER BY id").map(\.description) }
     }
 
+    /// Runs `gitops-bridge serve` with `arguments` after the rules and database until it exits (60 s at most): its exit
+    /// status, nil if it had to be stopped, and everything it printed.
+    static func serveUntilExit(_ bridge: TestBridge, _ arguments: [String], environment: [String: String] = TestBridge.environment)
+        async throws -> (exitCode: Int32?, output: String)
+    {
+        let log = bridge.directory.appendingPathComponent("serve.log").path
+        let serve = try BridgeBinary.start(
+            ["serve", "--rules", bridge.rulesPath, "--database", bridge.databasePath] + arguments, environment: environment, log: log)
+        let exited = await serve.waitForExit(timeout: .seconds(60))
+        if !exited { await serve.terminate() }
+        return (exited ? serve.exitCode : nil, try String(contentsOfFile: log, encoding: .utf8))
+    }
+
     @Test func aSecondServeOnABusyPortExitsBeforeItsWorkerTouchesAStep() async throws {
         let bridge = try TestBridge()
         defer { bridge.removeFiles() }
@@ -28,17 +41,8 @@ import Testing
         let before = try Self.steps(in: bridge.databasePath)
         #expect(before.count == 2 && before.allSatisfy { $0.contains("status:\"pending\"") })
         let busy = try OccupiedPort()
-        let log = bridge.directory.appendingPathComponent("serve.log").path
-
-        let serve = try BridgeBinary.start(
-            ["serve", "--rules", bridge.rulesPath, "--database", bridge.databasePath, "--listen", "127.0.0.1:\(busy.port)", "--admin-listen", "off"],
-            environment: TestBridge.environment, log: log)
-        let exited = await serve.waitForExit(timeout: .seconds(60))
-        if !exited { await serve.terminate() }
-
-        #expect(exited)
-        #expect(serve.exitCode.map { $0 != 0 } == true)
-        let output = try String(contentsOfFile: log, encoding: .utf8)
+        let (exitCode, output) = try await Self.serveUntilExit(bridge, ["--listen", "127.0.0.1:\(busy.port)", "--admin-listen", "off"])
+        #expect(exitCode.map { $0 != 0 } == true)
         #expect(output.contains("gitops-bridge: cannot listen on 127.0.0.1:\(busy.port): address already in use"), "\(output)")
         #expect(!output.contains("worker started"), "\(output)")
         #expect(try Self.steps(in: bridge.databasePath) == before)
@@ -48,18 +52,13 @@ import Testing
         let bridge = try TestBridge()
         defer { bridge.removeFiles() }
         let busy = try OccupiedPort()
-        let log = bridge.directory.appendingPathComponent("serve.log").path
-        let serve = try BridgeBinary.start(
+        let (exitCode, output) = try await Self.serveUntilExit(
+            bridge,
             [
-                "serve", "--rules", bridge.rulesPath, "--database", bridge.databasePath, "--listen", "127.0.0.1:\(try OccupiedPort.free())",
-                "--admin-listen", "127.0.0.1:\(busy.port)", "--admin-token", "ci=viewer:env:ADMIN_TOKEN",
-            ],
-            environment: TestBridge.environment.merging(["ADMIN_TOKEN": "admin-secret-value"]) { $1 }, log: log)
-        let exited = await serve.waitForExit(timeout: .seconds(60))
-        if !exited { await serve.terminate() }
-        #expect(exited)
-        #expect(serve.exitCode == 2)
-        let output = try String(contentsOfFile: log, encoding: .utf8)
+                "--listen", "127.0.0.1:\(try OccupiedPort.free())", "--admin-listen", "127.0.0.1:\(busy.port)", "--admin-token",
+                "ci=viewer:env:ADMIN_TOKEN",
+            ], environment: TestBridge.environment.merging(["ADMIN_TOKEN": "admin-secret-value"]) { $1 })
+        #expect(exitCode == 2)
         #expect(output.contains("gitops-bridge: cannot listen on 127.0.0.1:\(busy.port): address already in use"), "\(output)")
         #expect(output.contains("--admin-listen"), "\(output)")
         #expect(!output.contains("admin-secret-value"))
@@ -69,15 +68,8 @@ import Testing
     func badAdminFlagsStopServeBeforeItStarts(flag: String) async throws {
         let bridge = try TestBridge()
         defer { bridge.removeFiles() }
-        let log = bridge.directory.appendingPathComponent("serve.log").path
-        let serve = try BridgeBinary.start(
-            ["serve", "--rules", bridge.rulesPath, "--database", bridge.databasePath, "--listen", "127.0.0.1:0", flag],
-            environment: TestBridge.environment, log: log)
-        let exited = await serve.waitForExit(timeout: .seconds(60))
-        if !exited { await serve.terminate() }
-        #expect(exited)
-        #expect(serve.exitCode.map { $0 != 0 } == true)
-        let output = try String(contentsOfFile: log, encoding: .utf8)
+        let (exitCode, output) = try await Self.serveUntilExit(bridge, ["--listen", "127.0.0.1:0", flag])
+        #expect(exitCode.map { $0 != 0 } == true)
         #expect(output.contains("--admin-"), "\(output)")
         #expect(!output.contains("literal-token-value"), "\(output)")
     }
