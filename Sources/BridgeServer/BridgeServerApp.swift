@@ -63,8 +63,10 @@ public enum BridgeServerApp {
         for note in StatusNotes.notes(for: rules) {
             logger.notice("\(note)")
         }
-        // The worker starts only once the listener is bound: a second bridge on a busy port touches no step.
-        let workerWhenServing = StartWhenServing(worker)
+        // The worker starts only once the listener is bound: a second bridge on a busy port touches no step. With an admin
+        // listener, once both are: a busy admin port stops the start just as early.
+        let workerAfterAdmin = configuration.admin == nil ? nil : StartWhenServing(worker)
+        let workerWhenServing = StartWhenServing(workerAfterAdmin ?? worker)
         // One set of limits (logged once); each listener's connection guard keeps its own count.
         let listenerLimits = limits(configuration, logger: logger)
         var admin: [any Service] = []
@@ -72,7 +74,10 @@ public enum BridgeServerApp {
             admin.append(
                 adminApplication(
                     settings, access: access, store: store, metrics: metrics, limits: listenerLimits, logger: logger,
-                    onServerRunning: onAdminRunning))
+                    onServerRunning: { port in
+                        workerAfterAdmin?.serverIsRunning()
+                        await onAdminRunning(port)
+                    }))
         }
         return Application(
             router: router,
