@@ -30,15 +30,20 @@ import Testing
         return (exited ? serve.exitCode : nil, try String(contentsOfFile: log, encoding: .utf8))
     }
 
-    @Test func aSecondServeOnABusyPortExitsBeforeItsWorkerTouchesAStep() async throws {
-        let bridge = try TestBridge()
-        defer { bridge.removeFiles() }
+    /// Records one push (two runs, two pending steps) and returns its steps as `steps(in:)` reads them.
+    static func pendingSteps(_ bridge: TestBridge) async throws -> [String] {
         try await bridge.application().test(.router) { client in
             let body = Deliveries.githubPush()
             let answer = try await WebhookRouteTests().post(client, body: body, headers: Deliveries.githubHeaders(body: body, delivery: "q"))
             #expect(answer.status == 202)
         }
-        let before = try Self.steps(in: bridge.databasePath)
+        return try steps(in: bridge.databasePath)
+    }
+
+    @Test func aSecondServeOnABusyPortExitsBeforeItsWorkerTouchesAStep() async throws {
+        let bridge = try TestBridge()
+        defer { bridge.removeFiles() }
+        let before = try await Self.pendingSteps(bridge)
         #expect(before.count == 2 && before.allSatisfy { $0.contains("status:\"pending\"") })
         let busy = try OccupiedPort()
         let (exitCode, output) = try await Self.serveUntilExit(bridge, ["--listen", "127.0.0.1:\(busy.port)", "--admin-listen", "off"])
@@ -51,12 +56,7 @@ import Testing
     @Test func anAdminListenerOnABusyPortStopsServeNamingItsFlagBeforeItsWorkerTouchesAStep() async throws {
         let bridge = try TestBridge()
         defer { bridge.removeFiles() }
-        try await bridge.application().test(.router) { client in
-            let body = Deliveries.githubPush()
-            let answer = try await WebhookRouteTests().post(client, body: body, headers: Deliveries.githubHeaders(body: body, delivery: "q"))
-            #expect(answer.status == 202)
-        }
-        let before = try Self.steps(in: bridge.databasePath)
+        let before = try await Self.pendingSteps(bridge)
         let busy = try OccupiedPort()
         let (exitCode, output) = try await Self.serveUntilExit(
             bridge,
