@@ -4,6 +4,7 @@ import BridgeStore
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// Why the server could not start. One clear line (or one per problem), never a secret.
 public struct StartupError: Error, Sendable, CustomStringConvertible {
@@ -19,7 +20,8 @@ public enum BridgeServerApp {
     /// Loads and checks everything, then returns the application to run. Throws before binding if anything is wrong.
     public static func make(
         configuration: ServeConfiguration, resolver: any SecretResolver = ProcessSecretResolver(),
-        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in },
+        onAdminRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws(StartupError) -> some ApplicationProtocol {
         var logger = Logger(label: "gitops-bridge")
         logger.logLevel = configuration.logLevel
@@ -35,6 +37,7 @@ public enum BridgeServerApp {
         } catch {
             throw StartupError("cannot resolve the secrets of the rules' sources:\n\(error)")
         }
+        let access = try configuration.admin.map { admin throws(StartupError) in try AdminAccess(admin.tokens, resolver: resolver) }
         let store: any BridgeDatabase
         do {
             store = try await BridgeDatabases.open(configuration.database, logger: logger)
@@ -60,22 +63,58 @@ public enum BridgeServerApp {
         for note in StatusNotes.notes(for: rules) {
             logger.notice("\(note)")
         }
-        // The worker starts only once the listener is bound: a second bridge on a busy port touches no step.
-        let workerWhenServing = StartWhenServing(worker)
+        // The worker starts only once the listener is bound: a second bridge on a busy port touches no step. With an admin
+        // listener, once both are: a busy admin port stops the start just as early.
+        let workerAfterAdmin = configuration.admin == nil ? nil : StartWhenServing(worker)
+        let workerWhenServing = StartWhenServing(workerAfterAdmin ?? worker)
+        // One set of limits (logged once); each listener's connection guard keeps its own count.
+        let listenerLimits = limits(configuration, logger: logger)
+        var admin: [any Service] = []
+        if let settings = configuration.admin, let access {
+            admin.append(
+                adminApplication(
+                    settings, access: access, store: store, metrics: metrics, limits: listenerLimits, logger: logger,
+                    onServerRunning: { port in
+                        workerAfterAdmin?.serverIsRunning()
+                        await onAdminRunning(port)
+                    }))
+        }
         return Application(
             router: router,
-            server: server(limits: limits(configuration, logger: logger), metrics: metrics),
+            server: server(limits: listenerLimits, metrics: metrics),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "gitops-bridge"),
             // Shut down in reverse: the HTTP server first (intake stops), then the worker, then the outbound client, the
-            // database last.
+            // database last. The admin listener is a service of its own, stopped right after the webhook listener.
             services: [DatabaseCloser(database: store), http, workerWhenServing]
-                + (store.announcesWork ? [WorkNotifications(database: store, worker: worker)] : []),
+                + (store.announcesWork ? [WorkNotifications(database: store, worker: worker)] : []) + admin,
             onServerRunning: { channel in
                 workerWhenServing.serverIsRunning()
                 await onServerRunning(channel.localAddress?.port ?? configuration.port)
             },
             logger: logger
         )
+    }
+
+    /// The admin listener: a second Hummingbird application, on its own address, with its own routes only.
+    static func adminApplication(
+        _ admin: AdminConfiguration, access: AdminAccess, store: any BridgeDatabase, metrics: BridgeMetrics, limits: HTTPLimits,
+        logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void
+    ) -> any Service {
+        if admin.tokens.isEmpty {
+            logger.warning("admin API: no --admin-token given; every /api/v1 request is answered 401")
+        }
+        let application = Application(
+            router: AdminRouter(store: store, access: access).build(),
+            server: server(limits: limits, metrics: metrics),
+            configuration: .init(address: .hostname(admin.host, port: admin.port), serverName: "gitops-bridge-admin"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? admin.port
+                logger.info("admin API listening", metadata: ["admin.address": "\(admin.host):\(port)"])
+                await onServerRunning(port)
+            },
+            logger: logger
+        )
+        return AdminListener(application: application)
     }
 
     /// The reporters the rules' `status` blocks configure, by kind name (their secrets resolved now).

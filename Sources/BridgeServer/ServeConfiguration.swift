@@ -33,6 +33,8 @@ public struct ServeConfiguration: Sendable {
     /// Where providers read their ambient settings: the AWS credential chain (`AWS_ACCESS_KEY_ID`, `AWS_PROFILE`,
     /// `AWS_WEB_IDENTITY_TOKEN_FILE`…). The process environment unless a test gives its own.
     public var environment: [String: String]
+    /// The admin listener (JSON API); nil runs none. `serve` gives one on 127.0.0.1:8081 unless told `off`.
+    public var admin: AdminConfiguration?
 
     public init(
         rulesPath: String = "rules/example.yaml", databasePath: String = "gitops-bridge.sqlite", database: DatabaseLocation? = nil,
@@ -40,7 +42,7 @@ public struct ServeConfiguration: Sendable {
         port: Int = 8080, maxBodySize: Int = BridgeRouter.defaultMaxBodySize, maxConnections: Int? = nil,
         headerTimeout: Duration = HTTPLimits.defaultHeaderTimeout, bodyTimeout: Duration = HTTPLimits.defaultBodyTimeout,
         logLevel: Logger.Level = .info, worker: WorkerConfiguration = WorkerConfiguration(),
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment, admin: AdminConfiguration? = nil
     ) {
         self.rulesPath = rulesPath
         self.database = database ?? .sqlite(path: databasePath)
@@ -53,6 +55,7 @@ public struct ServeConfiguration: Sendable {
         self.logLevel = logLevel
         self.worker = worker
         self.environment = environment
+        self.admin = admin
     }
 
     /// Parses `host:port`, `:port` or `[v6]:port`.

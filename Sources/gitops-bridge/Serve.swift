@@ -58,6 +58,18 @@ struct Serve: AsyncParsableCommand {
     )
     var dashboardURL: String?
 
+    @Option(
+        help:
+            "Address of the admin JSON API, host:port, or 'off' (env GITOPS_BRIDGE_ADMIN_LISTEN; default 127.0.0.1:8081). Never the webhook listener."
+    )
+    var adminListen: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "An admin API token, NAME=ROLE:REF: ROLE viewer or operator, REF env:VAR or file:/path; repeatable (env GITOPS_BRIDGE_ADMIN_TOKENS, comma-separated). With none, the admin API answers 401.",
+            valueName: "name=role:ref"))
+    var adminToken: [String] = []
+
     func run() async throws {
         let listenText = Setting.value(listen, env: Setting.listenVariable, default: Setting.defaultListen)
         guard let address = ServeConfiguration.parseListen(listenText) else {
@@ -88,7 +100,7 @@ struct Serve: AsyncParsableCommand {
         let configuration = ServeConfiguration(
             rulesPath: Setting.rules(rules), database: try database.location(), host: address.host, port: address.port,
             maxBodySize: maxBody, maxConnections: listener.maxConnections, headerTimeout: listener.headerTimeout,
-            bodyTimeout: listener.bodyTimeout, logLevel: level, worker: worker)
+            bodyTimeout: listener.bodyTimeout, logLevel: level, worker: worker, admin: try adminConfiguration())
         // Before anything opens a file: the connection bound is derived from the limit in force.
         DescriptorLimit.raiseSoftLimit()
         LoggingSystem.bootstrap { label in
@@ -98,20 +110,55 @@ struct Serve: AsyncParsableCommand {
         }
         let app: any ApplicationProtocol
         do {
-            app = try await BridgeServerApp.make(configuration: configuration) { port in
-                printError("gitops-bridge listening on http://\(configuration.host):\(port) (rules \(configuration.rulesPath))")
-            }
+            app = try await BridgeServerApp.make(
+                configuration: configuration,
+                onServerRunning: { port in
+                    printError("gitops-bridge listening on http://\(configuration.host):\(port) (rules \(configuration.rulesPath))")
+                },
+                onAdminRunning: { port in
+                    printError("gitops-bridge admin API on http://\(configuration.admin?.host ?? ""):\(port)/api/v1")
+                })
         } catch {
             printError("gitops-bridge: \(error)")
             throw ExitCode(2)
         }
         do {
             try await app.runService()
+        } catch let error as AdminListenError {
+            let admin = configuration.admin ?? AdminConfiguration()
+            let line = ListenFailure.describe(error.underlying, host: admin.host, port: admin.port, flag: "--admin-listen")
+            printError("gitops-bridge: \(line ?? "\(error.underlying)")")
+            throw ExitCode(2)
         } catch {
             guard let line = ListenFailure.describe(error, host: configuration.host, port: configuration.port) else { throw error }
             printError("gitops-bridge: \(line)")
             throw ExitCode(2)
         }
+    }
+
+    /// `--admin-listen` and `--admin-token` (flags over environment); nil for `off`.
+    private func adminConfiguration() throws -> AdminConfiguration? {
+        let listenText = Setting.value(adminListen, env: "GITOPS_BRIDGE_ADMIN_LISTEN", default: AdminConfiguration.defaultListen)
+        if listenText == "off" { return nil }
+        guard let address = ServeConfiguration.parseListen(listenText) else {
+            throw ValidationError("--admin-listen must be host:port or off, got '\(listenText)'")
+        }
+        let texts =
+            adminToken.isEmpty
+            ? (Setting.environment["GITOPS_BRIDGE_ADMIN_TOKENS"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }
+            : adminToken
+        var tokens: [AdminTokenSetting] = []
+        for text in texts {
+            do {
+                tokens.append(try AdminTokenSetting(parsing: text))
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
+        let names = tokens.map(\.name)
+        guard Set(names).count == names.count else { throw ValidationError("--admin-token names must differ") }
+        return AdminConfiguration(host: address.host, port: address.port, tokens: tokens)
     }
 
     /// `--max-connections` (nil: derived from the open-file limit), `--header-timeout` and `--body-timeout`.

@@ -24,7 +24,7 @@ import Testing
         let port = try OccupiedPort.free()
         let log = bridge.directory.appendingPathComponent("serve.log").path
         let serve = try BridgeBinary.start(
-            ["serve", "--rules", bridge.rulesPath, "--database", bridge.databasePath, "--listen", "127.0.0.1:\(port)"],
+            ["serve", "--rules", bridge.rulesPath, "--database", bridge.databasePath, "--listen", "127.0.0.1:\(port)", "--admin-listen", "off"],
             environment: TestBridge.environment, log: log, descriptorLimit: 256)
         // Killed at once when the test ends: a task started in a defer may never run once the test process exits.
         defer { kill(serve.pid, SIGKILL) }

@@ -73,7 +73,7 @@ import Testing
                 let process = try BridgeBinary.start(
                     [
                         "serve", "--rules", rulesPath, "--database", url, "--database-password", "env:\(ReplicaEndToEndTests.databasePassword)",
-                        "--listen", "127.0.0.1:\(port)", "--lease-seconds", "3", "--log-level", "notice",
+                        "--listen", "127.0.0.1:\(port)", "--admin-listen", "off", "--lease-seconds", "3", "--log-level", "notice",
                     ],
                     environment: environment, log: directory.appendingPathComponent("replica-\(index).log").path)
                 replicas.append((port, process))
