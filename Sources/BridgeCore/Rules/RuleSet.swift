@@ -121,7 +121,11 @@ public struct Rule: Sendable, Hashable {
     public var report: ReportMode?
     /// Where the environment is reached (`environment_url:`, a template), shown with GitHub deployments and as a
     /// commit status's link.
-    public var environmentURL: String?
+    public var environmentURL: String? {
+        didSet { environmentURLTemplate = environmentURL.flatMap { try? Template($0) } }
+    }
+    /// `environmentURL`, parsed (kept in step with it, so planning a run parses nothing).
+    public private(set) var environmentURLTemplate: Template?
     /// GitHub `production_environment` / `transient_environment` (`production_environment:`, `transient_environment:`).
     public var productionEnvironment: Bool?
     public var transientEnvironment: Bool?
@@ -147,6 +151,7 @@ public struct Rule: Sendable, Hashable {
         self.environment = environment
         self.report = report
         self.environmentURL = environmentURL
+        self.environmentURLTemplate = environmentURL.flatMap { try? Template($0) }
         self.productionEnvironment = productionEnvironment
         self.transientEnvironment = transientEnvironment
         self.deploy = deploy

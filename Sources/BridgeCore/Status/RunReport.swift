@@ -31,11 +31,9 @@ public struct RunReport: Sendable, Hashable, Codable {
         guard status[source.forge] != nil else { return .none }
         let reporters = reporters(of: rule, forge: source.forge)
         guard !reporters.isEmpty else { return .none }
-        let environmentURL = rule.environmentURL.flatMap { text in
-            (try? Template(text)).map { template in
-                // `${delivery}` and `${run}` are not known when a run is planned; `check` refuses them here.
-                template.render(TemplateVariables.make(event: event, rule: rule.name, environment: rule.environment, delivery: "", run: ""))
-            }
+        // `${delivery}` and `${run}` are not known when a run is planned; `check` refuses them here.
+        let environmentURL = rule.environmentURLTemplate.map { template in
+            template.render(TemplateVariables.make(event: event, rule: rule.name, environment: rule.environment, delivery: "", run: ""))
         }
         return RunReport(
             reporters: reporters, environmentURL: environmentURL, production: rule.productionEnvironment,
