@@ -14,7 +14,9 @@ final class RawConnection: Sendable {
 
     /// Connects to `127.0.0.1:port`; every read and write gives up after `timeout`.
     init(port: Int, timeout: Duration = .seconds(10)) throws {
-        socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        // The descriptor is stored only once connected: a class whose init throws after its properties are set still
+        // runs its deinit, which would close the descriptor a second time (by then perhaps another test's file).
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw Failure(description: "socket: \(String(cString: strerror(errno)))") }
         var limit = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: 0)
         setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
@@ -31,6 +33,7 @@ final class RawConnection: Sendable {
             Glibc.close(socket)
             throw Failure(description: "connect: \(reason)")
         }
+        self.socket = socket
     }
 
     deinit {

@@ -7,11 +7,14 @@ public final class SilentPort: Sendable {
     private let socket: Int32
 
     public init() throws {
-        (socket, port) = try ClosedPort.bindLoopback()
+        // The descriptor is stored only once it listens: a class whose init throws after its properties are set still
+        // runs its deinit, which would close the descriptor a second time (by then perhaps another test's file).
+        let (socket, port) = try ClosedPort.bindLoopback()
         guard listen(socket, 16) == 0 else {
             close(socket)
             throw MotoServer.StartError(description: "cannot listen on a socket for a silent port")
         }
+        (self.socket, self.port) = (socket, port)
     }
 
     deinit {
