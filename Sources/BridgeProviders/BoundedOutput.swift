@@ -37,20 +37,32 @@ struct BoundedOutput: Sendable, Hashable {
     /// many, and a character cut in half at the start of the kept part is dropped with them.
     var text: String { text(after: 0) }
 
-    /// The text of what was appended after the first `count` bytes, with a first line saying how many of those
-    /// bytes were dropped, if any.
-    func text(after count: Int) -> String {
-        let wanted = max(0, totalBytes - max(0, count))
-        var kept = retained.suffix(wanted)
-        var omitted = wanted - kept.count
-        guard omitted > 0 else { return String(decoding: kept, as: UTF8.self) }
+    /// Where the last whole line of what is kept ends: the count of bytes appended up to and including its newline;
+    /// nil when no newline is kept.
+    var lastLineEnd: Int? {
+        let kept = retained
+        return kept.lastIndex(of: UInt8(ascii: "\n")).map { totalBytes - (kept.endIndex - $0 - 1) }
+    }
+
+    /// The text of what was appended after the first `count` bytes, up to the first `end` bytes (all of it when nil),
+    /// with a first line saying how many of those bytes were dropped, if any.
+    func text(after count: Int, upTo end: Int? = nil) -> String {
+        let end = min(totalBytes, end ?? totalBytes)
+        let start = max(0, count)
+        guard end > start else { return "" }
+        let kept = retained
+        let firstKept = totalBytes - kept.count
+        let from = max(start, firstKept)
+        var wanted = from < end ? kept[(kept.startIndex + from - firstKept)..<(kept.startIndex + end - firstKept)] : kept[kept.endIndex...]
+        var omitted = min(end, from) - start
+        guard omitted > 0 else { return String(decoding: wanted, as: UTF8.self) }
         // Continuation bytes (10xxxxxx) at the start belong to a character whose first byte was dropped; a UTF-8
         // character has at most three of them.
         for _ in 0..<3 {
-            guard let first = kept.first, first & 0b1100_0000 == 0b1000_0000 else { break }
-            kept = kept.dropFirst()
+            guard let first = wanted.first, first & 0b1100_0000 == 0b1000_0000 else { break }
+            wanted = wanted.dropFirst()
             omitted += 1
         }
-        return "… (\(omitted) bytes omitted)\n" + String(decoding: kept, as: UTF8.self)
+        return "… (\(omitted) bytes omitted)\n" + String(decoding: wanted, as: UTF8.self)
     }
 }

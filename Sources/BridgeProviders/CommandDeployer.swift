@@ -15,7 +15,8 @@ import Glibc
 ///   first). Then the target's `env`, which wins over both; an entry with a secret-sounding name (`API_TOKEN`) holds an
 ///   `env:`/`file:` reference, resolved just before the spawn. Resolved secret values are masked as `***` in the log.
 /// - **Process.** Its own process group; stdin `/dev/null`; stdout and stderr interleaved into one log keeping the last
-///   `maximumLogBytes`; no descriptor of the server's is inherited.
+///   `maximumLogBytes`; no descriptor of the server's is inherited. Whole lines go to the step's log while it runs
+///   (`StepJournal.appendLog`, at most every 500 ms), so the log can be followed live.
 /// - **End.** Exit status 0 succeeds; anything else fails with `exit status N` or `killed by signal N`. When the
 ///   command exits, whatever it left running in its group is killed, and the outcome goes to the journal at once
 ///   (`StepJournal.recordOutcome`), before output still held open outside the group is drained and the child reaped.
@@ -72,15 +73,15 @@ public struct CommandDeployer: Deployer {
         }
         let child = try await spawn(invocation, path: path, attempt: step.attempt, journal: journal)
         let supervisor = CommandSupervisor(timeout: invocation.timeout, grace: terminationGrace, maximumLogBytes: maximumLogBytes)
-        let outcome = await supervisor.supervise(child) { termination, output in
+        let progress = CommandLogProgress(journal: journal, secrets: invocation.secrets)
+        let outcome = await supervisor.supervise(child, onProgress: progress.add) { termination, output in
             let status = Self.status(.exited, termination, timeoutText: invocation.timeoutText)
-            return await journal.recordOutcome(status, log: Self.masking(invocation.secrets, in: output.text))
+            return await journal.recordOutcome(status, log: progress.rest(of: output))
         }
         // What the journal took is recorded already: only the rest of the output is left to log.
-        let log = outcome.bytesTakenAtExit.map { outcome.output.text(after: $0) } ?? outcome.output.text
         return DeploymentStart(
             externalID: nil, status: Self.status(outcome.ending, outcome.termination, timeoutText: invocation.timeoutText),
-            log: Self.masking(invocation.secrets, in: log))
+            log: progress.rest(of: outcome.output, after: outcome.bytesTakenAtExit))
     }
 
     /// A command cannot be polled; the worker starts the step again instead.
@@ -155,7 +156,7 @@ public struct CommandDeployer: Deployer {
         return [EAGAIN, ENOMEM, EMFILE, ENFILE, ETXTBSY].contains(code) ? .retryable(message) : .permanent(message)
     }
 
-    private static func masking(_ secrets: [String], in text: String) -> String {
+    static func masking(_ secrets: [String], in text: String) -> String {
         secrets.filter { !$0.isEmpty }.reduce(text) { $0.replacingOccurrences(of: $1, with: "***") }
     }
 }

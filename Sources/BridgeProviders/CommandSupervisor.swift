@@ -8,6 +8,9 @@ import Glibc
 /// 50 ms while the child is quiet, for the exit or the next round. No task is held for the child's life, and timeout
 /// and cancellation are noticed within 50 ms.
 ///
+/// While it runs, `onProgress` is given the output every `progressInterval` when more has come, so the step's log can
+/// be followed live; the round waits for it.
+///
 /// When the command exits on its own, `onExit` hears of it before any clean-up: the group's leftovers are killed
 /// (one signal), what the command wrote is read from the pipe, and `onExit` gets both; draining output still held
 /// open by a process outside the group, and reaping, come after.
@@ -34,6 +37,8 @@ struct CommandSupervisor: Sendable {
     /// How long a timed-out or canceled command gets between SIGTERM and SIGKILL.
     var grace: Duration
     var maximumLogBytes: Int
+    /// How often `onProgress` hears of new output at most.
+    var progressInterval: Duration = .milliseconds(500)
 
     static let shortestPause = Duration.milliseconds(5)
     static let longestPause = Duration.milliseconds(50)
@@ -44,12 +49,13 @@ struct CommandSupervisor: Sendable {
     /// when the command exits on its own (not at a timeout or cancellation), with how and its output so far; it
     /// returns whether it took that output.
     func supervise(
-        _ child: ChildProcess, onExit: @escaping @Sendable (ChildProcess.Termination, BoundedOutput) async -> Bool = { _, _ in false }
+        _ child: ChildProcess, onProgress: @Sendable (BoundedOutput) async -> Void = { _ in },
+        onExit: @escaping @Sendable (ChildProcess.Termination, BoundedOutput) async -> Bool = { _, _ in false }
     ) async -> Outcome {
         let exit = ChildExitWatch(pid: child.pid)
         var output = BoundedOutput(limit: maximumLogBytes)
         var open = true
-        let ending = await watch(child, exit, &output, &open)
+        let ending = await watch(child, exit, &output, &open, onProgress)
         // The rest runs in a task of its own, which does not inherit cancellation: the outcome must be recorded and
         // the clean-up finished, and its sleeps must sleep, even when the step's task was canceled.
         return await Task { [output, open] in
@@ -68,10 +74,15 @@ struct CommandSupervisor: Sendable {
         }.value
     }
 
-    private func watch(_ child: ChildProcess, _ exit: ChildExitWatch, _ output: inout BoundedOutput, _ open: inout Bool) async -> Ending {
+    private func watch(
+        _ child: ChildProcess, _ exit: ChildExitWatch, _ output: inout BoundedOutput, _ open: inout Bool,
+        _ onProgress: @Sendable (BoundedOutput) async -> Void
+    ) async -> Ending {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
         var pause = Self.shortestPause
+        var nextProgress = clock.now.advanced(by: progressInterval)
+        var reported = 0
         while true {
             let read = open ? child.readAvailable(into: &output) : ChildProcess.ReadResult()
             open = open && !read.closed
@@ -79,6 +90,11 @@ struct CommandSupervisor: Sendable {
             if Task.isCancelled { return .canceled }
             let now = clock.now
             if now >= deadline { return .timedOut }
+            if now >= nextProgress, output.totalBytes > reported {
+                await onProgress(output)
+                reported = output.totalBytes
+                nextProgress = clock.now.advanced(by: progressInterval)
+            }
             if read.bytes > 0 {
                 pause = Self.shortestPause
                 await Task.yield()

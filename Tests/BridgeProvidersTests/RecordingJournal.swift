@@ -12,7 +12,7 @@ final class RecordingJournal: StepJournal, Sendable {
     let earlierProcess: LocalProcess?
     private let onRecordProcess: @Sendable (LocalProcess) async throws(ProviderError) -> Void
     private let onRecordOutcome: @Sendable () -> Void
-    private let state = Mutex<(processes: [LocalProcess], outcomes: [Outcome], notes: [String])>(([], [], []))
+    private let state = Mutex<(processes: [LocalProcess], outcomes: [Outcome], notes: [String], logs: [String])>(([], [], [], []))
 
     init(
         earlierProcess: LocalProcess? = nil,
@@ -27,6 +27,8 @@ final class RecordingJournal: StepJournal, Sendable {
     var processes: [LocalProcess] { state.withLock { $0.processes } }
     var outcomes: [Outcome] { state.withLock { $0.outcomes } }
     var notes: [String] { state.withLock { $0.notes } }
+    /// What the provider added to the log while the step ran, in order.
+    var logs: [String] { state.withLock { $0.logs } }
 
     func recordProcess(_ process: LocalProcess) async throws(ProviderError) {
         state.withLock { $0.processes.append(process) }
@@ -36,6 +38,11 @@ final class RecordingJournal: StepJournal, Sendable {
     func recordOutcome(_ status: DeploymentStatus, log: String) async -> Bool {
         onRecordOutcome()
         state.withLock { $0.outcomes.append(Outcome(status: status, log: log)) }
+        return true
+    }
+
+    func appendLog(_ text: String) async -> Bool {
+        state.withLock { $0.logs.append(text) }
         return true
     }
 

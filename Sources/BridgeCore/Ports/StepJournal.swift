@@ -14,6 +14,10 @@ public protocol StepJournal: Sendable {
     /// Records the step's terminal `status`, with `log`, the moment it is known, before any slow clean-up; returns
     /// whether it was recorded. When it was, the provider's `start` returns only the log written after.
     func recordOutcome(_ status: DeploymentStatus, log: String) async -> Bool
+    /// Adds what the step wrote while it runs to its log at once, so the log can be followed live (the admin pages'
+    /// step log); returns whether it was added. What was added is not given again to `recordOutcome` or in `start`'s
+    /// answer; what was not is.
+    func appendLog(_ text: String) async -> Bool
     /// Adds a note to the step, shown with it by `gitops-bridge runs show` (what became of an earlier copy).
     func note(_ text: String) async
 }
@@ -26,5 +30,6 @@ public struct UnrecordedStepJournal: StepJournal {
     public var earlierProcess: LocalProcess? { nil }
     public func recordProcess(_ process: LocalProcess) async throws(ProviderError) {}
     public func recordOutcome(_ status: DeploymentStatus, log: String) async -> Bool { false }
+    public func appendLog(_ text: String) async -> Bool { false }
     public func note(_ text: String) async {}
 }

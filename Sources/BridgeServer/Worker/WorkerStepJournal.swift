@@ -39,6 +39,17 @@ final class WorkerStepJournal: StepJournal {
         return true
     }
 
+    func appendLog(_ text: String) async -> Bool {
+        do {
+            try await worker.queue.appendLog(stepID: step.stepID, text: text)
+            return true
+        } catch {
+            // Not lost: the provider keeps it for the outcome's log.
+            logger.warning("could not add the command's output to the step's log while it runs", metadata: ["error": "\(error)"])
+            return false
+        }
+    }
+
     func note(_ text: String) async {
         logger.notice("\(text)")
         do {
