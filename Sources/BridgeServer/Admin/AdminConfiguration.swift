@@ -54,10 +54,13 @@ public struct AdminConfiguration: Sendable {
     /// 0 picks a free port.
     public var port: Int
     public var tokens: [AdminTokenSetting]
+    /// The webhook listener's public base URL (`--public-url`), without a trailing slash: sources show their webhook URL.
+    public var publicURL: String?
 
-    public init(host: String = "127.0.0.1", port: Int = 8081, tokens: [AdminTokenSetting] = []) {
+    public init(host: String = "127.0.0.1", port: Int = 8081, tokens: [AdminTokenSetting] = [], publicURL: String? = nil) {
         self.host = host
         self.port = port
         self.tokens = tokens
+        self.publicURL = publicURL
     }
 }
