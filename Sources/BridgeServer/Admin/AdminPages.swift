@@ -17,6 +17,7 @@ struct AdminPages: Sendable {
     let data: AdminData
     let access: AdminAccess
     let configuration: AdminConfiguration
+    let refusals: SourceRefusals
     let sessions: AdminSessions
     let streams: LogStreams
     let renderer = PageRenderer()
