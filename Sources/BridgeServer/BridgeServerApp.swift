@@ -51,8 +51,10 @@ public enum BridgeServerApp {
             queue: store, deployers: deployers(resolver: resolver, environment: configuration.environment, httpClient: http.client),
             statusReporters: reporters,
             configuration: configuration.worker, metrics: metrics, logger: logger)
+        let refusals = SourceRefusals()
         let intake = WebhookIntake(
-            rules: rules, sources: sources, store: store, now: { Date() }, logger: logger, workQueued: { worker.workArrived() })
+            rules: rules, sources: sources, store: store, now: { Date() }, logger: logger, workQueued: { worker.workArrived() },
+            refusals: refusals)
         let router = BridgeRouter(intake: intake, store: store, metrics: metrics, maxBodySize: configuration.maxBodySize).build()
         logger.info(
             "rules loaded",
@@ -73,7 +75,11 @@ public enum BridgeServerApp {
         if let settings = configuration.admin, let access {
             admin.append(
                 adminApplication(
-                    settings, access: access, store: store, metrics: metrics, limits: listenerLimits, logger: logger,
+                    settings, access: access, store: store,
+                    data: AdminData(
+                        store: store, rules: rules, rulesDigest: AdminData.digest(files: rules.files), publicURL: settings.publicURL),
+                    refusals: refusals,
+                    metrics: metrics, limits: listenerLimits, logger: logger,
                     onServerRunning: { port in
                         workerAfterAdmin?.serverIsRunning()
                         await onAdminRunning(port)
@@ -97,14 +103,19 @@ public enum BridgeServerApp {
 
     /// The admin listener: a second Hummingbird application, on its own address, with its own routes only.
     static func adminApplication(
-        _ admin: AdminConfiguration, access: AdminAccess, store: any BridgeDatabase, metrics: BridgeMetrics, limits: HTTPLimits,
+        _ admin: AdminConfiguration, access: AdminAccess, store: any BridgeDatabase, data: AdminData, refusals: SourceRefusals,
+        metrics: BridgeMetrics,
+        limits: HTTPLimits,
         logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void
     ) -> any Service {
         if admin.tokens.isEmpty {
             logger.warning("admin API: no --admin-token given; every /api/v1 request is answered 401")
         }
+        if let header = admin.trustedHeader, admin.trustedProxies.isEmpty {
+            logger.warning("dashboard: --admin-trusted-header \(header) is ignored: no --admin-trusted-proxy is given")
+        }
         let application = Application(
-            router: AdminRouter(store: store, access: access).build(),
+            router: AdminRouter(store: store, access: access, data: data, configuration: admin, refusals: refusals).build(),
             server: server(limits: limits, metrics: metrics),
             configuration: .init(address: .hostname(admin.host, port: admin.port), serverName: "gitops-bridge-admin"),
             onServerRunning: { channel in

@@ -60,7 +60,13 @@ struct Serve: AsyncParsableCommand {
 
     @Option(
         help:
-            "Address of the admin JSON API, host:port, or 'off' (env GITOPS_BRIDGE_ADMIN_LISTEN; default 127.0.0.1:8081). Never the webhook listener."
+            "The webhook listener's public address, e.g. https://hooks.example.com: the admin API shows each source's webhook URL as <url>/hooks/<source> (env GITOPS_BRIDGE_PUBLIC_URL; default none)."
+    )
+    var publicURL: String?
+
+    @Option(
+        help:
+            "Address of the admin JSON API and dashboard, host:port, or 'off' (env GITOPS_BRIDGE_ADMIN_LISTEN; default 127.0.0.1:8081). Never the webhook listener."
     )
     var adminListen: String?
 
@@ -69,6 +75,24 @@ struct Serve: AsyncParsableCommand {
             "An admin API token, NAME=ROLE:REF: ROLE viewer or operator, REF env:VAR or file:/path; repeatable (env GITOPS_BRIDGE_ADMIN_TOKENS, comma-separated). With none, the admin API answers 401.",
             valueName: "name=role:ref"))
     var adminToken: [String] = []
+
+    @Option(
+        help:
+            "A header a forward-auth proxy (oauth2-proxy) sets to the signed-in user, e.g. X-Forwarded-User; believed only from --admin-trusted-proxy addresses (env GITOPS_BRIDGE_ADMIN_TRUSTED_HEADER; default none)."
+    )
+    var adminTrustedHeader: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "An address or CIDR network whose connections may sign users in with --admin-trusted-header; repeatable (env GITOPS_BRIDGE_ADMIN_TRUSTED_PROXIES, comma-separated).",
+            valueName: "cidr"))
+    var adminTrustedProxy: [String] = []
+
+    @Option(
+        help:
+            "The role of a user the trusted header names: viewer or operator (env GITOPS_BRIDGE_ADMIN_TRUSTED_ROLE; default viewer)."
+    )
+    var adminTrustedRole: String?
 
     func run() async throws {
         let listenText = Setting.value(listen, env: Setting.listenVariable, default: Setting.defaultListen)
@@ -88,14 +112,7 @@ struct Serve: AsyncParsableCommand {
         if let grace = try Setting.positiveInteger(shutdownGrace, env: "GITOPS_BRIDGE_SHUTDOWN_GRACE") {
             worker.shutdownGrace = .seconds(grace)
         }
-        let dashboard = Setting.value(dashboardURL, env: "GITOPS_BRIDGE_DASHBOARD_URL", default: "")
-        if !dashboard.isEmpty {
-            guard let url = URLComponents(string: dashboard), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host?.isEmpty == false
-            else { throw ValidationError("--dashboard-url must be an http:// or https:// URL with a host, got '\(dashboard)'") }
-            var trimmed = dashboard
-            while trimmed.hasSuffix("/") { trimmed.removeLast() }
-            worker.dashboardURL = trimmed
-        }
+        worker.dashboardURL = try Setting.baseURL(dashboardURL, env: "GITOPS_BRIDGE_DASHBOARD_URL", flag: "--dashboard-url")
         let listener = try listenerLimits()
         let configuration = ServeConfiguration(
             rulesPath: Setting.rules(rules), database: try database.location(), host: address.host, port: address.port,
@@ -116,7 +133,9 @@ struct Serve: AsyncParsableCommand {
                     printError("gitops-bridge listening on http://\(configuration.host):\(port) (rules \(configuration.rulesPath))")
                 },
                 onAdminRunning: { port in
-                    printError("gitops-bridge admin API on http://\(configuration.admin?.host ?? ""):\(port)/api/v1")
+                    printError(
+                        "gitops-bridge admin API on http://\(configuration.admin?.host ?? ""):\(port)/api/v1, dashboard on http://\(configuration.admin?.host ?? ""):\(port)/"
+                    )
                 })
         } catch {
             printError("gitops-bridge: \(error)")
@@ -134,31 +153,6 @@ struct Serve: AsyncParsableCommand {
             printError("gitops-bridge: \(line)")
             throw ExitCode(2)
         }
-    }
-
-    /// `--admin-listen` and `--admin-token` (flags over environment); nil for `off`.
-    private func adminConfiguration() throws -> AdminConfiguration? {
-        let listenText = Setting.value(adminListen, env: "GITOPS_BRIDGE_ADMIN_LISTEN", default: AdminConfiguration.defaultListen)
-        if listenText == "off" { return nil }
-        guard let address = ServeConfiguration.parseListen(listenText) else {
-            throw ValidationError("--admin-listen must be host:port or off, got '\(listenText)'")
-        }
-        let texts =
-            adminToken.isEmpty
-            ? (Setting.environment["GITOPS_BRIDGE_ADMIN_TOKENS"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-                .filter { !$0.isEmpty }
-            : adminToken
-        var tokens: [AdminTokenSetting] = []
-        for text in texts {
-            do {
-                tokens.append(try AdminTokenSetting(parsing: text))
-            } catch {
-                throw ValidationError(error.description)
-            }
-        }
-        let names = tokens.map(\.name)
-        guard Set(names).count == names.count else { throw ValidationError("--admin-token names must differ") }
-        return AdminConfiguration(host: address.host, port: address.port, tokens: tokens)
     }
 
     /// `--max-connections` (nil: derived from the open-file limit), `--header-timeout` and `--body-timeout`.
