@@ -102,11 +102,16 @@ extension AdminPages {
             throw PageError(error)
         }
         let run = RunRow(detail.summary)
+        let canOperate = caller.role.allows(.operator)
+        let status = RunStatus(rawValue: detail.summary.status)
         let view: [String: Any] = [
             "id": run.id, "status": run.status, "rule": run.rule, "environment": run.environment, "source": detail.summary.source,
             "repository": run.repository, "ref": run.ref, "sha": detail.summary.sha, "deliveryID": detail.summary.deliveryID,
             "created": run.created, "createdISO": run.createdISO, "updated": run.updated, "updatedISO": run.updatedISO,
-            "notes": detail.notes, "hasNotes": !detail.notes.isEmpty, "canOperate": caller.role.allows(.operator),
+            "notes": detail.notes, "hasNotes": !detail.notes.isEmpty,
+            // Only the actions the run's status allows are offered (`RunLifecycle` refuses the others with a conflict).
+            "canRetry": canOperate && status?.isRetryable == true, "canCancel": canOperate && status?.isActive == true,
+            "canOperate": canOperate && status.map { $0.isRetryable || $0.isActive } == true,
             "csrf": sessions.csrfToken(for: caller),
             "steps": detail.steps.map { Self.stepView($0, runID: id) },
             "statusUpdates": detail.statusUpdates.map(Self.statusUpdateRow), "hasStatusUpdates": !detail.statusUpdates.isEmpty,

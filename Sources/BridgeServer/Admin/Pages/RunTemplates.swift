@@ -59,14 +59,14 @@ enum RunTemplates {
         {{#hasNotes}}<ul class="notes">{{#notes}}<li>{{.}}</li>{{/notes}}</ul>{{/hasNotes}}
         {{#canOperate}}
         <div class="actions">
-        <form id="retry" method="post" action="/runs/{{id}}/retry">
+        {{#canRetry}}<form id="retry" method="post" action="/runs/{{id}}/retry">
         <input type="hidden" name="_csrf" value="{{csrf}}">
         <button type="submit" id="retry-button">Retry</button>
-        </form>
-        <form id="cancel" method="post" action="/runs/{{id}}/cancel">
+        </form>{{/canRetry}}
+        {{#canCancel}}<form id="cancel" method="post" action="/runs/{{id}}/cancel">
         <input type="hidden" name="_csrf" value="{{csrf}}">
         <button type="submit" id="cancel-button" class="danger">Cancel</button>
-        </form>
+        </form>{{/canCancel}}
         </div>
         {{/canOperate}}
         <section aria-labelledby="steps-heading">
