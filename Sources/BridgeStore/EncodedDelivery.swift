@@ -25,8 +25,9 @@ struct EncodedDelivery: Sendable {
         key = delivery.key
         eventName = delivery.eventName
         receivedAt = StoredTime.milliseconds(delivery.receivedAt)
-        headers = StoredJSON.encode(delivery.headers)
-        events = StoredJSON.encode(delivery.events)
+        // Hand-written JSON (`ConfigValue.jsonText`), as for a run's event: cheaper than JSONEncoder on the intake path.
+        headers = ConfigValue.array(delivery.headers.map(\.configValue)).jsonText
+        events = ConfigValue.array(delivery.events.map(\.configValue)).jsonText
         repository = delivery.repository
         switch delivery.disposition {
         case .queued where delivery.runs.isEmpty:

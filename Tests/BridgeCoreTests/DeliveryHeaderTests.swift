@@ -49,3 +49,21 @@ import Testing
         #expect(DeliveryHeader.masked([(name: name, value: "push")]) == [DeliveryHeader(name: name.lowercased(), value: "push")])
     }
 }
+
+/// The delivery documents' hand-written JSON reads back as their `Codable` form.
+@Suite struct DeliveryDocumentTests {
+    @Test(arguments: [nil, "branch develop does not match [main]"])
+    func eventRecordsRoundTrip(ignoredReason: String?) throws {
+        let event = PushEvent(
+            forge: .gitlab, repository: "group/sub/shop", refKind: .tag, refName: "v1.2.0", sha: String(repeating: "c", count: 40),
+            before: nil, created: true, changedPaths: ["a \"quoted\" path", "ünïcode"], pathsTruncated: true, pusher: "bob",
+            cloneURL: "https://gitlab.example.com/group/sub/shop.git", projectID: "7")
+        let record = DeliveryEventRecord(
+            event: event, verdicts: [RuleVerdict(rule: "r", matched: false, reason: "tag v1.2.0 does not match [v2*]")],
+            ignoredReason: ignoredReason)
+        let text = ConfigValue.array([record.configValue]).jsonText
+        #expect(try JSONDecoder().decode([DeliveryEventRecord].self, from: Data(text.utf8)) == [record])
+        let header = DeliveryHeader(name: "x-gitlab-event", value: "Tag Push Hook")
+        #expect(try JSONDecoder().decode(DeliveryHeader.self, from: Data(header.configValue.jsonText.utf8)) == header)
+    }
+}

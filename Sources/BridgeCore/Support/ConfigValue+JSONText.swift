@@ -79,3 +79,23 @@ extension PushEvent {
         return .object(members)
     }
 }
+
+extension DeliveryHeader {
+    /// The header as a `ConfigValue`, with the keys of its `Codable` form.
+    public var configValue: ConfigValue {
+        .object(["name": .string(name), "value": .string(value)])
+    }
+}
+
+extension DeliveryEventRecord {
+    /// The record as a `ConfigValue`, with the keys of its `Codable` form (`ignoredReason` only when there is one).
+    public var configValue: ConfigValue {
+        var members: [String: ConfigValue] = [
+            "event": event.configValue,
+            "verdicts": .array(
+                verdicts.map { .object(["rule": .string($0.rule), "matched": .bool($0.matched), "reason": .string($0.reason)]) }),
+        ]
+        if let ignoredReason { members["ignoredReason"] = .string(ignoredReason) }
+        return .object(members)
+    }
+}
