@@ -104,6 +104,12 @@ class Scenario:
             browser.open(f"/runs/{self.runs['workers-staging']}", "#run-status")
             assert not browser.find("#cancel-button"), "a viewer sees the cancel button"
         check("a viewer logs in and sees no retry or cancel button", viewer)
+
+        def sign_out():
+            person.press("button#logout-button")
+            browser.wait_for("input#token")
+            browser.open("/runs", "input#token")
+        check("Sign out ends the session: the lists ask for a token again", sign_out)
         check("an operator logs in through /login", lambda: self.assert_login(self.bridge.operator_token), needed=True)
 
     def assert_login(self, token):
