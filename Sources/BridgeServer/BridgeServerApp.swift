@@ -73,7 +73,8 @@ public enum BridgeServerApp {
         if let settings = configuration.admin, let access {
             admin.append(
                 adminApplication(
-                    settings, access: access, store: store, metrics: metrics, limits: listenerLimits, logger: logger,
+                    settings, access: access, store: store, sources: sources.names, metrics: metrics, limits: listenerLimits,
+                    logger: logger,
                     onServerRunning: { port in
                         workerAfterAdmin?.serverIsRunning()
                         await onAdminRunning(port)
@@ -97,14 +98,17 @@ public enum BridgeServerApp {
 
     /// The admin listener: a second Hummingbird application, on its own address, with its own routes only.
     static func adminApplication(
-        _ admin: AdminConfiguration, access: AdminAccess, store: any BridgeDatabase, metrics: BridgeMetrics, limits: HTTPLimits,
-        logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void
+        _ admin: AdminConfiguration, access: AdminAccess, store: any BridgeDatabase, sources: [String], metrics: BridgeMetrics,
+        limits: HTTPLimits, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void
     ) -> any Service {
         if admin.tokens.isEmpty {
             logger.warning("admin API: no --admin-token given; every /api/v1 request is answered 401")
         }
+        if let header = admin.trustedHeader, admin.trustedProxies.isEmpty {
+            logger.warning("dashboard: --admin-trusted-header \(header) is ignored: no --admin-trusted-proxy is given")
+        }
         let application = Application(
-            router: AdminRouter(store: store, access: access).build(),
+            router: AdminRouter(store: store, access: access, configuration: admin, sources: sources).build(),
             server: server(limits: limits, metrics: metrics),
             configuration: .init(address: .hostname(admin.host, port: admin.port), serverName: "gitops-bridge-admin"),
             onServerRunning: { channel in

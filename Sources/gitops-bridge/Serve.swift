@@ -70,6 +70,24 @@ struct Serve: AsyncParsableCommand {
             valueName: "name=role:ref"))
     var adminToken: [String] = []
 
+    @Option(
+        help:
+            "A header a forward-auth proxy (oauth2-proxy) sets to the signed-in user, e.g. X-Forwarded-User; believed only from --admin-trusted-proxy addresses (env GITOPS_BRIDGE_ADMIN_TRUSTED_HEADER; default none)."
+    )
+    var adminTrustedHeader: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "An address or CIDR network whose connections may sign users in with --admin-trusted-header; repeatable (env GITOPS_BRIDGE_ADMIN_TRUSTED_PROXIES, comma-separated).",
+            valueName: "cidr"))
+    var adminTrustedProxy: [String] = []
+
+    @Option(
+        help:
+            "The role of a user the trusted header names: viewer or operator (env GITOPS_BRIDGE_ADMIN_TRUSTED_ROLE; default viewer)."
+    )
+    var adminTrustedRole: String?
+
     func run() async throws {
         let listenText = Setting.value(listen, env: Setting.listenVariable, default: Setting.defaultListen)
         guard let address = ServeConfiguration.parseListen(listenText) else {
@@ -116,7 +134,7 @@ struct Serve: AsyncParsableCommand {
                     printError("gitops-bridge listening on http://\(configuration.host):\(port) (rules \(configuration.rulesPath))")
                 },
                 onAdminRunning: { port in
-                    printError("gitops-bridge admin API on http://\(configuration.admin?.host ?? ""):\(port)/api/v1")
+                    printError("gitops-bridge admin API on http://\(configuration.admin?.host ?? ""):\(port)/api/v1, dashboard on http://\(configuration.admin?.host ?? ""):\(port)/")
                 })
         } catch {
             printError("gitops-bridge: \(error)")
@@ -134,31 +152,6 @@ struct Serve: AsyncParsableCommand {
             printError("gitops-bridge: \(line)")
             throw ExitCode(2)
         }
-    }
-
-    /// `--admin-listen` and `--admin-token` (flags over environment); nil for `off`.
-    private func adminConfiguration() throws -> AdminConfiguration? {
-        let listenText = Setting.value(adminListen, env: "GITOPS_BRIDGE_ADMIN_LISTEN", default: AdminConfiguration.defaultListen)
-        if listenText == "off" { return nil }
-        guard let address = ServeConfiguration.parseListen(listenText) else {
-            throw ValidationError("--admin-listen must be host:port or off, got '\(listenText)'")
-        }
-        let texts =
-            adminToken.isEmpty
-            ? (Setting.environment["GITOPS_BRIDGE_ADMIN_TOKENS"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-                .filter { !$0.isEmpty }
-            : adminToken
-        var tokens: [AdminTokenSetting] = []
-        for text in texts {
-            do {
-                tokens.append(try AdminTokenSetting(parsing: text))
-            } catch {
-                throw ValidationError(error.description)
-            }
-        }
-        let names = tokens.map(\.name)
-        guard Set(names).count == names.count else { throw ValidationError("--admin-token names must differ") }
-        return AdminConfiguration(host: address.host, port: address.port, tokens: tokens)
     }
 
     /// `--max-connections` (nil: derived from the open-file limit), `--header-timeout` and `--body-timeout`.

@@ -29,7 +29,12 @@ public struct AdminAccess: Sendable {
     /// token came close.
     func role(authorization: String?) -> (name: String, role: AdminRole)? {
         guard let authorization, authorization.count > 7, authorization.prefix(7).lowercased() == "bearer " else { return nil }
-        let presented = Array(authorization.dropFirst(7).utf8)
+        return role(token: Array(authorization.dropFirst(7).utf8))
+    }
+
+    /// The name and role of the token `presented` is, compared like `role(authorization:)`; nil for none.
+    func role(token presented: [UInt8]) -> (name: String, role: AdminRole)? {
+        guard !presented.isEmpty else { return nil }
         var found: (name: String, role: AdminRole)?
         for token in tokens {
             let matches = Digest.constantTimeEqual(token.value, presented)

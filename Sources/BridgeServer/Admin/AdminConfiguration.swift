@@ -45,7 +45,7 @@ public struct AdminTokenSetting: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(name)=\(role.rawValue):\(reference)" }
 }
 
-/// The admin listener's settings: where it listens, and the tokens that open it.
+/// The admin listener's settings: where it listens, the tokens that open it, and the proxy it may trust.
 public struct AdminConfiguration: Sendable {
     /// The CLI's default: loopback only, next to the webhook listener's 8080.
     public static let defaultListen = "127.0.0.1:8081"
@@ -54,10 +54,22 @@ public struct AdminConfiguration: Sendable {
     /// 0 picks a free port.
     public var port: Int
     public var tokens: [AdminTokenSetting]
+    /// A header a forward-auth proxy sets to the signed-in user's name (`X-Forwarded-User`); nil trusts none.
+    public var trustedHeader: String?
+    /// The peers whose `trustedHeader` (and `X-Forwarded-Proto`) is believed; from any other address it is ignored.
+    public var trustedProxies: [AdminNetwork]
+    /// The role of a user the trusted header names.
+    public var trustedRole: AdminRole
 
-    public init(host: String = "127.0.0.1", port: Int = 8081, tokens: [AdminTokenSetting] = []) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8081, tokens: [AdminTokenSetting] = [], trustedHeader: String? = nil,
+        trustedProxies: [AdminNetwork] = [], trustedRole: AdminRole = .viewer
+    ) {
         self.host = host
         self.port = port
         self.tokens = tokens
+        self.trustedHeader = trustedHeader
+        self.trustedProxies = trustedProxies
+        self.trustedRole = trustedRole
     }
 }

@@ -4,10 +4,12 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// The admin listener's routes: `/healthz` and the JSON API under `/api/v1`, behind bearer tokens with roles.
+/// The admin listener's routes: `/healthz`, the JSON API under `/api/v1` behind bearer tokens with roles, and the
+/// dashboard's pages (`AdminPages`).
 ///
-/// Never mounted on the webhook listener. Requests authenticate with `Authorization: Bearer <token>` only, never a
-/// cookie, so a browser cannot be tricked into sending one for another site: the `POST` actions need no CSRF token.
+/// Never mounted on the webhook listener. API requests authenticate with `Authorization: Bearer <token>` only, never a
+/// cookie, so a browser cannot be tricked into sending one for another site: the API's `POST` actions need no CSRF
+/// token. The pages' forms, which a session cookie signs in, do.
 public struct AdminRouter: Sendable {
     /// Rows a list answers when no `limit` is given, and the most it may ask for.
     public static let defaultLimit = 50
@@ -16,17 +18,25 @@ public struct AdminRouter: Sendable {
 
     let store: any DeliveryStore & WorkQueue
     let access: AdminAccess
+    let configuration: AdminConfiguration
+    let sources: [String]
     let now: @Sendable () -> Date
 
-    public init(store: any DeliveryStore & WorkQueue, access: AdminAccess, now: @escaping @Sendable () -> Date = { Date() }) {
+    /// `sources` are the rules' source names, for the overview; `configuration` gives the trusted-header settings.
+    public init(
+        store: any DeliveryStore & WorkQueue, access: AdminAccess, configuration: AdminConfiguration = AdminConfiguration(),
+        sources: [String] = [], now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.store = store
         self.access = access
+        self.configuration = configuration
+        self.sources = sources
         self.now = now
     }
 
     /// The router. With no token configured every `/api/v1` request is answered 401.
-    public func build() -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    public func build() -> Router<AdminRequestContext> {
+        let router = Router(context: AdminRequestContext.self)
         router.get("/healthz") { _, _ in BridgeRouter.text(200, "ok\n") }
         let api = router.group("/api/v1")
         api.get("/deliveries") { request, context in
@@ -61,12 +71,16 @@ public struct AdminRouter: Sendable {
                 }
             }
         }
+        AdminPages(
+            store: store, access: access, configuration: configuration, sources: sources, sessions: AdminSessions(),
+            streams: LogStreams(), now: now
+        ).register(on: router)
         return router
     }
 
     /// Answers 401 unless the request carries a known token, 403 unless its role allows `required`, else `body`'s answer.
     private func guarded(
-        _ request: Request, _ context: BasicRequestContext, _ required: AdminRole,
+        _ request: Request, _ context: AdminRequestContext, _ required: AdminRole,
         _ body: (String) async throws(AdminAnswer) -> AdminAnswer
     ) async -> Response {
         guard let caller = access.role(authorization: request.headers[.authorization]) else {
@@ -101,7 +115,7 @@ public struct AdminRouter: Sendable {
     }
 
     private func change(
-        _ context: BasicRequestContext, caller: String, action: String,
+        _ context: AdminRequestContext, caller: String, action: String,
         _ body: (Int64, Date) async throws(StoreError) -> RunSummary
     ) async throws(AdminAnswer) -> AdminAnswer {
         let id = try Self.id(context)
@@ -125,7 +139,7 @@ public struct AdminRouter: Sendable {
         }
     }
 
-    static func id(_ context: BasicRequestContext) throws(AdminAnswer) -> Int64 {
+    static func id(_ context: AdminRequestContext) throws(AdminAnswer) -> Int64 {
         guard let text = context.parameters.get("id"), let id = Int64(text), id > 0 else { throw .error(400, "id must be a positive integer") }
         return id
     }
