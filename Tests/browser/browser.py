@@ -44,6 +44,7 @@ class Browser:
         self.sources = {}  # page name -> its HTML as last seen, for the secret check
 
     def open(self, path, ready_selector):
+        self.console_errors()  # what the page before logged is not this page's
         self.driver.get(self.base_url + path)
         return self.wait_for(ready_selector)
 

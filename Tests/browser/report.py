@@ -2,6 +2,10 @@
 import traceback
 
 
+class Skip(Exception):
+    """Raised by a check whose feature this build lacks (the page says so); the check is reported skipped."""
+
+
 class Report:
     def __init__(self):
         self.passed = 0
@@ -32,6 +36,9 @@ class Report:
             return None
         try:
             result = body()
+        except Skip as reason:
+            self.skip(name, str(reason))
+            return None
         except Exception as error:  # noqa: BLE001 - any error fails this one check; the run goes on
             detail = f"{type(error).__name__}: {error}"
             if not isinstance(error, AssertionError) and "Timeout" not in type(error).__name__:
