@@ -5,7 +5,8 @@ a rule and environment of its own so that no run supersedes another:
 - `web` succeeds, printing two lines;
 - `database` fails with a clear message on stderr and exit status 3;
 - `workers` prints a line, then waits for a file the check creates while it watches the log (so the line printed
-  after it can only arrive live), prints another, then sleeps until it is canceled.
+  after it can only arrive live), prints another, then waits until it is canceled. Both waits end by themselves once
+  the temp folder is gone (or after five minutes), so a copy the bridge left behind never outlives the check.
 """
 import hashlib
 import hmac
@@ -37,7 +38,7 @@ targets:
   workers:
     provider: command
     timeout: 5m
-    run: ["sh", "-c", "echo '{waiting}'; while [ ! -e '{go}' ]; do sleep 0.2; done; echo '{live}'; sleep 240; echo workers: done"]
+    run: ["sh", "-c", "echo '{waiting}'; n=0; while [ ! -e '{go}' ]; do [ -d '{work}' ] && [ $n -lt 1500 ] || exit 1; n=$((n+1)); sleep 0.2; done; echo '{live}'; n=0; while [ -d '{work}' ] && [ $n -lt 1500 ]; do n=$((n+1)); sleep 0.2; done; echo workers: done"]
 rules:
   - {{name: web-staging, source: {source}, on: push, branches: [main], environment: staging, deploy: [{{target: web}}]}}
   - {{name: database-staging, source: {source}, on: push, branches: [main], environment: database, deploy: [{{target: database}}]}}
@@ -75,11 +76,13 @@ class Bridge:
     def start(self):
         rules = os.path.join(self.work, "rules.yaml")
         with open(rules, "w", encoding="utf-8") as file:
-            file.write(RULES.format(source=SOURCE, failure=FAILURE_LINE, waiting=WAITING_LINE, live=LIVE_LINE, go=self.go_file))
+            file.write(RULES.format(source=SOURCE, failure=FAILURE_LINE, waiting=WAITING_LINE, live=LIVE_LINE, go=self.go_file,
+                                    work=self.work))
         env = dict(os.environ, BROWSER_CHECK_GITHUB_SECRET=self.github_secret,
                    BROWSER_CHECK_VIEWER_TOKEN=self.viewer_token, BROWSER_CHECK_OPERATOR_TOKEN=self.operator_token)
         command = [self.binary, "serve", "--rules", rules, "--database", os.path.join(self.work, "bridge.db"),
                    "--listen", f"127.0.0.1:{self.port}", "--admin-listen", f"127.0.0.1:{self.admin_port}",
+                   "--shutdown-grace", "3",
                    "--admin-token", "viewer=viewer:env:BROWSER_CHECK_VIEWER_TOKEN",
                    "--admin-token", "ops=operator:env:BROWSER_CHECK_OPERATOR_TOKEN"]
         self.log = open(os.path.join(self.work, "server.log"), "wb")
