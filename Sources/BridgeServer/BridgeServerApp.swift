@@ -73,8 +73,10 @@ public enum BridgeServerApp {
         if let settings = configuration.admin, let access {
             admin.append(
                 adminApplication(
-                    settings, access: access, store: store, sources: sources.names, metrics: metrics, limits: listenerLimits,
-                    logger: logger,
+                    settings, access: access, store: store,
+                    data: AdminData(
+                        store: store, rules: rules, rulesDigest: AdminData.digest(files: rules.files), publicURL: settings.publicURL),
+                    metrics: metrics, limits: listenerLimits, logger: logger,
                     onServerRunning: { port in
                         workerAfterAdmin?.serverIsRunning()
                         await onAdminRunning(port)
@@ -98,8 +100,9 @@ public enum BridgeServerApp {
 
     /// The admin listener: a second Hummingbird application, on its own address, with its own routes only.
     static func adminApplication(
-        _ admin: AdminConfiguration, access: AdminAccess, store: any BridgeDatabase, sources: [String], metrics: BridgeMetrics,
-        limits: HTTPLimits, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void
+        _ admin: AdminConfiguration, access: AdminAccess, store: any BridgeDatabase, data: AdminData, metrics: BridgeMetrics,
+        limits: HTTPLimits,
+        logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void
     ) -> any Service {
         if admin.tokens.isEmpty {
             logger.warning("admin API: no --admin-token given; every /api/v1 request is answered 401")
@@ -108,7 +111,7 @@ public enum BridgeServerApp {
             logger.warning("dashboard: --admin-trusted-header \(header) is ignored: no --admin-trusted-proxy is given")
         }
         let application = Application(
-            router: AdminRouter(store: store, access: access, configuration: admin, sources: sources).build(),
+            router: AdminRouter(store: store, access: access, data: data, configuration: admin).build(),
             server: server(limits: limits, metrics: metrics),
             configuration: .init(address: .hostname(admin.host, port: admin.port), serverName: "gitops-bridge-admin"),
             onServerRunning: { channel in

@@ -61,7 +61,29 @@ public enum RecordFormatter {
         for run in delivery.runs {
             lines.append("    \(run.id)  \(run.rule)  \(run.repository) \(run.ref) \(run.sha.prefix(12))  \(run.status)")
         }
+        if !delivery.duplicateOfRuns.isEmpty {
+            lines.append("  runs that already existed: \(delivery.duplicateOfRuns.map(String.init).joined(separator: ", "))")
+        }
+        lines += eventLines(delivery.events)
+        if !delivery.headers.isEmpty {
+            lines.append("  headers (secrets masked):")
+            lines += delivery.headers.map { "    \($0.name): \($0.value)" }
+        }
         return lines.joined(separator: "\n")
+    }
+
+    /// Each recorded event and every rule's verdict on it.
+    static func eventLines(_ events: [DeliveryEventRecord]) -> [String] {
+        var lines: [String] = []
+        for record in events {
+            let event = record.event
+            lines.append("  event: \(event.repository) \(event.ref) \(event.sha.isEmpty ? "(deleted)" : String(event.sha.prefix(12)))")
+            if let reason = record.ignoredReason { lines.append("    ignored: \(reason)") }
+            for verdict in record.verdicts {
+                lines.append("    rule \(verdict.rule): \(verdict.matched ? "matched" : "no") — \(verdict.reason)")
+            }
+        }
+        return lines
     }
 
     /// One run with its event, notes and steps.

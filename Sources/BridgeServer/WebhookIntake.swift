@@ -70,7 +70,7 @@ public struct WebhookIntake: Sendable {
         let key = parsed.deliveryID.flatMap { $0.isEmpty ? nil : $0 } ?? "sha256:" + Digest.sha256Hex(request.body)
         var delivery = NewDelivery(
             source: source.name, forge: source.forge, key: key, eventName: parsed.eventName, receivedAt: receivedAt,
-            disposition: .ignored)
+            disposition: .ignored, headers: DeliveryHeader.masked(request.headers))
         switch parsed.content {
         case .ping:
             delivery.disposition = .ping
@@ -80,6 +80,7 @@ public struct WebhookIntake: Sendable {
         case .push(let events):
             let plans = events.map { Planner.plan(event: $0, source: source, rules: rules) }
             delivery.runs = plans.flatMap(\.runs)
+            delivery.events = plans.map(DeliveryEventRecord.init)
             if delivery.runs.isEmpty {
                 let reasons = plans.compactMap(\.ignoredReason)
                 delivery.reason = reasons.isEmpty ? "no event to deploy" : reasons.joined(separator: "; ")

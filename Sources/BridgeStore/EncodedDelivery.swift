@@ -14,6 +14,10 @@ struct EncodedDelivery: Sendable {
     var reason: String?
     /// Empty unless `status` is `queued`: a ping or an ignored delivery never creates runs.
     var runs: [EncodedRun]
+    /// The masked headers and the events with their verdicts, as JSON (encoded here, once, outside the transaction).
+    var headers: String
+    var events: String
+    var repository: String?
 
     init(_ delivery: NewDelivery) {
         source = delivery.source
@@ -21,6 +25,9 @@ struct EncodedDelivery: Sendable {
         key = delivery.key
         eventName = delivery.eventName
         receivedAt = StoredTime.milliseconds(delivery.receivedAt)
+        headers = StoredJSON.encode(delivery.headers)
+        events = StoredJSON.encode(delivery.events)
+        repository = delivery.repository
         switch delivery.disposition {
         case .queued where delivery.runs.isEmpty:
             // Nothing planned after all: record it as ignored rather than as queued work that does not exist.

@@ -18,20 +18,21 @@ enum RecordDecision {
     /// delivery's row takes when they differ from `queued`: every run existed (a duplicate push), or some did.
     static func outcome(
         deliveryID: Int64, created: [RecordedRun], existing: [ExistingRun]
-    ) -> (outcome: RecordOutcome, delivery: (status: String, reason: String)?) {
+    ) -> (outcome: RecordOutcome, delivery: (status: String, reason: String, duplicateOfRuns: String)?) {
         if existing.isEmpty {
             return (RecordOutcome(kind: .queued, deliveryID: deliveryID, runs: created, reason: nil), nil)
         }
         let reason = duplicatePushReason(existing)
+        let existingIDs = StoredJSON.encode(existing.map(\.run.id))
         if created.isEmpty {
             return (
                 RecordOutcome(kind: .duplicatePush, deliveryID: deliveryID, runs: existing.map(\.run), reason: reason),
-                ("duplicate", reason)
+                ("duplicate", reason, existingIDs)
             )
         }
         // Partly new: queued, with a note of the runs that already existed for whoever reads the record.
         return (
-            RecordOutcome(kind: .queued, deliveryID: deliveryID, runs: created, reason: nil), ("queued", "some runs existed: \(reason)")
+            RecordOutcome(kind: .queued, deliveryID: deliveryID, runs: created, reason: nil), ("queued", "some runs existed: \(reason)", existingIDs)
         )
     }
 

@@ -6,7 +6,7 @@ enum Rows {
     /// are computed through `runs_by_delivery`. `concatenate` is the dialect's string aggregate.
     static func deliveryColumns(concatenate: (String) -> String) -> String {
         """
-        d.id, d.source, d.forge, d.delivery_key, d.event_name, d.received_at, d.status, d.reason, d.duplicates,
+        d.id, d.source, d.forge, d.delivery_key, d.event_name, d.received_at, d.status, d.reason, d.duplicates, d.repository,
         (SELECT COUNT(*) FROM runs r WHERE r.delivery_id = d.id) AS run_count,
         (SELECT \(concatenate("r.status")) FROM runs r WHERE r.delivery_id = d.id) AS run_statuses
         """
@@ -39,8 +39,28 @@ enum Rows {
             reason: try row.optionalString("reason"),
             duplicates: try row.int("duplicates"),
             runCount: try row.int("run_count"),
-            runStatuses: try row.optionalString("run_statuses").map(statusCounts) ?? [:]
+            runStatuses: try row.optionalString("run_statuses").map(statusCounts) ?? [:],
+            repository: try row.optionalString("repository")
         )
+    }
+
+    /// The columns a delivery's detail reads beyond `deliveryColumns` (v7; NULL on older rows).
+    static let deliveryDetailColumns = "d.headers, d.events, d.duplicate_of_runs"
+
+    /// A delivery with its runs, from a row of `deliveryColumns` and `deliveryDetailColumns`.
+    static func deliveryDetail(_ row: some StoredRow, runs: [RunSummary]) throws -> DeliveryDetail {
+        let id = try row.int64("id")
+        let headers = try row.optionalString("headers").map { text throws(StoreError) in
+            try StoredJSON.decode([DeliveryHeader].self, from: text, "the headers of delivery \(id)")
+        }
+        let events = try row.optionalString("events").map { text throws(StoreError) in
+            try StoredJSON.decode([DeliveryEventRecord].self, from: text, "the events of delivery \(id)")
+        }
+        let existing = try row.optionalString("duplicate_of_runs").map { text throws(StoreError) in
+            try StoredJSON.decode([Int64].self, from: text, "the runs delivery \(id) duplicated")
+        }
+        return DeliveryDetail(
+            summary: try deliverySummary(row), runs: runs, headers: headers ?? [], events: events ?? [], duplicateOfRuns: existing ?? [])
     }
 
     /// `succeeded,failed,succeeded` as `[succeeded: 2, failed: 1]`.
@@ -102,6 +122,11 @@ enum Rows {
             startedAt: try row.optionalDate("started_at"),
             finishedAt: try row.optionalDate("finished_at")
         )
+    }
+
+    /// A row of `ListSQL.queueCounts`.
+    static func queueCounts(_ row: some StoredRow) throws -> QueueCounts {
+        QueueCounts(queuedRuns: try row.int("queued_runs"), runningRuns: try row.int("running_runs"), pendingSteps: try row.int("pending_steps"))
     }
 
     static func recordedRun(_ row: some StoredRow) throws -> RecordedRun {

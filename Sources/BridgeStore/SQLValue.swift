@@ -57,6 +57,7 @@ extension EncodedDelivery {
         [
             "source": .text(source), "forge": .text(forge), "key": .text(key), "event_name": .text(eventName),
             "received_at": .integer(receivedAt), "status": .text(status.rawValue), "reason": .text(reason),
+            "headers": .text(headers), "events": .text(events), "repository": .text(repository),
         ]
     }
 

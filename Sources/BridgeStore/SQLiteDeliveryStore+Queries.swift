@@ -1,4 +1,5 @@
 import BridgeCore
+import Foundation
 import GRDB
 
 /// Read-only queries for the command line and the admin API. They run on reader connections, so they
@@ -7,47 +8,35 @@ import GRDB
 extension SQLiteDeliveryStore {
     static let deliveryColumns = Rows.deliveryColumns { "group_concat(\($0))" }
 
-    /// Recent deliveries, newest first, with how many runs each created; `limit` below 1 gives none.
-    public func deliveries(limit: Int, source: String?) async throws(StoreError) -> [DeliverySummary] {
-        var sql = "SELECT \(Self.deliveryColumns) FROM deliveries d"
-        var arguments: StatementArguments = []
-        if let source {
-            sql += " WHERE d.source = ?"
-            arguments += [source]
+    /// A page of deliveries, newest first, with how many runs each created.
+    public func deliveries(_ query: DeliveryQuery) async throws(StoreError) -> Page<DeliverySummary> {
+        let statement = ListSQL.deliveries(query, columns: Self.deliveryColumns)
+        let rows = try await reading("list deliveries") { db in
+            try Row.fetchAll(db, sql: statement.sql, arguments: .init(statement.values)).map(Rows.deliverySummary)
         }
-        sql += " ORDER BY d.id DESC LIMIT ?"
-        arguments += [max(0, limit)]
-        return try await reading("list deliveries") { [sql, arguments] db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).map(Rows.deliverySummary)
-        }
+        return Page(rows: rows, limit: query.limit, id: \.id)
     }
 
     /// One delivery with the runs it created, oldest run first.
     public func delivery(id: Int64) async throws(StoreError) -> DeliveryDetail {
         let detail = try await reading("read delivery") { db -> DeliveryDetail? in
-            let sql = "SELECT \(Self.deliveryColumns) FROM deliveries d WHERE d.id = ?"
+            let sql = "SELECT \(Self.deliveryColumns), \(Rows.deliveryDetailColumns) FROM deliveries d WHERE d.id = ?"
             guard let row = try Row.fetchOne(db, sql: sql, arguments: [id]) else { return nil }
             let runs = try Row.fetchAll(
                 db, sql: "SELECT \(Rows.runColumns) FROM runs r WHERE r.delivery_id = ? ORDER BY r.id", arguments: [id])
-            return DeliveryDetail(summary: try Rows.deliverySummary(row), runs: try runs.map(Rows.runSummary))
+            return try Rows.deliveryDetail(row, runs: try runs.map(Rows.runSummary))
         }
         guard let detail else { throw .notFound("delivery \(id)") }
         return detail
     }
 
-    /// Recent runs, newest first, optionally of one status; `limit` below 1 gives none.
-    public func runs(limit: Int, status: String?) async throws(StoreError) -> [RunSummary] {
-        var sql = "SELECT \(Rows.runColumns) FROM runs r"
-        var arguments: StatementArguments = []
-        if let status {
-            sql += " WHERE r.status = ?"
-            arguments += [status]
+    /// A page of runs, newest first.
+    public func runs(_ query: RunQuery) async throws(StoreError) -> Page<RunSummary> {
+        let statement = ListSQL.runs(query)
+        let rows = try await reading("list runs") { db in
+            try Row.fetchAll(db, sql: statement.sql, arguments: .init(statement.values)).map(Rows.runSummary)
         }
-        sql += " ORDER BY r.id DESC LIMIT ?"
-        arguments += [max(0, limit)]
-        return try await reading("list runs") { [sql, arguments] db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).map(Rows.runSummary)
-        }
+        return Page(rows: rows, limit: query.limit, id: \.id)
     }
 
     /// One run with its event, notes and steps in order.
@@ -62,5 +51,25 @@ extension SQLiteDeliveryStore {
         }
         guard let detail else { throw .notFound("run \(id)") }
         return detail
+    }
+
+    /// Each source's newest delivery and its deliveries since `since`: two index reads per source.
+    public func sourceActivity(sources: [String], since: Date) async throws(StoreError) -> [SourceActivity] {
+        let last = ListSQL.lastDelivery(columns: Self.deliveryColumns)
+        let from = StoredTime.milliseconds(since)
+        return try await reading("read source activity") { db in
+            try sources.map { source in
+                let row = try Row.fetchOne(db, sql: last, arguments: ["source": source])
+                let count = try Int.fetchOne(db, sql: ListSQL.recentDeliveries, arguments: ["source": source, "since": from]) ?? 0
+                return SourceActivity(source: source, lastDelivery: try row.map(Rows.deliverySummary), recentDeliveries: count)
+            }
+        }
+    }
+
+    public func queueCounts() async throws(StoreError) -> QueueCounts {
+        try await reading("count the queue") { db in
+            guard let row = try Row.fetchOne(db, sql: ListSQL.queueCounts) else { throw StoreError.unavailable("the queue could not be counted") }
+            return try Rows.queueCounts(row)
+        }
     }
 }

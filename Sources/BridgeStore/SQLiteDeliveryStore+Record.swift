@@ -49,7 +49,7 @@ extension SQLiteDeliveryStore {
         let (outcome, status) = RecordDecision.outcome(deliveryID: deliveryID, created: created, existing: existing)
         if let status {
             try Self.cached(StoreSQL.setDeliveryStatus, db).execute(
-                arguments: ["status": status.status, "reason": status.reason, "id": deliveryID])
+                arguments: ["status": status.status, "reason": status.reason, "duplicate_of_runs": status.duplicateOfRuns, "id": deliveryID])
         }
         return outcome
     }

@@ -10,8 +10,8 @@ enum StoreSQL {
 
     /// Nothing when (source, key) is already recorded, else the new delivery's id.
     static let insertDelivery = """
-        INSERT INTO deliveries (source, forge, delivery_key, event_name, received_at, status, reason)
-        VALUES (:source, :forge, :key, :event_name, :received_at, :status, :reason)
+        INSERT INTO deliveries (source, forge, delivery_key, event_name, received_at, status, reason, headers, events, repository)
+        VALUES (:source, :forge, :key, :event_name, :received_at, :status, :reason, :headers, :events, :repository)
         ON CONFLICT (source, delivery_key) DO NOTHING
         RETURNING id
         """
@@ -42,7 +42,9 @@ enum StoreSQL {
         SELECT id, rule, status, delivery_id FROM runs WHERE rule = :rule AND repository = :repository AND ref = :ref AND sha = :sha
         """
 
-    static let setDeliveryStatus = "UPDATE deliveries SET status = :status, reason = :reason WHERE id = :id"
+    static let setDeliveryStatus = """
+        UPDATE deliveries SET status = :status, reason = :reason, duplicate_of_runs = :duplicate_of_runs WHERE id = :id
+        """
 
     // MARK: Runs (RunLifecycle's decisions)
 

@@ -5,6 +5,17 @@ import Foundation
 
 /// Option values from flags, then the environment, then the built-in default.
 enum Setting {
+    /// An http(s) base URL from a flag or its variable, without trailing slashes; nil when neither is given.
+    static func baseURL(_ flag: String?, env: String, flag name: String) throws -> String? {
+        let text = value(flag, env: env, default: "")
+        guard !text.isEmpty else { return nil }
+        guard let url = URLComponents(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host?.isEmpty == false
+        else { throw ValidationError("\(name) must be an http:// or https:// URL with a host, got '\(text)'") }
+        var trimmed = text
+        while trimmed.hasSuffix("/") { trimmed.removeLast() }
+        return trimmed
+    }
+
     static let environment = ProcessInfo.processInfo.environment
 
     static func value(_ flag: String?, env name: String, default fallback: String) -> String {

@@ -20,7 +20,8 @@ extension Serve {
         }
         let names = tokens.map(\.name)
         guard Set(names).count == names.count else { throw ValidationError("--admin-token names must differ") }
-        var configuration = AdminConfiguration(host: address.host, port: address.port, tokens: tokens)
+        let publicURL = try Setting.baseURL(publicURL, env: "GITOPS_BRIDGE_PUBLIC_URL", flag: "--public-url")
+        var configuration = AdminConfiguration(host: address.host, port: address.port, tokens: tokens, publicURL: publicURL)
         try trustedHeaderSettings(&configuration)
         return configuration
     }

@@ -60,6 +60,12 @@ struct Serve: AsyncParsableCommand {
 
     @Option(
         help:
+            "The webhook listener's public address, e.g. https://hooks.example.com: the admin API shows each source's webhook URL as <url>/hooks/<source> (env GITOPS_BRIDGE_PUBLIC_URL; default none)."
+    )
+    var publicURL: String?
+
+    @Option(
+        help:
             "Address of the admin JSON API, host:port, or 'off' (env GITOPS_BRIDGE_ADMIN_LISTEN; default 127.0.0.1:8081). Never the webhook listener."
     )
     var adminListen: String?
@@ -106,14 +112,7 @@ struct Serve: AsyncParsableCommand {
         if let grace = try Setting.positiveInteger(shutdownGrace, env: "GITOPS_BRIDGE_SHUTDOWN_GRACE") {
             worker.shutdownGrace = .seconds(grace)
         }
-        let dashboard = Setting.value(dashboardURL, env: "GITOPS_BRIDGE_DASHBOARD_URL", default: "")
-        if !dashboard.isEmpty {
-            guard let url = URLComponents(string: dashboard), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host?.isEmpty == false
-            else { throw ValidationError("--dashboard-url must be an http:// or https:// URL with a host, got '\(dashboard)'") }
-            var trimmed = dashboard
-            while trimmed.hasSuffix("/") { trimmed.removeLast() }
-            worker.dashboardURL = trimmed
-        }
+        worker.dashboardURL = try Setting.baseURL(dashboardURL, env: "GITOPS_BRIDGE_DASHBOARD_URL", flag: "--dashboard-url")
         let listener = try listenerLimits()
         let configuration = ServeConfiguration(
             rulesPath: Setting.rules(rules), database: try database.location(), host: address.host, port: address.port,

@@ -25,6 +25,8 @@ import Testing
         var json: Any? { try? JSONSerialization.jsonObject(with: Data(text.utf8)) }
         var object: [String: Any] { json as? [String: Any] ?? [:] }
         var array: [[String: Any]] { json as? [[String: Any]] ?? [] }
+        /// A list page's items.
+        var items: [[String: Any]] { object["items"] as? [[String: Any]] ?? [] }
     }
 
     /// A bridge with one signed push recorded (two runs queued), and its admin application.
@@ -41,7 +43,10 @@ import Testing
     static func admin(_ bridge: TestBridge, tokens: [AdminTokenSetting] = tokens) throws -> some ApplicationProtocol {
         let access = try AdminAccess(tokens, resolver: ProcessSecretResolver(environment: environment))
         return Application(
-            router: AdminRouter(store: bridge.sqlite, access: access).build(),
+            router: AdminRouter(
+                store: bridge.sqlite, access: access,
+                data: AdminData(store: bridge.sqlite, rules: bridge.rules, rulesDigest: "sha256:test", publicURL: "https://hooks.example.com/")
+            ).build(),
             configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     }
 
@@ -91,18 +96,20 @@ import Testing
         let delivery = try await bridge.sqlite.delivery(id: deliveries[0].id)
         try await Self.admin(bridge).test(.router) { client in
             let token = Self.viewerToken
-            #expect(try await Self.send(client, "/api/v1/runs", token: token).text == RecordFormatter.json(runs) + "\n")
-            #expect(try await Self.send(client, "/api/v1/deliveries", token: token).text == RecordFormatter.json(deliveries) + "\n")
+            #expect(try await Self.send(client, "/api/v1/runs", token: token).text == RecordFormatter.json(Page(items: runs, nextCursor: nil)) + "\n")
+            #expect(
+                try await Self.send(client, "/api/v1/deliveries", token: token).text
+                    == RecordFormatter.json(Page(items: deliveries, nextCursor: nil)) + "\n")
             #expect(try await Self.send(client, "/api/v1/runs/\(run.summary.id)", token: token).text == RecordFormatter.json(run) + "\n")
             let one = try await Self.send(client, "/api/v1/deliveries/\(delivery.summary.id)", token: token)
             #expect(one.status == 200)
             #expect(one.headers[.contentType] == "application/json")
             #expect(one.text == RecordFormatter.json(delivery) + "\n")
-            #expect(try await Self.send(client, "/api/v1/runs?limit=1", token: token).array.count == 1)
-            #expect(try await Self.send(client, "/api/v1/runs?status=queued", token: token).array.count == 2)
-            #expect(try await Self.send(client, "/api/v1/runs?status=failed", token: token).array.isEmpty)
-            #expect(try await Self.send(client, "/api/v1/deliveries?source=shop-github", token: token).array.count == 1)
-            #expect(try await Self.send(client, "/api/v1/deliveries?source=shop-gitlab", token: token).array.isEmpty)
+            #expect(try await Self.send(client, "/api/v1/runs?limit=1", token: token).items.count == 1)
+            #expect(try await Self.send(client, "/api/v1/runs?status=queued", token: token).items.count == 2)
+            #expect(try await Self.send(client, "/api/v1/runs?status=failed", token: token).items.isEmpty)
+            #expect(try await Self.send(client, "/api/v1/deliveries?source=shop-github", token: token).items.count == 1)
+            #expect(try await Self.send(client, "/api/v1/deliveries?source=shop-gitlab", token: token).items.isEmpty)
             let steps = try await Self.send(client, "/api/v1/runs/\(run.summary.id)", token: token).object["steps"] as? [[String: Any]]
             #expect(steps?.first?["target"] as? String == "smoke")
         }
@@ -114,6 +121,14 @@ import Testing
         ("/api/v1/runs?limit=0", 400, "limit must be an integer from 1 to 1000"),
         ("/api/v1/deliveries?limit=many", 400, "limit must be an integer from 1 to 1000"),
         ("/api/v1/runs?status=done", 400, "status must be one of canceled, failed, queued, running, succeeded, superseded"),
+        ("/api/v1/deliveries?status=done", 400, "status must be one of duplicate, ignored, ping, queued"),
+        ("/api/v1/runs?cursor=abc", 400, "cursor must be a nextCursor of an earlier page"),
+        ("/api/v1/deliveries?cursor=-3", 400, "cursor must be a nextCursor of an earlier page"),
+        ("/api/v1/runs?since=yesterday", 400, "since must be an RFC 3339 time such as 2026-12-01T08:00:00Z"),
+        ("/api/v1/deliveries?until=2026-13-01", 400, "until must be an RFC 3339 time such as 2026-12-01T08:00:00Z"),
+        ("/api/v1/runs/1/steps/0/log", 400, "position must be a positive integer"),
+        ("/api/v1/runs/1/steps/9/log", 404, "step 9 of run 1 not found"),
+        ("/api/v1/runs/1/steps/1/log?format=html", 400, "format must be json or text"),
     ])
     func unknownIdsAndBadParametersAnswerJSONErrors(uri: String, status: Int, message: String) async throws {
         let bridge = try await Self.bridgeWithTwoRuns()

@@ -60,8 +60,8 @@ import Testing
 
             let runs = try await send(port: admin, path: "/api/v1/runs", token: AdminAPITests.viewerToken)
             #expect(runs.status == 200)
-            let list = try JSONSerialization.jsonObject(with: Data(runs.body.utf8)) as? [[String: Any]]
-            #expect(list?.count == 2)
+            let page = try JSONSerialization.jsonObject(with: Data(runs.body.utf8)) as? [String: Any]
+            #expect((page?["items"] as? [[String: Any]])?.count == 2)
             #expect(try await send(port: admin, path: "/api/v1/runs").status == 401)
             #expect(try await send(port: admin, path: "/healthz").status == 200)
             // Neither listener serves the other's routes.

@@ -63,7 +63,7 @@ import Testing
             _ = try await browser.signIn(DashboardSite.viewerToken)
             let first = try await browser.get("/runs?rule=bulk")
             let next = try #require(first.html.range(of: #"<a id="next-page" href=""#).map { first.html[$0.upperBound...].prefix { $0 != "\"" } })
-            #expect(next.hasPrefix("/runs?") && next.contains("rule=bulk") && next.contains("before="))
+            #expect(next.hasPrefix("/runs?") && next.contains("rule=bulk") && next.contains("cursor="))
             let second = try await browser.get(String(next).replacingOccurrences(of: "&amp;", with: "&"))
             #expect(second.html.components(separatedBy: "<tr data-run-id=").count - 1 == 5)
             #expect(!second.html.contains(#"id="next-page""#))

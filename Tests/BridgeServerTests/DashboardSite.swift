@@ -51,7 +51,10 @@ struct DashboardSite {
 
     func application(configuration: AdminConfiguration = AdminConfiguration(host: "127.0.0.1", port: 0)) throws -> some ApplicationProtocol {
         let access = try AdminAccess(Self.tokens, resolver: ProcessSecretResolver(environment: Self.environment))
-        let router = AdminRouter(store: harness.store, access: access, configuration: configuration, sources: ["shop-github", "shop-gitlab"])
+        let rulesPath = harness.directory.appendingPathComponent("rules.yaml").path
+        try TestBridge.rulesYAML.write(toFile: rulesPath, atomically: true, encoding: .utf8)
+        let data = AdminData(store: harness.store, rules: try RulesLoader.load(path: rulesPath))
+        let router = AdminRouter(store: harness.store, access: access, data: data, configuration: configuration)
         return Application(router: router.build(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     }
 

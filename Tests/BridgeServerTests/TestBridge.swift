@@ -63,6 +63,7 @@ struct TestBridge {
     let databasePath: String
     let store: any DeliveryStore
     let sqlite: SQLiteDeliveryStore
+    let rules: RuleSet
     let metrics = BridgeMetrics()
     let router: Router<BasicRequestContext>
 
@@ -72,7 +73,7 @@ struct TestBridge {
         rulesPath = directory.appendingPathComponent("rules.yaml").path
         databasePath = directory.appendingPathComponent("bridge.sqlite").path
         try Self.rulesYAML.write(toFile: rulesPath, atomically: true, encoding: .utf8)
-        let rules = try RulesLoader.load(path: rulesPath)
+        rules = try RulesLoader.load(path: rulesPath)
         let sources = try SourceRegistry(rules: rules, resolver: ProcessSecretResolver(environment: Self.environment))
         sqlite = try SQLiteDeliveryStore(path: databasePath)
         store = override ?? sqlite

@@ -205,8 +205,10 @@ import Testing
 struct FailingStore: DeliveryStore {
     func record(_ delivery: NewDelivery) async throws(StoreError) -> RecordOutcome { throw .unavailable("disk I/O error") }
     func checkReady() async throws(StoreError) { throw .unavailable("disk I/O error") }
-    func deliveries(limit: Int, source: String?) async throws(StoreError) -> [DeliverySummary] { throw .unavailable("disk I/O error") }
+    func deliveries(_ query: DeliveryQuery) async throws(StoreError) -> Page<DeliverySummary> { throw .unavailable("disk I/O error") }
     func delivery(id: Int64) async throws(StoreError) -> DeliveryDetail { throw .unavailable("disk I/O error") }
-    func runs(limit: Int, status: String?) async throws(StoreError) -> [RunSummary] { throw .unavailable("disk I/O error") }
+    func runs(_ query: RunQuery) async throws(StoreError) -> Page<RunSummary> { throw .unavailable("disk I/O error") }
     func run(id: Int64) async throws(StoreError) -> RunDetail { throw .unavailable("disk I/O error") }
+    func sourceActivity(sources: [String], since: Date) async throws(StoreError) -> [SourceActivity] { throw .unavailable("disk I/O error") }
+    func queueCounts() async throws(StoreError) -> QueueCounts { throw .unavailable("disk I/O error") }
 }

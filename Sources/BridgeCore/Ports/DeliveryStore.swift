@@ -28,11 +28,18 @@ public struct NewDelivery: Sendable, Hashable {
     public var reason: String?
     /// The runs to create; each is skipped if a run with the same (rule, repository, ref, sha) exists.
     public var runs: [PlannedRun]
+    /// Its request headers, secrets masked (`DeliveryHeader.masked`).
+    public var headers: [DeliveryHeader]
+    /// What its push events became: each event with every rule's verdict (empty for a ping or an ignored event type).
+    public var events: [DeliveryEventRecord]
+
+    /// The repository it is filed under: its first event's.
+    public var repository: String? { events.first?.event.repository ?? runs.first?.event.repository }
 
     /// Creates a delivery to record.
     public init(
         source: String, forge: Forge, key: String, eventName: String, receivedAt: Date, disposition: Disposition,
-        reason: String? = nil, runs: [PlannedRun] = []
+        reason: String? = nil, runs: [PlannedRun] = [], headers: [DeliveryHeader] = [], events: [DeliveryEventRecord] = []
     ) {
         self.source = source
         self.forge = forge
@@ -42,6 +49,8 @@ public struct NewDelivery: Sendable, Hashable {
         self.disposition = disposition
         self.reason = reason
         self.runs = runs
+        self.headers = headers
+        self.events = events
     }
 }
 
@@ -122,12 +131,30 @@ public protocol DeliveryStore: Sendable {
     /// Throws unless a delivery can be recorded now (for `/readyz`): a store that reads but cannot write (a full
     /// disk, a read-only file) is not ready.
     func checkReady() async throws(StoreError)
-    /// Recent deliveries, newest first.
-    func deliveries(limit: Int, source: String?) async throws(StoreError) -> [DeliverySummary]
-    /// One delivery with its runs.
+    /// A page of deliveries, newest first, matching the query.
+    func deliveries(_ query: DeliveryQuery) async throws(StoreError) -> Page<DeliverySummary>
+    /// One delivery with its runs, headers and events.
     func delivery(id: Int64) async throws(StoreError) -> DeliveryDetail
-    /// Recent runs, newest first.
-    func runs(limit: Int, status: String?) async throws(StoreError) -> [RunSummary]
+    /// A page of runs, newest first, matching the query.
+    func runs(_ query: RunQuery) async throws(StoreError) -> Page<RunSummary>
     /// One run with its steps.
     func run(id: Int64) async throws(StoreError) -> RunDetail
+    /// Each source's newest delivery and how many it received since `since`, in the order given.
+    func sourceActivity(sources: [String], since: Date) async throws(StoreError) -> [SourceActivity]
+    /// How many runs wait and run, and how many of their steps are pending.
+    func queueCounts() async throws(StoreError) -> QueueCounts
+}
+
+extension DeliveryStore {
+    /// Recent deliveries, newest first: the first page of `deliveries(_:)`.
+    public func deliveries(limit: Int, source: String?) async throws(StoreError) -> [DeliverySummary] {
+        guard limit > 0 else { return [] }
+        return try await deliveries(DeliveryQuery(limit: limit, source: source)).items
+    }
+
+    /// Recent runs, newest first: the first page of `runs(_:)`.
+    public func runs(limit: Int, status: String?) async throws(StoreError) -> [RunSummary] {
+        guard limit > 0 else { return [] }
+        return try await runs(RunQuery(limit: limit, status: status)).items
+    }
 }

@@ -16,10 +16,12 @@ public struct DeliverySummary: Sendable, Hashable, Codable {
     public var runCount: Int
     /// How many of its runs are in each run status now (`succeeded: 2`): what became of a `queued` delivery.
     public var runStatuses: [String: Int]
+    /// Its first event's repository; nil for a ping, an ignored event type, or a delivery recorded before v7.
+    public var repository: String?
 
     public init(
         id: Int64, source: String, forge: Forge, key: String, eventName: String, receivedAt: Date, status: String,
-        reason: String?, duplicates: Int, runCount: Int, runStatuses: [String: Int] = [:]
+        reason: String?, duplicates: Int, runCount: Int, runStatuses: [String: Int] = [:], repository: String? = nil
     ) {
         self.id = id
         self.source = source
@@ -32,17 +34,30 @@ public struct DeliverySummary: Sendable, Hashable, Codable {
         self.duplicates = duplicates
         self.runCount = runCount
         self.runStatuses = runStatuses
+        self.repository = repository
     }
 }
 
-/// A delivery with the runs it created.
+/// A delivery with the runs it created, its headers and what its events became.
 public struct DeliveryDetail: Sendable, Hashable, Codable {
     public var summary: DeliverySummary
     public var runs: [RunSummary]
+    /// Its request headers, secrets masked; empty for a delivery recorded before v7.
+    public var headers: [DeliveryHeader]
+    /// Its push events with every rule's verdict; empty for a ping, an ignored event type, or one recorded before v7.
+    public var events: [DeliveryEventRecord]
+    /// For a duplicate push (or a partly new one), the runs that already existed; empty otherwise and before v7.
+    public var duplicateOfRuns: [Int64]
 
-    public init(summary: DeliverySummary, runs: [RunSummary]) {
+    public init(
+        summary: DeliverySummary, runs: [RunSummary], headers: [DeliveryHeader] = [], events: [DeliveryEventRecord] = [],
+        duplicateOfRuns: [Int64] = []
+    ) {
         self.summary = summary
         self.runs = runs
+        self.headers = headers
+        self.events = events
+        self.duplicateOfRuns = duplicateOfRuns
     }
 }
 

@@ -8,6 +8,7 @@ struct AdminAnswer: Error, Sendable {
     let body: String
     /// What went to the log instead of the body, if anything.
     var message: String? = nil
+    var contentType = "application/json"
 
     static func error(_ status: Int, _ text: String) -> AdminAnswer {
         AdminAnswer(status: status, body: errorBody(text))
@@ -26,6 +27,6 @@ struct AdminAnswer: Error, Sendable {
     }
 
     var response: Response {
-        BridgeRouter.text(status, body, contentType: "application/json")
+        BridgeRouter.text(status, body, contentType: contentType)
     }
 }

@@ -60,10 +60,12 @@ public struct AdminConfiguration: Sendable {
     public var trustedProxies: [AdminNetwork]
     /// The role of a user the trusted header names.
     public var trustedRole: AdminRole
+    /// The webhook listener's public base URL (`--public-url`), without a trailing slash: sources show their webhook URL.
+    public var publicURL: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8081, tokens: [AdminTokenSetting] = [], trustedHeader: String? = nil,
-        trustedProxies: [AdminNetwork] = [], trustedRole: AdminRole = .viewer
+        trustedProxies: [AdminNetwork] = [], trustedRole: AdminRole = .viewer, publicURL: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -71,5 +73,6 @@ public struct AdminConfiguration: Sendable {
         self.trustedHeader = trustedHeader
         self.trustedProxies = trustedProxies
         self.trustedRole = trustedRole
+        self.publicURL = publicURL
     }
 }

@@ -52,7 +52,7 @@ extension AdminPages {
     func deliveryPage(_ id: Int64) async throws(PageError) -> Content {
         let detail: DeliveryDetail
         do {
-            detail = try await store.delivery(id: id)
+            detail = try await data.delivery(id: id)
         } catch {
             throw PageError(error)
         }
@@ -62,18 +62,31 @@ extension AdminPages {
             "id": summary.id, "source": summary.source, "forge": summary.forge.rawValue, "key": summary.key,
             "eventName": summary.eventName, "received": received.text, "receivedISO": received.iso, "duplicates": summary.duplicates,
             "outcome": RecordFormatter.state(summary), "statusClass": DeliveryRow.statusClass(summary),
-            "runs": detail.runs.map(RunRow.init), "headers": [HeaderRow](), "verdicts": [VerdictRow](),
+            "runs": detail.runs.map(RunRow.init),
+            "headers": detail.headers.map {
+                HeaderRow(name: $0.name, value: $0.value, masked: $0.value == DeliveryHeader.maskedValue || DeliveryHeader.isSecret(name: $0.name))
+            },
+            "verdicts": detail.events.flatMap(\.verdicts).map { VerdictRow(rule: $0.rule, matched: $0.matched, reason: $0.reason) },
         ]
         if let reason = summary.reason { view["reason"] = reason }
-        if let run = detail.runs.first { view["push"] = ["repository": run.repository, "ref": run.ref, "sha": run.sha] }
-        if summary.status == "duplicate" { view["duplicateOf"] = summary.reason ?? "the same push was already recorded" }
+        if let event = detail.events.first?.event {
+            view["push"] = ["repository": event.repository, "ref": event.refName, "sha": event.sha]
+        } else if let run = detail.runs.first {
+            view["push"] = ["repository": run.repository, "ref": run.ref, "sha": run.sha]
+        }
+        if summary.status == "duplicate" || !detail.duplicateOfRuns.isEmpty {
+            view["duplicateOf"] = summary.reason ?? "the same push was already recorded"
+            view["originalRuns"] = detail.duplicateOfRuns.map { ["id": $0] }
+            view["hasOriginalRuns"] = !detail.duplicateOfRuns.isEmpty
+        }
+        view["showRuns"] = view["duplicateOf"] == nil || !detail.runs.isEmpty
         return Content(template: .delivery, view: view, title: "Delivery \(id)", section: "/deliveries")
     }
 
     func runPage(_ id: Int64, caller: AdminCaller) async throws(PageError) -> Content {
         let detail: RunDetail
         do {
-            detail = try await store.run(id: id)
+            detail = try await data.run(id: id)
         } catch {
             throw PageError(error)
         }

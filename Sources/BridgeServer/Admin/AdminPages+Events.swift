@@ -9,12 +9,9 @@ extension AdminPages {
         guard let runID = context.parameters.get("id").flatMap({ Int64($0) }),
             let position = context.parameters.get("position").flatMap({ Int($0) })
         else { return BridgeRouter.text(404, "no such step\n") }
-        let step: StepRecord
+        let step: StepLogView
         do {
-            guard let found = try await store.run(id: runID).steps.first(where: { $0.position == position }) else {
-                return BridgeRouter.text(404, "no such step\n")
-            }
-            step = found
+            step = try await data.stepLog(run: runID, position: position)
         } catch {
             return BridgeRouter.text(PageError(error).status, "\(PageError(error).message)\n")
         }
@@ -23,7 +20,7 @@ extension AdminPages {
             busy.headers[.retryAfter] = "5"
             return busy
         }
-        let stream = LogEventStream(store: store, runID: runID, position: position)
+        let stream = LogEventStream(data: data, runID: runID, position: position)
         let body = ResponseBody { writer in
             // The slot lives as long as this closure: released when the stream ends or the client goes away.
             defer { withExtendedLifetime(slot) {} }

@@ -26,20 +26,18 @@ extension AdminPages {
     }
 
     func overview() async throws(PageError) -> Content {
+        let overview: OverviewView
         do {
-            let numbers = try await queries.overview()
-            var rows: [SourceRow] = []
-            for name in sources {
-                rows.append(sourceRow(name, last: try await queries.lastDelivery(source: name)))
-            }
-            let view: [String: Any] = [
-                "queueDepth": numbers.queued, "running": numbers.running.map(RunRow.init), "failures": numbers.failures.map(RunRow.init),
-                "sources": rows, "silentHours": Int(Self.silentAfter / 3600),
-            ]
-            return Content(template: .overview, view: view, title: "Overview", section: "/")
+            overview = try await data.overview()
         } catch {
             throw PageError(error)
         }
+        let view: [String: Any] = [
+            "queueDepth": overview.queue.queuedRuns, "running": overview.running.map(RunRow.init),
+            "failures": overview.recentFailures.map(RunRow.init), "sources": overview.sources.map { sourceRow($0.name, last: $0.lastDelivery) },
+            "silentHours": Int(Self.silentAfter / 3600),
+        ]
+        return Content(template: .overview, view: view, title: "Overview", section: "/")
     }
 
     /// A source's last delivery, and why it needs a look: silent too long, never heard from, or its last delivery failed.
@@ -59,60 +57,51 @@ extension AdminPages {
     }
 
     func deliveriesPage(_ request: Request) async throws(PageError) -> Content {
-        let filters = DeliveryFilters(
-            source: Self.parameter(request, "source"), status: Self.parameter(request, "status"),
-            repository: Self.parameter(request, "repository"), since: Self.parameter(request, "since"),
-            before: Self.parameter(request, "before").flatMap { Int64($0) })
+        let parameters = PageQueries(request: request)
+        let (query, problem) = parameters.deliveries()
         var view: [String: Any] = [
-            "filters": ["source": filters.source ?? "", "repository": filters.repository ?? "", "since": filters.since ?? ""],
-            "statusOptions": PageOption.list(DeliveryFilters.statuses, selected: filters.status, anyLabel: "any"),
-            "sourceNames": sources, "rows": [DeliveryRow](),
+            "filters": ["source": query.source ?? "", "repository": query.repository ?? "", "since": parameters.text("since") ?? ""],
+            "statusOptions": PageOption.list(AdminQuery.deliveryStatuses.sorted(), selected: query.status, anyLabel: "any"),
+            "sourceNames": sourceNames,
         ]
+        if let problem { view["problem"] = problem }
         do {
-            let page = try await queries.deliveries(filters)
-            view["rows"] = page.rows.map(DeliveryRow.init)
-            if page.more, let last = page.rows.last { view["nextPage"] = nextPage(request, path: "/deliveries", before: last.id) }
+            let page = try await data.deliveries(query)
+            view["rows"] = page.items.map(DeliveryRow.init)
+            if let next = parameters.nextPage(path: "/deliveries", cursor: page.nextCursor) { view["nextPage"] = next }
         } catch {
-            guard case .conflict(let problem) = error else { throw PageError(error) }
-            view["problem"] = problem
+            throw PageError(error)
         }
         return Content(template: .deliveries, view: view, title: "Deliveries", section: "/deliveries")
     }
 
     func runsPage(_ request: Request) async throws(PageError) -> Content {
-        var filters = RunFilters(
-            status: Self.parameter(request, "status"), environment: Self.parameter(request, "environment"),
-            source: Self.parameter(request, "source"), repository: Self.parameter(request, "repository"),
-            rule: Self.parameter(request, "rule"), before: Self.parameter(request, "before").flatMap { Int64($0) })
+        let parameters = PageQueries(request: request)
+        let (query, problem) = parameters.runs()
         var view: [String: Any] = [
             "filters": [
-                "environment": filters.environment ?? "", "source": filters.source ?? "", "repository": filters.repository ?? "",
-                "rule": filters.rule ?? "",
+                "environment": query.environment ?? "", "source": query.source ?? "", "repository": query.repository ?? "",
+                "rule": query.rule ?? "",
             ],
-            "sourceNames": sources, "rows": [RunRow](),
+            "statusOptions": PageOption.list(AdminQuery.runStatuses.sorted(), selected: query.status, anyLabel: "any"),
+            "sourceNames": sourceNames,
         ]
-        if let status = filters.status, !AdminRouter.runStatuses.contains(status) {
-            view["problem"] = "status must be one of \(AdminRouter.runStatuses.sorted().joined(separator: ", "))"
-            filters.status = nil
-        }
-        view["statusOptions"] = PageOption.list(AdminRouter.runStatuses.sorted(), selected: filters.status, anyLabel: "any")
-        if view["problem"] == nil {
-            do {
-                let page = try await queries.runs(filters)
-                view["rows"] = page.rows.map(RunRow.init)
-                if page.more, let last = page.rows.last { view["nextPage"] = nextPage(request, path: "/runs", before: last.id) }
-            } catch {
-                throw PageError(error)
-            }
+        if let problem { view["problem"] = problem }
+        do {
+            let page = try await data.runs(query)
+            view["rows"] = page.items.map(RunRow.init)
+            if let next = parameters.nextPage(path: "/runs", cursor: page.nextCursor) { view["nextPage"] = next }
+        } catch {
+            throw PageError(error)
         }
         return Content(template: .runs, view: view, title: "Runs", section: "/runs")
     }
 
-    /// The same list with the same filters, from just before `before`.
-    func nextPage(_ request: Request, path: String, before: Int64) -> String {
-        var items = request.uri.queryParameters.filter { $0.key != "before" && !$0.value.isEmpty }
-            .map { "\(PageHTTP.encode(String($0.key)))=\(PageHTTP.encode(String($0.value)))" }
-        items.append("before=\(before)")
-        return path + "?" + items.joined(separator: "&")
-    }
+    /// The rules' source names, for the filters' suggestions.
+    var sourceNames: [String] { data.sourceNames }
+}
+
+extension AdminData {
+    /// The rules' source names, sorted.
+    var sourceNames: [String] { ruleSet.sources.keys.sorted() }
 }

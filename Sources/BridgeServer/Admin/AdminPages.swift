@@ -11,16 +11,16 @@ struct AdminPages: Sendable {
     static let silentAfter: TimeInterval = 24 * 60 * 60
     static let flashCookie = "gitops_bridge_flash"
 
+    /// For retry and cancel.
     let store: any DeliveryStore & WorkQueue
+    /// What the pages show, shared with the JSON API.
+    let data: AdminData
     let access: AdminAccess
     let configuration: AdminConfiguration
-    let sources: [String]
     let sessions: AdminSessions
     let streams: LogStreams
     let renderer = PageRenderer()
     let now: @Sendable () -> Date
-
-    var queries: PageQueries { PageQueries(store: store) }
 
     /// A page's answer, or the error page to show instead.
     struct Content {

@@ -14,49 +14,33 @@ public struct AdminRouter: Sendable {
     /// Rows a list answers when no `limit` is given, and the most it may ask for.
     public static let defaultLimit = 50
     public static let maximumLimit = 1000
-    static let runStatuses: Set = ["queued", "running", "succeeded", "failed", "canceled", "superseded"]
 
     let store: any DeliveryStore & WorkQueue
     let access: AdminAccess
+    /// What the read routes answer, shared with the admin pages.
+    let data: AdminData
+    /// The trusted-header settings of the pages.
     let configuration: AdminConfiguration
-    let sources: [String]
     let now: @Sendable () -> Date
 
-    /// `sources` are the rules' source names, for the overview; `configuration` gives the trusted-header settings.
     public init(
-        store: any DeliveryStore & WorkQueue, access: AdminAccess, configuration: AdminConfiguration = AdminConfiguration(),
-        sources: [String] = [], now: @escaping @Sendable () -> Date = { Date() }
+        store: any DeliveryStore & WorkQueue, access: AdminAccess, data: AdminData, configuration: AdminConfiguration = AdminConfiguration(),
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store
         self.access = access
+        self.data = data
         self.configuration = configuration
-        self.sources = sources
         self.now = now
     }
 
-    /// The router. With no token configured every `/api/v1` request is answered 401.
+    /// The router. With no token configured every `/api/v1` request is answered 401 (but the OpenAPI document).
     public func build() -> Router<AdminRequestContext> {
         let router = Router(context: AdminRequestContext.self)
         router.get("/healthz") { _, _ in BridgeRouter.text(200, "ok\n") }
         let api = router.group("/api/v1")
-        api.get("/deliveries") { request, context in
-            await guarded(request, context, .viewer) { _ throws(AdminAnswer) in try await deliveries(request) }
-        }
-        api.get("/deliveries/:id") { request, context in
-            await guarded(request, context, .viewer) { _ throws(AdminAnswer) in
-                let id = try Self.id(context)
-                return try await Self.stored { () async throws(StoreError) in try await store.delivery(id: id) }
-            }
-        }
-        api.get("/runs") { request, context in
-            await guarded(request, context, .viewer) { _ throws(AdminAnswer) in try await runs(request) }
-        }
-        api.get("/runs/:id") { request, context in
-            await guarded(request, context, .viewer) { _ throws(AdminAnswer) in
-                let id = try Self.id(context)
-                return try await Self.stored { () async throws(StoreError) in try await store.run(id: id) }
-            }
-        }
+        api.get("/openapi.json") { _, _ in BridgeRouter.text(200, AdminOpenAPI.document, contentType: "application/json") }
+        addReadRoutes(api)
         api.post("/runs/:id/retry") { request, context in
             await guarded(request, context, .operator) { caller throws(AdminAnswer) in
                 try await change(context, caller: caller, action: "retry") { id, now async throws(StoreError) in
@@ -72,14 +56,14 @@ public struct AdminRouter: Sendable {
             }
         }
         AdminPages(
-            store: store, access: access, configuration: configuration, sources: sources, sessions: AdminSessions(),
+            store: store, data: data, access: access, configuration: configuration, sessions: AdminSessions(),
             streams: LogStreams(), now: now
         ).register(on: router)
         return router
     }
 
     /// Answers 401 unless the request carries a known token, 403 unless its role allows `required`, else `body`'s answer.
-    private func guarded(
+    func guarded(
         _ request: Request, _ context: AdminRequestContext, _ required: AdminRole,
         _ body: (String) async throws(AdminAnswer) -> AdminAnswer
     ) async -> Response {
@@ -99,21 +83,6 @@ public struct AdminRouter: Sendable {
         }
     }
 
-    private func deliveries(_ request: Request) async throws(AdminAnswer) -> AdminAnswer {
-        let limit = try Self.limit(request)
-        let source = request.uri.queryParameters.get("source").flatMap { $0.isEmpty ? nil : $0 }
-        return try await Self.stored { () async throws(StoreError) in try await store.deliveries(limit: limit, source: source) }
-    }
-
-    private func runs(_ request: Request) async throws(AdminAnswer) -> AdminAnswer {
-        let limit = try Self.limit(request)
-        let status = request.uri.queryParameters.get("status").flatMap { $0.isEmpty ? nil : $0 }
-        if let status, !Self.runStatuses.contains(status) {
-            throw .error(400, "status must be one of \(Self.runStatuses.sorted().joined(separator: ", "))")
-        }
-        return try await Self.stored { () async throws(StoreError) in try await store.runs(limit: limit, status: status) }
-    }
-
     private func change(
         _ context: AdminRequestContext, caller: String, action: String,
         _ body: (Int64, Date) async throws(StoreError) -> RunSummary
@@ -126,8 +95,13 @@ public struct AdminRouter: Sendable {
 
     /// A store query's record as JSON, or its error as the matching status.
     static func stored(_ query: () async throws(StoreError) -> some Encodable) async throws(AdminAnswer) -> AdminAnswer {
+        .record(try await value(query))
+    }
+
+    /// A store query's value, or its error as the matching status.
+    static func value<T>(_ query: () async throws(StoreError) -> T) async throws(AdminAnswer) -> T {
         do {
-            return .record(try await query())
+            return try await query()
         } catch {
             switch error {
             case .notFound: throw .error(404, error.description)
@@ -144,11 +118,4 @@ public struct AdminRouter: Sendable {
         return id
     }
 
-    static func limit(_ request: Request) throws(AdminAnswer) -> Int {
-        guard let text = request.uri.queryParameters.get("limit"), !text.isEmpty else { return defaultLimit }
-        guard let limit = Int(text), (1...maximumLimit).contains(limit) else {
-            throw .error(400, "limit must be an integer from 1 to \(maximumLimit)")
-        }
-        return limit
-    }
 }

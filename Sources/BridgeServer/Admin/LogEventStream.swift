@@ -11,7 +11,7 @@ struct LogEventStream: Sendable {
     /// Reads without news between two keep-alive comments: a write is how a client that went away is noticed.
     static let keepAliveEvery = 40
 
-    let store: any DeliveryStore
+    let data: AdminData
     let runID: Int64
     let position: Int
     var interval = Self.interval
@@ -21,17 +21,22 @@ struct LogEventStream: Sendable {
         status == "pending" || status == "running"
     }
 
-    func run(_ writer: inout any ResponseBodyWriter, first: StepRecord) async throws {
-        var sent = first.log ?? ""
+    func run(_ writer: inout any ResponseBodyWriter, first: StepLogView) async throws {
+        var sent = first.log
         var status = first.status
         try await writer.write(ByteBuffer(string: Self.event("log", sent)))
         var quiet = 0
         while Self.isLive(status) {
             try await Task.sleep(for: interval)
             // A read that fails (the database busy a moment) is tried again at the next tick.
-            guard let run = try? await store.run(id: runID) else { continue }
-            guard let step = run.steps.first(where: { $0.position == position }) else { break }
-            let log = step.log ?? ""
+            let step: StepLogView
+            do {
+                step = try await data.stepLog(run: runID, position: position)
+            } catch {
+                if case .notFound = error { break }
+                continue
+            }
+            let log = step.log
             let added = Self.appended(old: sent, new: log)
             if !added.isEmpty {
                 try await writer.write(ByteBuffer(string: Self.event("log", added)))

@@ -1,39 +1,59 @@
 import BridgeCore
+import Foundation
 import PostgresNIO
 
 /// Read-only queries for the command line and the admin API, and readiness.
 extension PostgresDeliveryStore {
     static let deliveryColumns = Rows.deliveryColumns { "string_agg(\($0), ',')" }
 
-    public func deliveries(limit: Int, source: String?) async throws(StoreError) -> [DeliverySummary] {
-        let filter = source == nil ? "" : "WHERE d.source = :source"
-        return try await reading("list deliveries") { sql in
-            try await sql.rows(
-                "SELECT \(Self.deliveryColumns) FROM deliveries d \(filter) ORDER BY d.id DESC LIMIT :limit",
-                ["source": .text(source), "limit": .int(max(0, limit))]
-            ).map(Rows.deliverySummary)
+    public func deliveries(_ query: DeliveryQuery) async throws(StoreError) -> Page<DeliverySummary> {
+        let statement = ListSQL.deliveries(query, columns: Self.deliveryColumns)
+        let rows = try await reading("list deliveries") { sql in
+            try await sql.rows(statement.sql, statement.values).map(Rows.deliverySummary)
         }
+        return Page(rows: rows, limit: query.limit, id: \.id)
     }
 
     public func delivery(id: Int64) async throws(StoreError) -> DeliveryDetail {
         let detail = try await reading("read delivery") { sql -> DeliveryDetail? in
-            guard let row = try await sql.row("SELECT \(Self.deliveryColumns) FROM deliveries d WHERE d.id = :id", ["id": .integer(id)])
-            else { return nil }
+            let select = "SELECT \(Self.deliveryColumns), \(Rows.deliveryDetailColumns) FROM deliveries d WHERE d.id = :id"
+            guard let row = try await sql.row(select, ["id": .integer(id)]) else { return nil }
             let runs = try await sql.rows(
                 "SELECT \(Rows.runColumns) FROM runs r WHERE r.delivery_id = :id ORDER BY r.id", ["id": .integer(id)])
-            return DeliveryDetail(summary: try Rows.deliverySummary(row), runs: try runs.map(Rows.runSummary))
+            return try Rows.deliveryDetail(row, runs: try runs.map(Rows.runSummary))
         }
         guard let detail else { throw .notFound("delivery \(id)") }
         return detail
     }
 
-    public func runs(limit: Int, status: String?) async throws(StoreError) -> [RunSummary] {
-        let filter = status == nil ? "" : "WHERE r.status = :status"
-        return try await reading("list runs") { sql in
-            try await sql.rows(
-                "SELECT \(Rows.runColumns) FROM runs r \(filter) ORDER BY r.id DESC LIMIT :limit",
-                ["status": .text(status), "limit": .int(max(0, limit))]
-            ).map(Rows.runSummary)
+    public func runs(_ query: RunQuery) async throws(StoreError) -> Page<RunSummary> {
+        let statement = ListSQL.runs(query)
+        let rows = try await reading("list runs") { sql in
+            try await sql.rows(statement.sql, statement.values).map(Rows.runSummary)
+        }
+        return Page(rows: rows, limit: query.limit, id: \.id)
+    }
+
+    public func sourceActivity(sources: [String], since: Date) async throws(StoreError) -> [SourceActivity] {
+        let last = ListSQL.lastDelivery(columns: Self.deliveryColumns)
+        let from = StoredTime.milliseconds(since)
+        return try await reading("read source activity") { sql in
+            var activity: [SourceActivity] = []
+            for source in sources {
+                let row = try await sql.row(last, ["source": .text(source)])
+                let count = try await sql.row(ListSQL.recentDeliveries, ["source": .text(source), "since": .integer(from)])
+                activity.append(
+                    SourceActivity(source: source, lastDelivery: try row.map(Rows.deliverySummary), recentDeliveries: try count?.int("count") ?? 0))
+            }
+            return activity
+        }
+    }
+
+    public func queueCounts() async throws(StoreError) -> QueueCounts {
+        try await reading("count the queue") { sql in
+            let none: SQLValues = [:]
+            guard let row = try await sql.row(ListSQL.queueCounts, none) else { throw StoreError.unavailable("the queue could not be counted") }
+            return try Rows.queueCounts(row)
         }
     }
 

@@ -77,7 +77,11 @@ extension PostgresDeliveryStore {
         let (outcome, status) = RecordDecision.outcome(deliveryID: deliveryID, created: created, existing: existing)
         if let status {
             try await sql.execute(
-                StoreSQL.setDeliveryStatus, ["status": .text(status.status), "reason": .text(status.reason), "id": .integer(deliveryID)])
+                StoreSQL.setDeliveryStatus,
+                [
+                    "status": .text(status.status), "reason": .text(status.reason), "duplicate_of_runs": .text(status.duplicateOfRuns),
+                    "id": .integer(deliveryID),
+                ])
         }
         return outcome
     }

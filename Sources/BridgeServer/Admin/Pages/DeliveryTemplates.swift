@@ -57,14 +57,15 @@ enum DeliveryTemplates {
         </section>
         <section aria-labelledby="runs-heading">
         <h2 id="runs-heading">Runs</h2>
-        {{#duplicateOf}}<p id="duplicate-of">Duplicate: {{duplicateOf}}{{#originalID}} — the original is <a href="/deliveries/{{originalID}}">delivery {{originalID}}</a>{{/originalID}}</p>{{/duplicateOf}}
-        {{^duplicateOf}}
+        {{#duplicateOf}}<div id="duplicate-of"><p>Duplicate: {{duplicateOf}}</p>
+        {{#hasOriginalRuns}}<ul class="run-list">{{#originalRuns}}<li>The push already ran as <a href="/runs/{{id}}">run {{id}}</a></li>{{/originalRuns}}</ul>{{/hasOriginalRuns}}</div>{{/duplicateOf}}
+        {{#showRuns}}
         <ul id="runs" class="run-list">
         {{#runs}}<li><a href="/runs/{{id}}">Run {{id}}</a> <span class="status status-{{status}}">{{status}}</span> {{rule}}{{#environment}} → {{environment}}{{/environment}}</li>
         {{/runs}}
         </ul>
         {{^runs}}<p class="empty">This delivery created no run.</p>{{/runs}}
-        {{/duplicateOf}}
+        {{/showRuns}}
         </section>
         <section aria-labelledby="headers-heading">
         <h2 id="headers-heading">Headers</h2>
