@@ -148,8 +148,9 @@ class Bridge:
         """Polls the API until a run satisfies `predicate`; answers it."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            status, runs = self.api("/runs?limit=100")
-            for run in runs if status == 200 else []:
+            status, page = self.api("/runs?limit=100")
+            runs = page.get("items", []) if status == 200 and isinstance(page, dict) else []
+            for run in runs:
                 if predicate(run):
                     return run
             time.sleep(0.2)
