@@ -1,5 +1,6 @@
 """Headless Chromium through Selenium, with what every page is checked for: axe-core, secrets, phone width, screenshots."""
 import base64
+import importlib.util
 import os
 
 from axe_selenium_python import Axe
@@ -14,6 +15,15 @@ CHROMEDRIVER = os.environ.get("BROWSER_CHECK_CHROMEDRIVER", "/usr/bin/chromedriv
 DESKTOP = (1280, 900)
 PHONE = (375, 800)
 WAIT = 20  # seconds any one element or state may take to appear
+
+
+def axe_script():
+    """axe-core 4.12.1, the copy axe-playwright-python ships (installed without Playwright; only its script is used):
+    axe-selenium-python's own copy is axe-core 3.1.1, from 2018, which misses many of today's rules."""
+    spec = importlib.util.find_spec("axe_playwright_python")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("axe-playwright-python is not installed (scripts/test installs it)")
+    return os.path.join(spec.submodule_search_locations[0], "axe.min.js")
 
 
 def start_driver(headed=False):
@@ -73,7 +83,7 @@ class Browser:
 
     def axe_violations(self):
         """Serious and critical axe-core violations of the current page, one readable line each."""
-        axe = Axe(self.driver)
+        axe = Axe(self.driver, axe_script())
         axe.inject()
         results = axe.run()
         lines = []

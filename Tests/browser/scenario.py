@@ -275,6 +275,18 @@ class Scenario:
             assert not any(value in cookies for value in forbidden), "a cookie holds a token's value"
         self.report.check("no response of the pages (body, headers, cookies) contains a secret value", pages)
 
+        def log_streams():
+            streamed = ""
+            for run in self.runs.values():
+                status, _, body = http("GET", f"{self.bridge.admin_url}/runs/{run}/steps/1/log/events", None, {"Cookie": cookies})
+                text = body.decode("utf-8", "replace")
+                assert status == 200 and "event: end" in text, f"run {run}'s finished log stream: {status} {text[:300]!r}"
+                leaked = [value[:6] + "…" for value in forbidden if value in text]
+                assert not leaked, f"run {run}'s log stream contains {leaked}"
+                streamed = text if run == self.runs["database-staging"] else streamed
+            assert FAILURE_LINE in streamed, "the failed step's log stream does not carry its error message"
+        self.report.check("each finished step's log stream (SSE) sends its log, ends, and holds no secret value", log_streams)
+
         def api():
             paths = ["/deliveries", "/runs"] + [f"/deliveries/{self.delivery_main}", f"/deliveries/{self.delivery_ignored}"]
             paths += [f"/runs/{run}" for run in self.runs.values()]
