@@ -66,7 +66,7 @@ struct Serve: AsyncParsableCommand {
 
     @Option(
         help:
-            "Address of the admin JSON API, host:port, or 'off' (env GITOPS_BRIDGE_ADMIN_LISTEN; default 127.0.0.1:8081). Never the webhook listener."
+            "Address of the admin JSON API and dashboard, host:port, or 'off' (env GITOPS_BRIDGE_ADMIN_LISTEN; default 127.0.0.1:8081). Never the webhook listener."
     )
     var adminListen: String?
 

@@ -115,4 +115,36 @@ import Testing
             #expect(answer.object["openapi"] as? String == "3.0.3")
         }
     }
+
+    /// Exactly RFC 3339 date-times, as the OpenAPI document's `format: date-time` says; an empty one is malformed too.
+    @Test(arguments: [
+        ("2026-12-01T08:00:00Z", 200), ("2026-12-01t08:00:00.123456z", 200), ("0482-01-05T07:36:22+18:16", 200),
+        ("2024-02-29T23:59:60-00:30", 200), ("2026-12-01", 400), ("2026-12-01T08:00:00", 400), ("2025-02-29T00:00:00Z", 400),
+        ("2026-12-01T24:00:00Z", 400), ("2026-12-01T08:00:00.Z", 400), ("2026-12-01T08:00:00+2:00", 400), ("", 400),
+        ("2026-12-01 08:00:00Z", 400),
+    ])
+    func sinceAndUntilAreRFC3339(time: String, status: Int) async throws {
+        let bridge = try TestBridge()
+        defer { bridge.removeFiles() }
+        let encoded = time.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? time
+        try await API.admin(bridge).test(.router) { client in
+            let runs = try await API.send(client, "/api/v1/runs?since=\(encoded)", token: API.viewerToken)
+            let deliveries = try await API.send(client, "/api/v1/deliveries?until=\(encoded)", token: API.viewerToken)
+            #expect(runs.status == status)
+            #expect(deliveries.status == status)
+        }
+    }
+
+    @Test func anotherMethodOnAnAPIPathIs405WithAllow() async throws {
+        let bridge = try TestBridge()
+        defer { bridge.removeFiles() }
+        try await API.admin(bridge).test(.router) { client in
+            let put = try await API.send(client, "/api/v1/runs", method: .put, token: API.viewerToken)
+            #expect(put.status == 405)
+            #expect(put.headers[.allow] == "GET")
+            let get = try await API.send(client, "/api/v1/runs/1/retry", method: .get, token: nil)
+            #expect(get.status == 405)
+            #expect(get.headers[.allow] == "POST")
+        }
+    }
 }

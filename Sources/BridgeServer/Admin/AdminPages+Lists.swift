@@ -59,18 +59,10 @@ extension AdminPages {
     func deliveriesPage(_ request: Request) async throws(PageError) -> Content {
         let parameters = PageQueries(request: request)
         let (query, problem) = parameters.deliveries()
-        var view: [String: Any] = [
-            "filters": ["source": query.source ?? "", "repository": query.repository ?? "", "since": parameters.text("since") ?? ""],
-            "statusOptions": PageOption.list(AdminQuery.deliveryStatuses.sorted(), selected: query.status, anyLabel: "any"),
-            "sourceNames": sourceNames,
-        ]
-        if let problem { view["problem"] = problem }
-        do {
-            let page = try await data.deliveries(query)
-            view["rows"] = page.items.map(DeliveryRow.init)
-            if let next = parameters.nextPage(path: "/deliveries", cursor: page.nextCursor) { view["nextPage"] = next }
-        } catch {
-            throw PageError(error)
+        let filters = ["source": query.source ?? "", "repository": query.repository ?? "", "since": parameters.text("since") ?? ""]
+        var view = listView(filters: filters, statuses: AdminQuery.deliveryStatuses, selected: query.status, problem: problem)
+        try await fill(&view, parameters, path: "/deliveries", rows: DeliveryRow.init) { () async throws(StoreError) in
+            try await data.deliveries(query)
         }
         return Content(template: .deliveries, view: view, title: "Deliveries", section: "/deliveries")
     }
@@ -78,23 +70,36 @@ extension AdminPages {
     func runsPage(_ request: Request) async throws(PageError) -> Content {
         let parameters = PageQueries(request: request)
         let (query, problem) = parameters.runs()
+        let filters = [
+            "environment": query.environment ?? "", "source": query.source ?? "", "repository": query.repository ?? "", "rule": query.rule ?? "",
+        ]
+        var view = listView(filters: filters, statuses: AdminQuery.runStatuses, selected: query.status, problem: problem)
+        try await fill(&view, parameters, path: "/runs", rows: RunRow.init) { () async throws(StoreError) in try await data.runs(query) }
+        return Content(template: .runs, view: view, title: "Runs", section: "/runs")
+    }
+
+    /// What both lists show above their rows: the filters' values, the status choices, the problem with the parameters.
+    private func listView(filters: [String: String], statuses: Set<String>, selected: String?, problem: String?) -> [String: Any] {
         var view: [String: Any] = [
-            "filters": [
-                "environment": query.environment ?? "", "source": query.source ?? "", "repository": query.repository ?? "",
-                "rule": query.rule ?? "",
-            ],
-            "statusOptions": PageOption.list(AdminQuery.runStatuses.sorted(), selected: query.status, anyLabel: "any"),
+            "filters": filters, "statusOptions": PageOption.list(statuses.sorted(), selected: selected, anyLabel: "any"),
             "sourceNames": sourceNames,
         ]
         if let problem { view["problem"] = problem }
+        return view
+    }
+
+    /// A list's rows and its next page's link, from one page of the store.
+    private func fill<Item>(
+        _ view: inout [String: Any], _ parameters: PageQueries, path: String, rows: (Item) -> Any,
+        _ fetch: () async throws(StoreError) -> Page<Item>
+    ) async throws(PageError) {
         do {
-            let page = try await data.runs(query)
-            view["rows"] = page.items.map(RunRow.init)
-            if let next = parameters.nextPage(path: "/runs", cursor: page.nextCursor) { view["nextPage"] = next }
+            let page = try await fetch()
+            view["rows"] = page.items.map(rows)
+            if let next = parameters.nextPage(path: path, cursor: page.nextCursor) { view["nextPage"] = next }
         } catch {
             throw PageError(error)
         }
-        return Content(template: .runs, view: view, title: "Runs", section: "/runs")
     }
 
     /// The rules' source names, for the filters' suggestions.

@@ -1,5 +1,6 @@
 import BridgeCore
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
@@ -55,11 +56,33 @@ public struct AdminRouter: Sendable {
                 }
             }
         }
+        refuseOtherMethods(api)
         AdminPages(
             store: store, data: data, access: access, configuration: configuration, sessions: AdminSessions(),
             streams: LogStreams(), now: now
         ).register(on: router)
         return router
+    }
+
+    /// Each path's methods; any other method is answered 405 with `Allow` (as the webhook route does), not 404.
+    static let methods: [(path: RouterPath, allowed: HTTPRequest.Method)] = [
+        ("/openapi.json", .get), ("/overview", .get), ("/deliveries", .get), ("/deliveries/:id", .get), ("/runs", .get),
+        ("/runs/:id", .get), ("/runs/:id/steps/:position/log", .get), ("/sources", .get), ("/targets", .get), ("/rules", .get),
+        ("/runs/:id/retry", .post), ("/runs/:id/cancel", .post),
+    ]
+
+    private func refuseOtherMethods(_ api: RouterGroup<AdminRequestContext>) {
+        // QUERY: the safe method with a body (draft-ietf-httpbis-safe-method-w-body), which clients start to send.
+        let all: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete, .options, .trace] + [HTTPRequest.Method("QUERY")].compactMap { $0 }
+        for (path, allowed) in Self.methods {
+            for method in all where method != allowed {
+                api.on(path, method: method) { _, _ in
+                    var response = AdminAnswer.error(405, "method not allowed; use \(allowed.rawValue)").response
+                    response.headers[.allow] = allowed.rawValue
+                    return response
+                }
+            }
+        }
     }
 
     /// Answers 401 unless the request carries a known token, 403 unless its role allows `required`, else `body`'s answer.

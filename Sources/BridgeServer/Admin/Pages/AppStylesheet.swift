@@ -7,7 +7,8 @@ enum AppStylesheet {
         * { box-sizing: border-box; }
         body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); background: var(--bg); }
         a { color: var(--accent); }
-        a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible, pre:focus-visible, summary:focus-visible {
+        a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible, pre:focus-visible, summary:focus-visible,
+        .table-wrap:focus-visible {
           outline: 3px solid var(--accent); outline-offset: 2px; }
         .skip-link { position: absolute; left: -999px; top: 0; background: var(--fg); color: #fff; padding: .5em 1em; z-index: 10; }
         .skip-link:focus { left: .5em; }

@@ -17,7 +17,7 @@ enum DeliveryTemplates {
         <div class="field actions"><button type="submit" id="filter-button">Filter</button> <a href="/deliveries">Clear</a></div>
         </form>
         {{#problem}}<p class="problem" role="alert">{{problem}}</p>{{/problem}}
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Deliveries">
         <table id="deliveries" class="cards">
         <caption>Newest first</caption>
         <thead><tr><th scope="col">Delivery</th><th scope="col">Received</th><th scope="col">Source</th><th scope="col">Event</th><th scope="col">Outcome</th><th scope="col">Runs</th></tr></thead>
@@ -69,7 +69,7 @@ enum DeliveryTemplates {
         </section>
         <section aria-labelledby="headers-heading">
         <h2 id="headers-heading">Headers</h2>
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-labelledby="headers-heading">
         <table id="headers">
         <thead><tr><th scope="col">Name</th><th scope="col">Value</th></tr></thead>
         <tbody>

@@ -25,7 +25,7 @@ enum OverviewTemplate {
         <section aria-labelledby="sources-heading">
         <h2 id="sources-heading">Sources</h2>
         <p class="hint">A source stands out when its last delivery is older than {{silentHours}} hours, none was ever recorded, or its last delivery failed.</p>
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-labelledby="sources-heading">
         <table id="sources" class="cards">
         <thead><tr><th scope="col">Source</th><th scope="col">Last delivery</th><th scope="col">Outcome</th><th scope="col">Attention</th></tr></thead>
         <tbody>

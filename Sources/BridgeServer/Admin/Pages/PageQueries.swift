@@ -67,6 +67,6 @@ struct PageQueries {
 
     /// An RFC 3339 time, or a date (its midnight, UTC).
     static func time(_ text: String) -> Date? {
-        AdminQuery.parseTime(text) ?? AdminQuery.parseTime(text + "T00:00:00Z")
+        AdminRFC3339.parse(text) ?? AdminRFC3339.parse(text + "T00:00:00Z")
     }
 }

@@ -19,7 +19,7 @@ enum RunTemplates {
         <div class="field actions"><button type="submit" id="filter-button">Filter</button> <a href="/runs">Clear</a></div>
         </form>
         {{#problem}}<p class="problem" role="alert">{{problem}}</p>{{/problem}}
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Runs">
         <table id="runs" class="cards">
         <caption>Newest first</caption>
         <thead><tr><th scope="col">Run</th><th scope="col">Status</th><th scope="col">Rule</th><th scope="col">Environment</th><th scope="col">Repository</th><th scope="col">Ref</th><th scope="col">Commit</th><th scope="col">Created</th></tr></thead>
@@ -95,7 +95,7 @@ enum RunTemplates {
         <section aria-labelledby="forge-heading">
         <h2 id="forge-heading">Forge status</h2>
         <div id="forge-status">
-        {{#hasStatusUpdates}}<div class="table-wrap"><table class="cards">
+        {{#hasStatusUpdates}}<div class="table-wrap" tabindex="0" role="region" aria-labelledby="forge-heading"><table class="cards">
         <thead><tr><th scope="col">Reporter</th><th scope="col">Told</th><th scope="col">State</th><th scope="col">Attempts</th><th scope="col">Last error</th><th scope="col">Queued</th></tr></thead>
         <tbody>
         {{#statusUpdates}}<tr><th scope="row">{{reporter}}</th><td data-label="Told">{{status}}</td><td data-label="State">{{state}}</td><td data-label="Attempts">{{attempts}}</td><td data-label="Last error">{{lastError}}</td><td data-label="Queued"><time datetime="{{createdISO}}">{{created}}</time></td></tr>
