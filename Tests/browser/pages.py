@@ -9,10 +9,9 @@ from browser import WAIT
 
 
 class Person:
-    def __init__(self, browser, report):
+    def __init__(self, browser):
         self.browser = browser
         self.driver = browser.driver
-        self.report = report
 
     def login(self, token):
         """Logs in through /login with `token` (any earlier session forgotten); answers whether the form is gone."""
@@ -31,8 +30,8 @@ class Person:
                                 "the page after login did not finish loading")
         return not self.browser.find("input#token")
 
-    def fill_filters(self, values, table):
-        """Fills `form#filters` with {field name: value}, submits it, and waits for the new `table`."""
+    def fill_filters(self, values):
+        """Fills `form#filters` with {field name: value}, submits it, and waits for the page it leads to."""
         form = self.browser.wait_for("form#filters")
         for name, value in values.items():
             field = form.find_element(By.NAME, name)
@@ -41,15 +40,13 @@ class Person:
             else:
                 field.clear()
                 field.send_keys(value)
-        old = self.browser.find(table)
         submits = form.find_elements(By.CSS_SELECTOR, "button[type=submit], input[type=submit], button:not([type])")
         if submits:
             submits[0].click()
         else:
             form.submit()
-        if old:
-            WebDriverWait(self.driver, WAIT).until(EC.staleness_of(old[0]), "the list did not reload after the filter")
-        self.browser.wait_for(table)
+        WebDriverWait(self.driver, WAIT).until(EC.staleness_of(form), "the list did not reload after the filter")
+        self.browser.wait_for("form#filters")
 
     def row_ids(self, selector, attribute):
         return {row.get_attribute(attribute) for row in self.browser.find(selector)}
