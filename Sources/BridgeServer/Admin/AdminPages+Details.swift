@@ -13,6 +13,17 @@ extension AdminPages {
         let rule: String
         let matched: Bool
         let reason: String?
+
+        /// The verdict, its reason without the "matched: " it starts with when the page already says so.
+        init(_ verdict: RuleVerdict) {
+            rule = verdict.rule
+            matched = verdict.matched
+            var reason = Substring(verdict.reason)
+            for prefix in ["matched: ", "matched; "] where verdict.matched && reason.hasPrefix(prefix) {
+                reason = reason.dropFirst(prefix.count)
+            }
+            self.reason = reason.isEmpty || reason == "matched" ? nil : String(reason)
+        }
     }
 
     struct StepView {
@@ -66,7 +77,7 @@ extension AdminPages {
             "headers": detail.headers.map {
                 HeaderRow(name: $0.name, value: $0.value, masked: $0.value == DeliveryHeader.maskedValue || DeliveryHeader.isSecret(name: $0.name))
             },
-            "verdicts": detail.events.flatMap(\.verdicts).map { VerdictRow(rule: $0.rule, matched: $0.matched, reason: $0.reason) },
+            "verdicts": detail.events.flatMap(\.verdicts).map(VerdictRow.init),
         ]
         if let reason = summary.reason { view["reason"] = reason }
         if let event = detail.events.first?.event {

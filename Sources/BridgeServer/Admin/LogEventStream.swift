@@ -2,10 +2,12 @@ import BridgeCore
 import Foundation
 import Hummingbird
 import NIOCore
+import ServiceLifecycle
 import Synchronization
 
 /// A step's log as Server-Sent Events: event `log` with the log so far, then one `log` event per part appended (the
 /// store is read every `interval`), then event `end` (its data the step's final status) once the step has finished.
+/// The stream stops when the client goes away (a write fails) or the bridge shuts down.
 struct LogEventStream: Sendable {
     static let interval = Duration.milliseconds(300)
     /// Reads without news between two keep-alive comments: a write is how a client that went away is noticed.
@@ -28,6 +30,12 @@ struct LogEventStream: Sendable {
         var quiet = 0
         while Self.isLive(status) {
             try await Task.sleep(for: interval)
+            // On SIGTERM the listener waits for its open requests: a stream ends without `end`, and the browser's
+            // EventSource is closed by app.js (the page then shows the log as of its render).
+            if Task.isShuttingDownGracefully {
+                try await writer.finish(nil)
+                return
+            }
             // A read that fails (the database busy a moment) is tried again at the next tick.
             let step: StepLogView
             do {

@@ -65,7 +65,7 @@ enum AppStylesheet {
         code { overflow-wrap: anywhere; }
         @media (max-width: 40em) {
           table.cards thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
-          table.cards, table.cards tbody, table.cards tr, table.cards th, table.cards td { display: block; width: 100%; }
+          table.cards, table.cards caption, table.cards tbody, table.cards tr, table.cards th, table.cards td { display: block; width: 100%; }
           table.cards tr { border: 1px solid var(--line); border-radius: 6px; margin: 0 0 .75em; padding: .25em 0; }
           table.cards td, table.cards th { border: 0; padding: .2em .75em; }
           table.cards td[data-label]::before { content: attr(data-label) ": "; font-weight: 600; color: var(--muted); }
