@@ -14,6 +14,7 @@ import json
 import os
 import secrets
 import socket
+import sqlite3
 import subprocess
 import time
 import urllib.error
@@ -137,6 +138,11 @@ class Bridge:
                    "X-Hub-Signature-256": signature, "User-Agent": "GitHub-Hookshot/browser-check"}
         status, _, answer = http("POST", f"{self.url}/hooks/{SOURCE}", body, headers)
         return status, json.loads(answer or b"null")
+
+    def append_to_log(self, step_id, text):
+        """Appends to a step's stored log as the worker does with a provider's progress (`appendLog`), through SQLite."""
+        with sqlite3.connect(os.path.join(self.work, "bridge.db"), timeout=10) as db:
+            db.execute("UPDATE steps SET log = coalesce(log, '') || ? WHERE id = ?", (text, step_id))
 
     def api(self, path, method="GET", token=None):
         """The admin JSON API as the operator (or `token`): (status, decoded body)."""

@@ -252,8 +252,20 @@ class Scenario:
             open(self.bridge.go_file, "w").close()
             browser.wait_until(lambda: LIVE_LINE in browser.text("pre#log-1"), "the new log line did not appear live", 30)
             assert browser.driver.execute_script("return window.browserCheckStillHere === true;"), "the page was reloaded"
-        check("run-live: a new log line appears while the page is open, without reloading", follows_live)
         self.page_checks("run-live")
+        check("run-live: the running command's next output line appears while the page is open, without reloading",
+              follows_live)
+
+        def follows_store():
+            line = f"browser-check: appended while the page is open {os.urandom(4).hex()}"
+            browser.driver.execute_script("window.browserCheckStillHere = true;")
+            _, run = self.bridge.api(path)
+            self.bridge.append_to_log(run["steps"][0]["id"], line + "\n")
+            browser.wait_until(lambda: line in browser.text("pre#log-1"), "the appended line did not appear live", 30)
+            assert browser.driver.execute_script("return window.browserCheckStillHere === true;"), "the page was reloaded"
+            browser.screenshot("run-live-following-desktop")
+        check("run-live: a line appended to the running step's stored log (as a provider's progress is) appears "
+              "without reloading (Server-Sent Events)", follows_store)
 
         def cancel():
             person.press("button#cancel-button")
