@@ -2,6 +2,7 @@
 explicitly for what the page shows next; none sleeps."""
 from selenium.common.exceptions import NoAlertPresentException, TimeoutException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -13,15 +14,19 @@ class Person:
         self.browser = browser
         self.driver = browser.driver
 
-    def login(self, token):
-        """Logs in through /login with `token` (any earlier session forgotten); answers whether the form is gone."""
+    def login(self, token, with_enter=False):
+        """Logs in through /login with `token` (any earlier session forgotten), pressing the button or, `with_enter`,
+        Enter in the field; answers whether the form is gone."""
         self.driver.delete_all_cookies()
         self.browser.open("/login", "input#token")
         field = self.browser.find("input#token")[0]
         field.clear()
         field.send_keys(token)
         button = self.browser.find("button#login-button")[0]
-        button.click()
+        if with_enter:
+            field.send_keys(Keys.ENTER)
+        else:
+            button.click()
         try:
             WebDriverWait(self.driver, WAIT).until(EC.staleness_of(button))
         except TimeoutException:

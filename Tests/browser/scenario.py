@@ -97,12 +97,12 @@ class Scenario:
         check("a wrong token is refused at /login and not echoed", wrong_token)
 
         def viewer():
-            assert person.login(self.bridge.viewer_token), "the viewer token did not log in"
+            assert person.login(self.bridge.viewer_token, with_enter=True), "the viewer token did not log in"
             browser.open(f"/runs/{self.runs['database-staging']}", "#run-status")
             assert not browser.find("#retry-button"), "a viewer sees the retry button"
             browser.open(f"/runs/{self.runs['workers-staging']}", "#run-status")
             assert not browser.find("#cancel-button"), "a viewer sees the cancel button"
-        check("a viewer logs in and sees no retry or cancel button", viewer)
+        check("a viewer logs in (typing the token and Enter) and sees no retry or cancel button", viewer)
 
         def sign_out():
             person.press("button#logout-button")
