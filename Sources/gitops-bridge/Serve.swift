@@ -133,7 +133,9 @@ struct Serve: AsyncParsableCommand {
                     printError("gitops-bridge listening on http://\(configuration.host):\(port) (rules \(configuration.rulesPath))")
                 },
                 onAdminRunning: { port in
-                    printError("gitops-bridge admin API on http://\(configuration.admin?.host ?? ""):\(port)/api/v1, dashboard on http://\(configuration.admin?.host ?? ""):\(port)/")
+                    printError(
+                        "gitops-bridge admin API on http://\(configuration.admin?.host ?? ""):\(port)/api/v1, dashboard on http://\(configuration.admin?.host ?? ""):\(port)/"
+                    )
                 })
         } catch {
             printError("gitops-bridge: \(error)")

@@ -114,10 +114,11 @@ import Testing
         #expect(try await site.harness.store.run(id: id).summary.status == "queued")
     }
 
-    @Test(arguments: [
-        ("", [:]), ("wrong", [:]), ("valid", ["Origin": "https://evil.example"]), ("valid", ["Origin": "null"]),
-        ("valid", ["Sec-Fetch-Site": "cross-site"]),
-    ] as [(String, [String: String])])
+    @Test(
+        arguments: [
+            ("", [:]), ("wrong", [:]), ("valid", ["Origin": "https://evil.example"]), ("valid", ["Origin": "null"]),
+            ("valid", ["Sec-Fetch-Site": "cross-site"]),
+        ] as [(String, [String: String])])
     func aFormWithoutTheTokenOrFromAnotherSiteIsRefused(token: String, headers: [String: String]) async throws {
         let site = try await DashboardSite.make()
         defer { site.removeFiles() }

@@ -1,9 +1,9 @@
 import NIOCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One `--admin-trusted-proxy` network, `10.0.0.0/8`, `::1/128` or a single address: the peers whose trusted header

@@ -18,7 +18,7 @@ extension AdminPages {
     }
 
     func loginForm(next: String, problem: String?, status: Int) -> Response {
-        var view: [String: Any] = ["next": next, "hours": Int(AdminSessions.lifetime / 3600)]
+        var view: [String: Any] = ["next": next, "hours": Int(AdminSessions.lifetime / 3600), "noTokens": access.tokens.isEmpty]
         if let problem { view["problem"] = problem }
         return PageHTTP.html(status, renderer.page(.login, view, title: "Sign in", section: "", caller: nil, csrf: "", flash: nil))
     }

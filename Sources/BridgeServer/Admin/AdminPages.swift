@@ -55,7 +55,7 @@ struct AdminPages: Sendable {
         router.get("/login") { request, context in loginPage(request, context) }
         router.post("/login") { request, context in await login(request, context) }
         router.post("/logout") { request, context in await logout(request, context) }
-        router.get("/") { request, context in await page(request, context) { caller throws(PageError) in try await overview() } }
+        router.get("/") { request, context in await page(request, context) { _ throws(PageError) in try await overview() } }
         router.get("/deliveries") { request, context in
             await page(request, context) { _ throws(PageError) in try await deliveriesPage(request) }
         }

@@ -25,7 +25,8 @@ struct ConsoleLink {
             guard values["endpoint"] == nil, let region = text("region"), !region.hasPrefix("cn-"),
                 let id = externalID.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_")))
             else { return nil }
-            self.init(name: "CodeDeploy console", url: "https://\(region).console.aws.amazon.com/codesuite/codedeploy/deployments/\(id)?region=\(region)")
+            self.init(
+                name: "CodeDeploy console", url: "https://\(region).console.aws.amazon.com/codesuite/codedeploy/deployments/\(id)?region=\(region)")
         case "aws-apigateway":
             guard values["endpoint"] == nil, let region = text("region"), !region.hasPrefix("cn-"), let api = text("rest_api_id") else { return nil }
             self.init(

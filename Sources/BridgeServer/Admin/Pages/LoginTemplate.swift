@@ -3,6 +3,7 @@ enum LoginTemplate {
     static let text = """
         <h1>Sign in</h1>
         {{#problem}}<p class="problem" role="alert">{{problem}}</p>{{/problem}}
+        {{#noTokens}}<p class="problem">No admin token is configured: start the bridge with <code>--admin-token NAME=ROLE:REF</code> to sign in here.</p>{{/noTokens}}
         <form id="login" class="login" method="post" action="/login">
         <input type="hidden" name="next" value="{{next}}">
         <div class="field"><label for="token">Admin token</label>
