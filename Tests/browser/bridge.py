@@ -150,6 +150,16 @@ class Bridge:
         status, _, body = http(method, self.admin_url + "/api/v1" + path, None, headers)
         return status, json.loads(body or b"null")
 
+    @staticmethod
+    def wait_until(condition, what, timeout):
+        """Polls `condition()` every 0.2 s; an AssertionError names `what` when it never holds."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if condition():
+                return
+            time.sleep(0.2)
+        raise AssertionError(f"no {what} within {timeout} s")
+
     def wait_for_run(self, predicate, what, timeout=60):
         """Polls the API until a run satisfies `predicate`; answers it."""
         deadline = time.monotonic() + timeout
