@@ -51,8 +51,10 @@ public enum BridgeServerApp {
             queue: store, deployers: deployers(resolver: resolver, environment: configuration.environment, httpClient: http.client),
             statusReporters: reporters,
             configuration: configuration.worker, metrics: metrics, logger: logger)
+        let refusals = SourceRefusals()
         let intake = WebhookIntake(
-            rules: rules, sources: sources, store: store, now: { Date() }, logger: logger, workQueued: { worker.workArrived() })
+            rules: rules, sources: sources, store: store, now: { Date() }, logger: logger, workQueued: { worker.workArrived() },
+            refusals: refusals)
         let router = BridgeRouter(intake: intake, store: store, metrics: metrics, maxBodySize: configuration.maxBodySize).build()
         logger.info(
             "rules loaded",
@@ -76,6 +78,7 @@ public enum BridgeServerApp {
                     settings, access: access, store: store,
                     data: AdminData(
                         store: store, rules: rules, rulesDigest: AdminData.digest(files: rules.files), publicURL: settings.publicURL),
+                    refusals: refusals,
                     metrics: metrics, limits: listenerLimits, logger: logger,
                     onServerRunning: { port in
                         workerAfterAdmin?.serverIsRunning()
@@ -100,7 +103,8 @@ public enum BridgeServerApp {
 
     /// The admin listener: a second Hummingbird application, on its own address, with its own routes only.
     static func adminApplication(
-        _ admin: AdminConfiguration, access: AdminAccess, store: any BridgeDatabase, data: AdminData, metrics: BridgeMetrics,
+        _ admin: AdminConfiguration, access: AdminAccess, store: any BridgeDatabase, data: AdminData, refusals: SourceRefusals,
+        metrics: BridgeMetrics,
         limits: HTTPLimits,
         logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void
     ) -> any Service {
@@ -111,7 +115,7 @@ public enum BridgeServerApp {
             logger.warning("dashboard: --admin-trusted-header \(header) is ignored: no --admin-trusted-proxy is given")
         }
         let application = Application(
-            router: AdminRouter(store: store, access: access, data: data, configuration: admin).build(),
+            router: AdminRouter(store: store, access: access, data: data, configuration: admin, refusals: refusals).build(),
             server: server(limits: limits, metrics: metrics),
             configuration: .init(address: .hostname(admin.host, port: admin.port), serverName: "gitops-bridge-admin"),
             onServerRunning: { channel in

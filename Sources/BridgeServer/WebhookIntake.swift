@@ -10,11 +10,13 @@ public struct WebhookIntake: Sendable {
     private let now: @Sendable () -> Date
     private let logger: Logger
     private let workQueued: @Sendable () -> Void
+    private let refusals: SourceRefusals?
 
-    /// `workQueued` is called after a delivery queued runs (the worker wakes its idle slots).
+    /// `workQueued` is called after a delivery queued runs (the worker wakes its idle slots); `refusals` hears of each
+    /// delivery refused as not verified or malformed (for the dashboard).
     public init(
         rules: RuleSet, sources: SourceRegistry, store: any DeliveryStore, now: @escaping @Sendable () -> Date, logger: Logger,
-        workQueued: @escaping @Sendable () -> Void = {}
+        workQueued: @escaping @Sendable () -> Void = {}, refusals: SourceRefusals? = nil
     ) {
         self.rules = rules
         self.sources = sources
@@ -22,6 +24,7 @@ public struct WebhookIntake: Sendable {
         self.now = now
         self.logger = logger
         self.workQueued = workQueued
+        self.refusals = refusals
     }
 
     /// Whether a source of that name exists (checked before reading the body).
@@ -38,6 +41,7 @@ public struct WebhookIntake: Sendable {
         } catch {
             // The reason goes to the log only; the forge (or an attacker) learns nothing from the answer.
             logger.notice("delivery refused", metadata: ["reason": "\(error)"])
+            refusals?.refused(source: name, at: receivedAt, reason: "not verified")
             return .unauthorized
         }
         let parsed: ParsedWebhook
@@ -45,6 +49,7 @@ public struct WebhookIntake: Sendable {
             parsed = try WebhookParser.parse(request, forge: source.definition.forge)
         } catch {
             logger.notice("malformed delivery", metadata: ["reason": "\(error)"])
+            refusals?.refused(source: name, at: receivedAt, reason: "malformed payload")
             return .failure(400, "malformed payload: \(error)", outcome: "malformed")
         }
         let delivery = newDelivery(parsed: parsed, source: source.definition, request: request, receivedAt: receivedAt)

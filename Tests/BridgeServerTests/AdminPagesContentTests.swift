@@ -93,7 +93,9 @@ import Testing
             // A queued run's first step follows its log live.
             let queued = try await browser.get("/runs/\(site.queuedRun)").html
             #expect(queued.contains(#"data-events="/runs/\#(site.queuedRun)/steps/1/log/events""#))
-            #expect(try await browser.get("/runs/999").status == 404)
+            let missing = try await browser.get("/runs/999")
+            #expect(missing.status == 404)
+            #expect(missing.html.contains("<h1>Not found</h1>") && missing.html.contains("Run 999 not found."))
             #expect(try await browser.get("/runs/abc").status == 404)
         }
     }

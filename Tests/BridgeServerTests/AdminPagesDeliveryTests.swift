@@ -5,6 +5,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import Testing
 
 /// A delivery's page for deliveries received through the webhook route: masked headers, every rule's verdict, and
@@ -25,9 +26,10 @@ import Testing
         return bridge
     }
 
-    static func pages(_ bridge: TestBridge) throws -> some ApplicationProtocol {
+    static func pages(_ bridge: TestBridge, refusals: SourceRefusals = SourceRefusals()) throws -> some ApplicationProtocol {
         let access = try AdminAccess(DashboardSite.tokens, resolver: ProcessSecretResolver(environment: DashboardSite.environment))
-        let router = AdminRouter(store: bridge.sqlite, access: access, data: AdminData(store: bridge.sqlite, rules: bridge.rules))
+        let data = AdminData(store: bridge.sqlite, rules: bridge.rules)
+        let router = AdminRouter(store: bridge.sqlite, access: access, data: data, refusals: refusals)
         return Application(router: router.build(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     }
 
@@ -55,6 +57,30 @@ import Testing
             let filtered = try await browser.get("/deliveries?status=duplicate").html
             #expect(filtered.contains(#"<tr data-delivery-id="2">"#) && !filtered.contains(#"<tr data-delivery-id="1">"#))
             #expect(try await browser.get("/deliveries?repository=acme/other").html.contains("No delivery matches."))
+        }
+    }
+
+    @Test func aSourceWhoseLastDeliveryWasRefusedStandsOut() async throws {
+        let bridge = try await Self.bridgeWithPushes()
+        defer { bridge.removeFiles() }
+        let refusals = SourceRefusals()
+        let sources = try SourceRegistry(rules: bridge.rules, resolver: ProcessSecretResolver(environment: TestBridge.environment))
+        let intake = WebhookIntake(
+            rules: bridge.rules, sources: sources, store: bridge.sqlite, now: { Date() }, logger: Logger(label: "test"), refusals: refusals)
+        let webhooks = BridgeRouter(intake: intake, store: bridge.sqlite, metrics: bridge.metrics).build()
+        try await Application(router: webhooks).test(.router) { client in
+            let body = Deliveries.githubPush()
+            let forged = Deliveries.githubHeaders(body: body, delivery: "forged-3", secret: "not-the-secret")
+            let answer = try await WebhookRouteTests().post(client, body: body, headers: forged)
+            #expect(answer.status == 401)
+        }
+        #expect(refusals.last(source: "shop-github")?.reason == "not verified")
+        try await Self.pages(bridge, refusals: refusals).test(.router) { client in
+            var browser = PageBrowser(client: client)
+            _ = try await browser.signIn(DashboardSite.viewerToken)
+            let html = try await browser.get("/").html
+            #expect(html.contains(#"<tr data-source="shop-github" class="attention">"#))
+            #expect(html.contains("its last delivery was refused: not verified"))
         }
     }
 }

@@ -40,8 +40,15 @@ extension AdminPages {
         return Content(template: .overview, view: view, title: "Overview", section: "/")
     }
 
-    /// A source's last delivery, and why it needs a look: silent too long, never heard from, or its last delivery failed.
+    /// A source's last delivery, and why it needs a look: refused since, never heard from, its last delivery's run
+    /// failed, or silent too long.
     func sourceRow(_ name: String, last: DeliverySummary?) -> SourceRow {
+        if let refusal = refusals.last(source: name), refusal.at > (last?.receivedAt ?? .distantPast) {
+            let time = PageTime(refusal.at)
+            return SourceRow(
+                name: name, lastDeliveryID: nil, lastTime: time.text, lastISO: time.iso, outcome: "refused",
+                reason: "its last delivery was refused: \(refusal.reason)")
+        }
         guard let last else {
             return SourceRow(name: name, lastDeliveryID: nil, lastTime: nil, lastISO: nil, outcome: "–", reason: "no delivery recorded yet")
         }

@@ -17,6 +17,7 @@ struct AdminPages: Sendable {
     let data: AdminData
     let access: AdminAccess
     let configuration: AdminConfiguration
+    let refusals: SourceRefusals
     let sessions: AdminSessions
     let streams: LogStreams
     let renderer = PageRenderer()
@@ -113,11 +114,16 @@ struct AdminPages: Sendable {
     }
 
     func errorPage(_ error: PageError, caller: AdminCaller?, csrf: String) -> Response {
-        let heading = HTTPResponse.Status(code: error.status).reasonPhrase
+        let heading = Self.headings[error.status] ?? "Error \(error.status)"
         let view = ["heading": heading, "message": error.message]
         let html = renderer.page(.error, view, title: heading, section: "", caller: caller, csrf: csrf, flash: nil)
         return PageHTTP.html(error.status, html)
     }
+
+    /// The error page's title for each status the pages answer with.
+    static let headings = [
+        400: "Bad request", 403: "Forbidden", 404: "Not found", 409: "Conflict", 500: "Internal error", 503: "Service unavailable",
+    ]
 
     static func asset(_ text: String, type: String) -> Response {
         var response = BridgeRouter.text(200, text, contentType: type)

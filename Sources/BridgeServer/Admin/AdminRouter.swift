@@ -22,16 +22,19 @@ public struct AdminRouter: Sendable {
     let data: AdminData
     /// The trusted-header settings of the pages.
     let configuration: AdminConfiguration
+    /// The deliveries the webhook listener refused, for the overview.
+    let refusals: SourceRefusals
     let now: @Sendable () -> Date
 
     public init(
         store: any DeliveryStore & WorkQueue, access: AdminAccess, data: AdminData, configuration: AdminConfiguration = AdminConfiguration(),
-        now: @escaping @Sendable () -> Date = { Date() }
+        refusals: SourceRefusals = SourceRefusals(), now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store
         self.access = access
         self.data = data
         self.configuration = configuration
+        self.refusals = refusals
         self.now = now
     }
 
@@ -58,7 +61,7 @@ public struct AdminRouter: Sendable {
         }
         refuseOtherMethods(api)
         AdminPages(
-            store: store, data: data, access: access, configuration: configuration, sessions: AdminSessions(),
+            store: store, data: data, access: access, configuration: configuration, refusals: refusals, sessions: AdminSessions(),
             streams: LogStreams(), now: now
         ).register(on: router)
         return router

@@ -24,14 +24,14 @@ enum OverviewTemplate {
         </section>
         <section aria-labelledby="sources-heading">
         <h2 id="sources-heading">Sources</h2>
-        <p class="hint">A source stands out when its last delivery is older than {{silentHours}} hours, none was ever recorded, or its last delivery failed.</p>
+        <p class="hint">A source stands out when its last delivery was refused (not verified or malformed), none was ever recorded, its last delivery's run failed, or its last delivery is older than {{silentHours}} hours.</p>
         <div class="table-wrap" tabindex="0" role="region" aria-labelledby="sources-heading">
         <table id="sources" class="cards">
         <thead><tr><th scope="col">Source</th><th scope="col">Last delivery</th><th scope="col">Outcome</th><th scope="col">Attention</th></tr></thead>
         <tbody>
         {{#sources}}<tr data-source="{{name}}"{{#attention}} class="attention"{{/attention}}>
         <th scope="row">{{name}}</th>
-        <td data-label="Last delivery">{{#lastDeliveryID}}<a href="/deliveries/{{lastDeliveryID}}"><time datetime="{{lastISO}}">{{lastTime}}</time></a>{{/lastDeliveryID}}{{^lastDeliveryID}}never{{/lastDeliveryID}}</td>
+        <td data-label="Last delivery">{{#lastDeliveryID}}<a href="/deliveries/{{lastDeliveryID}}"><time datetime="{{lastISO}}">{{lastTime}}</time></a>{{/lastDeliveryID}}{{^lastDeliveryID}}{{#lastISO}}<time datetime="{{lastISO}}">{{lastTime}}</time>{{/lastISO}}{{^lastISO}}never{{/lastISO}}{{/lastDeliveryID}}</td>
         <td data-label="Outcome">{{outcome}}</td>
         <td data-label="Attention">{{#reason}}<span class="reason">{{reason}}</span>{{/reason}}{{^reason}}OK{{/reason}}</td>
         </tr>
