@@ -127,9 +127,12 @@ class Browser:
         return path
 
     def console_errors(self):
-        """JavaScript errors the page logged since the last call (a missing favicon is not one)."""
+        """JavaScript errors the page logged since the last call (a missing favicon is not one, nor the status of an
+        error page itself)."""
+        own_status = self.driver.current_url + " - Failed to load resource"
         return [entry["message"] for entry in self.driver.get_log("browser")
-                if entry["level"] == "SEVERE" and "favicon.ico" not in entry["message"]]
+                if entry["level"] == "SEVERE" and "favicon.ico" not in entry["message"]
+                and not entry["message"].startswith(own_status)]
 
     def cookies_header(self):
         return "; ".join(f"{cookie['name']}={cookie['value']}" for cookie in self.driver.get_cookies())

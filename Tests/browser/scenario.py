@@ -271,6 +271,17 @@ class Scenario:
                                 "the run did not become canceled")
         check("run-live: Cancel stops the running step and the run shows canceled", cancel)
 
+    def missing_run(self):
+        browser, check = self.browser, self.report.check
+        if not self.visit("not-found", "/runs/987654", "main h1"):
+            return
+
+        def says_so():
+            text = browser.text("main").lower()
+            assert "not found" in text or "987654" in text, f"the page does not say the run is missing: {text[:200]!r}"
+        check("not-found: a run that does not exist is a page that says so", says_so)
+        self.page_checks("not-found")
+
     def no_secret_in_responses(self):
         forbidden = self.bridge.secret_values()
         cookies = self.browser.cookies_header()
@@ -336,7 +347,8 @@ def run(bridge, browser, report):
     scenario = Scenario(bridge, browser, report)
     scenario.deliver()
     for part in (scenario.log_in_and_out, scenario.overview, scenario.deliveries, scenario.delivery_pages,
-                 scenario.runs_list, scenario.failed_run, scenario.live_run, scenario.no_secret_in_responses,
+                 scenario.runs_list, scenario.failed_run, scenario.live_run, scenario.missing_run,
+                 scenario.no_secret_in_responses,
                  scenario.csrf):
         if report.blocked:
             report.fail(part.__name__.replace("_", " "), f"not run: {report.blocked}")
