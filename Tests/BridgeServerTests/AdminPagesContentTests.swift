@@ -82,7 +82,7 @@ import Testing
             #expect(html.contains(#"data-step-position="1" data-step-status="failed""#))
             #expect(html.contains(#"data-step-position="2""#))
             #expect(html.contains(#"<p class="step-error">deployment d-ABC123XYZ failed: &lt;health check&gt;</p>"#))
-            #expect(html.contains(#"<pre id="log-1" class="log" tabindex="0" aria-labelledby="log-heading-1">creating deployment"#))
+            #expect(html.contains(#"<pre id="log-1" class="log" role="log" tabindex="0" aria-labelledby="log-heading-1">creating deployment"#))
             #expect(
                 html.contains(
                     #"<a href="https://eu-west-2.console.aws.amazon.com/codesuite/codedeploy/deployments/d-ABC123XYZ?region=eu-west-2" rel="noopener noreferrer">d-ABC123XYZ</a>"#

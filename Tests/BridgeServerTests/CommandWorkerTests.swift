@@ -44,6 +44,29 @@ import Testing
         #expect(try await harness.store.run(id: run).steps.first?.log?.hasPrefix("done\n\n… (output still open") == true)
     }
 
+    @Test func aRunningCommandsOutputIsOnRecordWhileItRunsAndItsLastWordsWhenItIsCanceled() async throws {
+        let harness = try WorkerHarness()
+        defer { harness.removeFiles() }
+        let run = try await harness.queueRun(steps: [
+            Self.commandStep("trap 'echo stopping; exit 143' TERM; echo first line; sleep 60 & wait")
+        ])
+        let requested = Mutex(false)
+        try await harness.runWorker(deployers: [Self.deployer()]) {
+            let step = try #require(try await harness.store.run(id: run).steps.first)
+            // The first line is on record while the command still runs: the dashboard's log follows it.
+            if step.status == "running", step.log == "first line\n", !requested.withLock({ $0 }) {
+                _ = try await harness.store.cancelRun(id: run, now: Date())
+                requested.withLock { $0 = true }
+            }
+            return step.status == "canceled"
+        }
+        let step = try #require(try await harness.store.run(id: run).steps.first)
+        #expect(requested.withLock { $0 })
+        // What the command wrote as it was stopped is kept with the outcome.
+        #expect(step.log == "first line\nstopping\n")
+        #expect(step.error == "canceled at an operator's request")
+    }
+
     @Test func aResumedCommandStepStopsTheCopyACrashedBridgeLeftRunningFirst() async throws {
         let harness = try WorkerHarness()
         defer { harness.removeFiles() }

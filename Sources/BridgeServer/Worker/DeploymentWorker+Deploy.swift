@@ -98,7 +98,7 @@ extension DeploymentWorker {
             do {
                 switch try await queue.renewLease(stepID: step.stepID, owner: owner, now: now(), lease: configuration.lease) {
                 case .held: continue
-                case .cancelRequested: return .cancelRequested
+                case .cancelRequested: return .cancelRequested()
                 case .lost: return .leaseLost
                 }
             } catch {

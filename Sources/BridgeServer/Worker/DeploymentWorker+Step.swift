@@ -9,8 +9,9 @@ enum StepOutcome: Sendable {
     case deployed(DeploymentStatus, log: String = "")
     /// The provider failed; retried or failed by the retry policy.
     case providerError(ProviderError)
-    /// `gitops-bridge runs cancel` asked for it.
-    case cancelRequested
+    /// An operator asked for it (`gitops-bridge runs cancel`, the admin API or the dashboard), with what the stopped
+    /// provider logged last (a command's last lines).
+    case cancelRequested(log: String = "")
     /// Someone else holds the step now: touch nothing.
     case leaseLost
     /// Shutdown grace is over: the lease is released for the next start to resume.
@@ -60,6 +61,8 @@ extension DeploymentWorker {
             group.addTask { await self.watch(step, owner: owner, journal: journal) }
             let first = await group.next() ?? .interrupted
             group.cancelAll()
+            // The deploying task stops at a cancel request: what it logged until then goes with the outcome.
+            if case .cancelRequested = first, case .deployed(_, let log)? = await group.next() { return StepOutcome.cancelRequested(log: log) }
             return first
         }
         metrics.recordStep(provider: step.provider, duration: .now - started)
@@ -105,7 +108,7 @@ extension DeploymentWorker {
             logger.warning("step interrupted; its lease will expire and the step resume")
         case .providerError(let error):
             await handle(error, step: step, owner: owner, request: deployment.step, logger: logger)
-        case .cancelRequested:
+        case .cancelRequested(let log):
             if let id = externalID.current {
                 do {
                     try await deployment.cancel(externalID: id)
@@ -113,7 +116,7 @@ extension DeploymentWorker {
                     logger.warning("the provider could not cancel the deployment", metadata: ["error": "\(error)"])
                 }
             }
-            await record(step, owner: owner, .canceled(reason: "canceled with gitops-bridge runs cancel"), logger)
+            await record(step, owner: owner, .canceled(reason: "canceled at an operator's request"), log: log, logger)
         case .leaseLost:
             logger.warning("lease lost: another worker holds the step now")
         case .shutdown:

@@ -9,6 +9,8 @@ enum AppScript {
           document.querySelectorAll("pre[data-events]").forEach(function (pre) {
             var source = new EventSource(pre.getAttribute("data-events"));
             var first = true;
+            var note = pre.parentNode.querySelector(".live-note");
+            if (note) { note.textContent = "This step is still going: its log follows live."; }
             source.addEventListener("log", function (event) {
               var atBottom = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
               if (first) { pre.textContent = event.data; first = false; } else { pre.textContent += event.data; }
@@ -18,10 +20,12 @@ enum AppScript {
               source.close();
               pre.removeAttribute("data-events");
               pre.setAttribute("data-ended", "true");
-              var note = pre.parentNode.querySelector(".live-note");
               if (note) { note.textContent = "This step has finished: reload the page for its status."; }
             });
-            source.onerror = function () { source.close(); };
+            source.onerror = function () {
+              source.close();
+              if (note) { note.textContent = "The live log stopped: reload the page for more of it."; }
+            };
           });
         });
 

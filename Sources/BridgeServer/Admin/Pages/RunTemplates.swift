@@ -86,7 +86,7 @@ enum RunTemplates {
         {{#hasNotes}}<ul class="notes">{{#notes}}<li>{{.}}</li>{{/notes}}</ul>{{/hasNotes}}
         <details><summary>Parameters</summary><pre class="parameters" tabindex="0">{{parameters}}</pre></details>
         <h4 id="log-heading-{{position}}">Log</h4>
-        <pre id="log-{{position}}" class="log" tabindex="0" aria-labelledby="log-heading-{{position}}"{{#live}} data-events="/runs/{{runID}}/steps/{{position}}/log/events"{{/live}}>{{log}}</pre>
+        <pre id="log-{{position}}" class="log" role="log" tabindex="0" aria-labelledby="log-heading-{{position}}"{{#live}} data-events="/runs/{{runID}}/steps/{{position}}/log/events"{{/live}}>{{log}}</pre>
         {{#live}}<p class="live-note">This step is still going: <a href="/runs/{{runID}}#step-{{position}}">refresh</a> for more of its log.</p>{{/live}}
         </li>
         {{/steps}}
