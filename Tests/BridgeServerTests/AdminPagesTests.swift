@@ -1,5 +1,5 @@
 import BridgeCore
-import BridgeServer
+@testable import BridgeServer
 import BridgeStore
 import Foundation
 import HTTPTypes
@@ -86,6 +86,49 @@ import Testing
             }
         }
         #expect(try await site.harness.store.run(id: site.queuedRun).summary.status == "queued")
+    }
+
+    @Test func aSessionOutlivesARestartWithTheSameTokensAndEndsWhenItsTokenChanges() async throws {
+        let site = try await DashboardSite.make()
+        defer { site.removeFiles() }
+        let jar = try await site.application().test(.router) { client in
+            var browser = PageBrowser(client: client)
+            _ = try await browser.signIn(DashboardSite.operatorToken)
+            return browser.jar
+        }
+        // Another process (a restart, or another replica) given the same tokens.
+        try await site.application().test(.router) { client in
+            var browser = PageBrowser(client: client, jar: jar)
+            let page = try await browser.get("/runs")
+            #expect(page.status == 200)
+        }
+        // The operator's token was rotated: its sessions end.
+        var rotated = DashboardSite.environment
+        rotated["OPERATE_TOKEN"] = "operator-page-token-rotated"
+        try await site.application(environment: rotated).test(.router) { client in
+            var browser = PageBrowser(client: client, jar: jar)
+            let page = try await browser.get("/runs")
+            #expect(page.status == 303)
+        }
+    }
+
+    @Test func aCookieSignedRightButNotMatchingATokenNowIsRefused() async throws {
+        let site = try await DashboardSite.make()
+        defer { site.removeFiles() }
+        let access = try AdminAccess(DashboardSite.tokens, resolver: ProcessSecretResolver(environment: DashboardSite.environment))
+        let sessions = AdminSessions(key: try #require(access.sessionKey))
+        let now = Date()
+        try await site.application().test(.router) { client in
+            // A viewer's token name with the operator's role, and a token that does not exist: whoever signed them.
+            for (name, role) in [("dash", AdminRole.operator), ("ghost", .viewer)] {
+                var browser = PageBrowser(client: client, jar: ["gitops_bridge_session": sessions.issue(name: name, role: role, now: now)])
+                let page = try await browser.get("/runs")
+                #expect(page.status == 303)
+            }
+            var browser = PageBrowser(client: client, jar: ["gitops_bridge_session": sessions.issue(name: "dash", role: .viewer, now: now)])
+            let page = try await browser.get("/runs")
+            #expect(page.status == 200)
+        }
     }
 
     @Test func anOperatorCancelsAndRetriesWithTheForms() async throws {

@@ -42,6 +42,26 @@ import Testing
         #expect(sessions.caller(cookie: cookie, now: now) == nil)
     }
 
+    @Test func replicasGivenTheSameTokensShareSessionsAndChangingATokenEndsThem() throws {
+        let resolver = ProcessSecretResolver(environment: ["OPS": "ops-token-1", "VIEW": "view-token-1", "OPS2": "ops-token-2"])
+        func access(_ operatorReference: String) throws -> AdminAccess {
+            try AdminAccess(
+                [
+                    AdminTokenSetting(parsing: "ops=operator:\(operatorReference)"), AdminTokenSetting(parsing: "view=viewer:env:VIEW"),
+                ], resolver: resolver)
+        }
+        let first = try #require(try access("env:OPS").sessionKey)
+        #expect(try access("env:OPS").sessionKey == first)
+        #expect(try access("env:OPS2").sessionKey != first)
+        let viewerOnly = try AdminAccess([AdminTokenSetting(parsing: "view=viewer:env:VIEW")], resolver: resolver)
+        #expect(viewerOnly.sessionKey != first && viewerOnly.role(named: "ops") == nil && viewerOnly.role(named: "view") == .viewer)
+        #expect(try AdminAccess([], resolver: resolver).sessionKey == nil)
+        // A cookie one replica issued is read by another with the same key.
+        let now = Date()
+        let cookie = AdminSessions(key: first).issue(name: "ops", role: .operator, now: now)
+        #expect(AdminSessions(key: first).caller(cookie: cookie, now: now)?.role == .operator)
+    }
+
     @Test func consoleLinksAreBuiltForAWSAndPulumiOnly() {
         let codedeploy = ConsoleLink(
             provider: "aws-codedeploy", parameters: .object(["region": .string("us-east-1")]), externalID: "d-1")

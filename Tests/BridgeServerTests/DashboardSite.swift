@@ -49,8 +49,10 @@ struct DashboardSite {
         return DashboardSite(harness: harness, failedRun: failed, queuedRun: queued)
     }
 
-    func application(configuration: AdminConfiguration = AdminConfiguration(host: "127.0.0.1", port: 0)) throws -> some ApplicationProtocol {
-        let access = try AdminAccess(Self.tokens, resolver: ProcessSecretResolver(environment: Self.environment))
+    func application(
+        configuration: AdminConfiguration = AdminConfiguration(host: "127.0.0.1", port: 0), environment: [String: String] = Self.environment
+    ) throws -> some ApplicationProtocol {
+        let access = try AdminAccess(Self.tokens, resolver: ProcessSecretResolver(environment: environment))
         let rulesPath = harness.directory.appendingPathComponent("rules.yaml").path
         try TestBridge.rulesYAML.write(toFile: rulesPath, atomically: true, encoding: .utf8)
         let data = AdminData(store: harness.store, rules: try RulesLoader.load(path: rulesPath))

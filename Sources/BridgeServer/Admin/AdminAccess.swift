@@ -24,6 +24,22 @@ public struct AdminAccess: Sendable {
         self.tokens = tokens
     }
 
+    /// The key of the dashboard's session cookies: derived from every token (names, roles and values), so replicas given
+    /// the same tokens accept each other's sessions, and changing any token ends them all. Nil without tokens.
+    var sessionKey: [UInt8]? {
+        guard !tokens.isEmpty else { return nil }
+        var material: [UInt8] = []
+        for token in tokens.sorted(by: { $0.name < $1.name }) {
+            material += Array("\(token.name)\u{0}\(token.role.rawValue)\u{0}".utf8) + token.value + [0]
+        }
+        return Digest.hmac(.sha256, key: material, message: Array("gitops-bridge dashboard sessions v1".utf8))
+    }
+
+    /// The role of the token named `name` now; nil when no token has that name any more.
+    func role(named name: String) -> AdminRole? {
+        tokens.first { $0.name == name }?.role
+    }
+
     /// The role of the token an `Authorization: Bearer …` header carries; nil for a missing, malformed or unknown one.
     /// Every configured token is compared, each in constant time, so the answer's timing tells nothing of which
     /// token came close.

@@ -79,8 +79,12 @@ struct AdminPages: Sendable {
         {
             return AdminCaller(name: user, role: configuration.trustedRole, binding: user, viaTrustedHeader: true)
         }
-        guard let cookie = PageHTTP.cookie(AdminSessions.cookieName, in: request) else { return nil }
-        return sessions.caller(cookie: cookie, now: now())
+        guard let cookie = PageHTTP.cookie(AdminSessions.cookieName, in: request),
+            let caller = sessions.caller(cookie: cookie, now: now()),
+            // The session's token must still exist with its role: a removed or changed token ends its sessions.
+            access.role(named: caller.name) == caller.role
+        else { return nil }
+        return caller
     }
 
     func fromTrustedProxy(_ context: AdminRequestContext) -> Bool {

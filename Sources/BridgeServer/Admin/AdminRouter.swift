@@ -61,7 +61,8 @@ public struct AdminRouter: Sendable {
         }
         refuseOtherMethods(api)
         AdminPages(
-            store: store, data: data, access: access, configuration: configuration, refusals: refusals, sessions: AdminSessions(),
+            store: store, data: data, access: access, configuration: configuration, refusals: refusals,
+            sessions: AdminSessions(key: access.sessionKey ?? Digest.randomBytes(32)),
             streams: LogStreams(), now: now
         ).register(on: router)
         return router

@@ -14,9 +14,12 @@ struct AdminCaller: Sendable, Hashable {
 
 /// The dashboard's session cookies and CSRF tokens.
 ///
-/// A session is not stored: its cookie is `hex(name).role.expiry.nonce.hmac`, signed with a key drawn when the process
-/// starts. So sessions end when the bridge restarts (people sign in again), and one bridge's cookie means nothing to
-/// another. Signing out ends the session for good (`RevokedSessions`), not only in the browser that signed out. A form's CSRF token is an HMAC of the session cookie (or of the trusted user's name) under the same key.
+/// A session is not stored: its cookie is `hex(name).role.expiry.nonce.hmac`, signed with a key derived from the admin
+/// tokens (`AdminAccess.sessionKey`), so every replica given the same tokens accepts it, across restarts, and changing a
+/// token ends every session (with no token, trusted-header users only, the key is drawn when the process starts).
+/// Signing out ends the session in this process for good (`RevokedSessions`), not only in the browser that signed out;
+/// another replica still accepts a copy of the cookie until it expires. A form's CSRF token is an HMAC of the session
+/// cookie (or of the trusted user's name) under the same key.
 struct AdminSessions: Sendable {
     static let cookieName = "gitops_bridge_session"
     /// How long a session lasts after signing in.
