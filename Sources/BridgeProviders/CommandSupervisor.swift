@@ -44,8 +44,6 @@ struct CommandSupervisor: Sendable {
     static let longestPause = Duration.milliseconds(50)
     /// How long to keep reading after the group is killed, for output still open in a process that left the group.
     static let drainLimit = Duration.seconds(1)
-    /// How long to keep reading while a process of the killed group is still there, at most.
-    static let drainLimitWhileTheGroupDies = Duration.seconds(10)
 
     /// Supervises `child` to the end; the child is reaped and its pipe closed when this returns. `onExit` is called
     /// when the command exits on its own (not at a timeout or cancellation), with how and its output so far; it
@@ -124,12 +122,7 @@ struct CommandSupervisor: Sendable {
         // The command is not reaped yet, so its pid, the group's id, cannot have been reused by an unrelated process.
         child.signalGroup(SIGKILL)
         let end = clock.now.advanced(by: Self.drainLimit)
-        let lastEnd = clock.now.advanced(by: Self.drainLimitWhileTheGroupDies)
-        while open {
-            // Past the drain limit, the output is given up only once no process of the group is left: a member killed a
-            // moment ago may still hold it (a loaded machine takes a while to end it), and is no process outside.
-            let now = clock.now
-            if now >= end, now >= lastEnd || ProcessTable.members(of: child.pid).isEmpty { break }
+        while open, clock.now < end {
             open = await drain(child, &output, open)
         }
         if open {

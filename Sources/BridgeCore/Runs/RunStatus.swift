@@ -37,6 +37,9 @@ public enum StepStatus: String, Sendable, Hashable, Codable, CaseIterable {
     case canceled
     case skipped
 
+    /// Succeeded, failed, canceled or skipped: nothing more happens to it (until a retry), nor to its log.
+    public var isFinished: Bool { self != .pending && self != .running }
+
     /// The steps `runs retry` runs again.
     public var isRetriedWithItsRun: Bool { self == .failed || self == .canceled || self == .skipped }
 }

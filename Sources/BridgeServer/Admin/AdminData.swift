@@ -51,7 +51,7 @@ public struct AdminData: Sendable {
     public func stepLog(run id: Int64, position: Int) async throws(StoreError) -> StepLogView {
         let run = try await store.run(id: id)
         guard let step = run.steps.first(where: { $0.position == position }) else { throw .notFound("step \(position) of run \(id)") }
-        let finished = ["succeeded", "failed", "canceled", "skipped"].contains(step.status)
+        let finished = StepStatus(rawValue: step.status)?.isFinished ?? true
         return StepLogView(run: id, position: position, status: step.status, log: step.log ?? "", finished: finished)
     }
 

@@ -8,7 +8,7 @@ import Hummingbird
 /// form's blank fields).
 struct AdminQuery {
     static let deliveryStatuses: Set = ["queued", "ping", "ignored", "duplicate"]
-    static let runStatuses: Set = ["queued", "running", "succeeded", "failed", "canceled", "superseded"]
+    static let runStatuses = Set(RunStatus.allCases.map(\.rawValue))
 
     let request: Request
     let emptyIsAbsent: Bool

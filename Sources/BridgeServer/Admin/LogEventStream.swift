@@ -20,7 +20,7 @@ struct LogEventStream: Sendable {
 
     /// Whether a step in this status may still add to its log.
     static func isLive(_ status: String) -> Bool {
-        status == "pending" || status == "running"
+        StepStatus(rawValue: status)?.isFinished == false
     }
 
     func run(_ writer: inout any ResponseBodyWriter, first: StepLogView) async throws {
