@@ -87,6 +87,7 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 // The HTTP parts Hummingbird's channel handlers exchange, for the connection guard.
                 .product(name: "HTTPTypes", package: "swift-http-types"),

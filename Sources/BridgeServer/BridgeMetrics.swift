@@ -1,9 +1,13 @@
+import Foundation
 import Prometheus
+import Synchronization
 
 /// The bridge's Prometheus metrics, on a registry of its own (no process-wide bootstrap, so tests stay independent).
 public final class BridgeMetrics: Sendable {
     /// The registry `/metrics` renders.
     public let registry: PrometheusCollectorRegistry
+    /// The `gitops_bridge_rules_info` gauge of the version in force, removed when another replaces it.
+    private let rulesInfo = Mutex<(version: String, gauge: Gauge)?>(nil)
 
     private static let durationBuckets: [Duration] = [
         .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
@@ -83,6 +87,40 @@ public final class BridgeMetrics: Sendable {
                 helpText: "Connections closed by the bridge to protect itself, by reason."),
             labels: [("reason", reason)]
         ).increment()
+    }
+
+    /// Shows the rules in force: `gitops_bridge_rules_info{version}` is 1 for their version (and gone for the one before).
+    public func rulesLoaded(version: String?) {
+        let version = version ?? "unknown"
+        let descriptor = MetricNameDescriptor(
+            namespace: "gitops_bridge", metricName: "rules_info", unitName: "", helpText: "The rules in force, by version (a digest).")
+        let gauge = registry.makeGauge(descriptor: descriptor, labels: [("version", version)])
+        gauge.set(1.0)
+        let replaced = rulesInfo.withLock { current in
+            defer { current = (version, gauge) }
+            return current?.version == version ? nil : current?.gauge
+        }
+        if let replaced { registry.unregisterGauge(replaced) }
+    }
+
+    /// Counts a rules reload by result (`success`, `failure`) and keeps the last one's outcome and time.
+    public func rulesReloaded(succeeded: Bool, at date: Date, version: String?) {
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(
+                namespace: "gitops_bridge", metricName: "rules_reloads", unitName: "total", helpText: "Rules reloads by result."),
+            labels: [("result", succeeded ? "success" : "failure")]
+        ).increment()
+        registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                namespace: "gitops_bridge", metricName: "rules_last_reload_success", unitName: "",
+                helpText: "Whether the last rules reload succeeded (1) or was refused (0).")
+        ).set(succeeded ? 1.0 : 0.0)
+        registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                namespace: "gitops_bridge", metricName: "rules_last_reload_timestamp", unitName: "seconds",
+                helpText: "When the last rules reload was tried, in seconds since 1970.")
+        ).set(date.timeIntervalSince1970)
+        if succeeded { rulesLoaded(version: version) }
     }
 
     private static let stepBuckets: [Duration] = [

@@ -1,4 +1,5 @@
 import BridgeCore
+import Foundation
 import Hummingbird
 import Logging
 import NIOCore
@@ -40,7 +41,7 @@ public struct BridgeRouter: Sendable {
             do {
                 try await store.checkReady()
                 if readiness.update(ready: true) { context.logger.notice("ready: deliveries can be recorded again") }
-                return Self.text(200, "ready\n")
+                return Self.text(200, "ready\n" + Self.rulesLines(intake.live))
             } catch {
                 // The cause goes to the log only: an unauthenticated caller learns nothing of the internals.
                 if readiness.update(ready: false) {
@@ -57,7 +58,9 @@ public struct BridgeRouter: Sendable {
 
     private func receive(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let sourceName = context.parameters.get("source") ?? ""
-        guard intake.knows(source: sourceName) else {
+        // One version of the rules for the whole delivery, from the source's lookup to its plan.
+        let snapshot = intake.live.current
+        guard snapshot.sources[sourceName] != nil else {
             metrics.countDelivery(source: "unknown", outcome: IntakeResponse.unknownSource.outcome)
             return Self.respond(.unknownSource)
         }
@@ -78,9 +81,19 @@ public struct BridgeRouter: Sendable {
         }
         let headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
         let webhook = WebhookRequest(headers: headers, body: Array(buffer: body))
-        let response = await intake.handle(source: sourceName, request: webhook)
+        let response = await intake.handle(source: sourceName, request: webhook, under: snapshot, logger: context.logger)
         metrics.countDelivery(source: sourceName, outcome: response.outcome)
         return Self.respond(response)
+    }
+
+    /// The `/readyz` lines on the rules in force and the last reload (never its error: the caller is not authenticated).
+    static func rulesLines(_ live: LiveRules) -> String {
+        var text = "rules \(live.current.version ?? "unknown")\n"
+        if let reload = live.lastReload {
+            let at = reload.at.formatted(.iso8601)
+            text += reload.succeeded ? "last reload succeeded at \(at)\n" : "last reload failed at \(at); the rules before it stay in force\n"
+        }
+        return text
     }
 
     static func respond(_ response: IntakeResponse) -> Response {

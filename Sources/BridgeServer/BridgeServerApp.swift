@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 /// Why the server could not start. One clear line (or one per problem), never a secret.
 public struct StartupError: Error, Sendable, CustomStringConvertible {
@@ -25,42 +26,41 @@ public enum BridgeServerApp {
     ) async throws(StartupError) -> some ApplicationProtocol {
         var logger = Logger(label: "gitops-bridge")
         logger.logLevel = configuration.logLevel
-        let rules: RuleSet
-        do {
-            rules = try RulesLoader.load(path: configuration.rulesPath)
-        } catch {
-            throw StartupError("rules \(configuration.rulesPath) are invalid:\n\(error)")
-        }
-        let sources: SourceRegistry
-        do {
-            sources = try SourceRegistry(rules: rules, resolver: resolver)
-        } catch {
-            throw StartupError("cannot resolve the secrets of the rules' sources:\n\(error)")
-        }
-        let access = try configuration.admin.map { admin throws(StartupError) in try AdminAccess(admin.tokens, resolver: resolver) }
-        let store: any BridgeDatabase
-        do {
-            store = try await BridgeDatabases.open(configuration.database, logger: logger)
-        } catch {
-            throw StartupError("cannot open database \(configuration.databasePath): \(error)")
-        }
-        let metrics = BridgeMetrics()
         let http = HTTPClientService()
-        let reporters = try statusReporters(rules: rules, resolver: resolver, httpClient: http)
+        let buildRules: @Sendable () throws(StartupError) -> RulesSnapshot = { () throws(StartupError) in
+            try RulesSnapshot.build(path: configuration.rulesPath, resolver: resolver, httpClient: http.client)
+        }
+        let live: LiveRules
+        let access: AdminAccess?
+        let store: any BridgeDatabase
+        do throws(StartupError) {
+            live = LiveRules(try buildRules())
+            access = try configuration.admin.map { admin throws(StartupError) in try AdminAccess(admin.tokens, resolver: resolver) }
+            store = try await openStore(configuration, logger: logger)
+        } catch {
+            // AsyncHTTPClient traps (in debug builds) on a client dropped without a shutdown.
+            try? await http.client.shutdown()
+            throw error
+        }
+        let rules = live.current.rules
+        let sources = live.current.sources
+        let metrics = BridgeMetrics()
+        metrics.rulesLoaded(version: live.current.version)
         let worker = DeploymentWorker(
             queue: store, deployers: deployers(resolver: resolver, environment: configuration.environment, httpClient: http.client),
-            statusReporters: reporters,
+            statusReporters: { live.current.statusReporters },
             configuration: configuration.worker, metrics: metrics, logger: logger)
         let refusals = SourceRefusals()
         let intake = WebhookIntake(
-            rules: rules, sources: sources, store: store, now: { Date() }, logger: logger, workQueued: { worker.workArrived() },
+            rules: live, store: store, now: { Date() }, logger: logger, workQueued: { worker.workArrived() },
             refusals: refusals)
         let router = BridgeRouter(intake: intake, store: store, metrics: metrics, maxBodySize: configuration.maxBodySize).build()
         logger.info(
             "rules loaded",
             metadata: [
                 "rules.path": "\(configuration.rulesPath)", "sources": "\(sources.names.joined(separator: ","))",
-                "rules.count": "\(rules.rules.count)", "database": "\(configuration.databasePath)",
+                "rules.count": "\(rules.rules.count)", "rules.version": "\(live.current.version ?? "unknown")",
+                "database": "\(configuration.databasePath)",
             ])
         for note in StatusNotes.notes(for: rules) {
             logger.notice("\(note)")
@@ -76,8 +76,7 @@ public enum BridgeServerApp {
             admin.append(
                 adminApplication(
                     settings, access: access, store: store,
-                    data: AdminData(
-                        store: store, rules: rules, rulesDigest: AdminData.digest(files: rules.files), publicURL: settings.publicURL),
+                    data: AdminData(store: store, live: live, publicURL: settings.publicURL),
                     refusals: refusals,
                     metrics: metrics, limits: listenerLimits, logger: logger,
                     onServerRunning: { port in
@@ -85,6 +84,9 @@ public enum BridgeServerApp {
                         await onAdminRunning(port)
                     }))
         }
+        let reloader = RulesReloader(
+            path: configuration.rulesPath, live: live, build: buildRules, watchInterval: configuration.rulesWatchInterval,
+            hangups: configuration.reloadOnHangup ? await UnixSignalsSequence(trapping: .sighup) : nil, metrics: metrics, logger: logger)
         return Application(
             router: router,
             server: server(limits: listenerLimits, metrics: metrics),
@@ -92,13 +94,21 @@ public enum BridgeServerApp {
             // Shut down in reverse: the HTTP server first (intake stops), then the worker, then the outbound client, the
             // database last. The admin listener is a service of its own, stopped right after the webhook listener.
             services: [DatabaseCloser(database: store), http, workerWhenServing]
-                + (store.announcesWork ? [WorkNotifications(database: store, worker: worker)] : []) + admin,
+                + (store.announcesWork ? [WorkNotifications(database: store, worker: worker)] : []) + admin + [reloader],
             onServerRunning: { channel in
                 workerWhenServing.serverIsRunning()
                 await onServerRunning(channel.localAddress?.port ?? configuration.port)
             },
             logger: logger
         )
+    }
+
+    static func openStore(_ configuration: ServeConfiguration, logger: Logger) async throws(StartupError) -> any BridgeDatabase {
+        do {
+            return try await BridgeDatabases.open(configuration.database, logger: logger)
+        } catch {
+            throw StartupError("cannot open database \(configuration.databasePath): \(error)")
+        }
     }
 
     /// The admin listener: a second Hummingbird application, on its own address, with its own routes only.

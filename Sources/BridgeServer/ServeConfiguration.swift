@@ -35,6 +35,10 @@ public struct ServeConfiguration: Sendable {
     public var environment: [String: String]
     /// The admin listener (JSON API); nil runs none. `serve` gives one on 127.0.0.1:8081 unless told `off`.
     public var admin: AdminConfiguration?
+    /// How often the rules' contents are checked for a change to reload; nil watches nothing.
+    public var rulesWatchInterval: Duration? = nil
+    /// Whether SIGHUP reloads the rules (`serve`; tests in one process leave the signal alone).
+    public var reloadOnHangup = false
 
     public init(
         rulesPath: String = "rules/example.yaml", databasePath: String = "gitops-bridge.sqlite", database: DatabaseLocation? = nil,

@@ -4,8 +4,8 @@ import Logging
 
 /// The webhook pipeline without HTTP: verify, parse, plan, record, answer (DESIGN.md §1 steps 2–6).
 public struct WebhookIntake: Sendable {
-    private let rules: RuleSet
-    private let sources: SourceRegistry
+    /// The rules in force; each delivery is planned under the one snapshot it takes.
+    public let live: LiveRules
     private let store: any DeliveryStore
     private let now: @Sendable () -> Date
     private let logger: Logger
@@ -15,11 +15,10 @@ public struct WebhookIntake: Sendable {
     /// `workQueued` is called after a delivery queued runs (the worker wakes its idle slots); `refusals` hears of each
     /// delivery refused as not verified or malformed (for the dashboard).
     public init(
-        rules: RuleSet, sources: SourceRegistry, store: any DeliveryStore, now: @escaping @Sendable () -> Date, logger: Logger,
+        rules live: LiveRules, store: any DeliveryStore, now: @escaping @Sendable () -> Date, logger: Logger,
         workQueued: @escaping @Sendable () -> Void = {}, refusals: SourceRefusals? = nil
     ) {
-        self.rules = rules
-        self.sources = sources
+        self.live = live
         self.store = store
         self.now = now
         self.logger = logger
@@ -27,14 +26,29 @@ public struct WebhookIntake: Sendable {
         self.refusals = refusals
     }
 
-    /// Whether a source of that name exists (checked before reading the body).
-    public func knows(source name: String) -> Bool { sources[name] != nil }
+    /// Rules that never change (tests, and callers without a reloader).
+    public init(
+        rules: RuleSet, sources: SourceRegistry, store: any DeliveryStore, now: @escaping @Sendable () -> Date, logger: Logger,
+        workQueued: @escaping @Sendable () -> Void = {}, refusals: SourceRefusals? = nil
+    ) {
+        self.init(
+            rules: LiveRules(RulesSnapshot(rules: rules, sources: sources)), store: store, now: now, logger: logger, workQueued: workQueued,
+            refusals: refusals)
+    }
 
-    /// Handles one delivery to `POST /hooks/<source>`.
-    public func handle(source name: String, request: WebhookRequest) async -> IntakeResponse {
-        guard let source = sources[name] else { return .unknownSource }
-        var logger = logger
+    /// Whether a source of that name exists in the rules in force (checked before reading the body).
+    public func knows(source name: String) -> Bool { live.current.sources[name] != nil }
+
+    /// Handles one delivery to `POST /hooks/<source>`, planned under `snapshot` (the rules in force when nil), logged
+    /// through `logger` (the request's, so every line carries its request id) or the intake's own.
+    public func handle(
+        source name: String, request: WebhookRequest, under snapshot: RulesSnapshot? = nil, logger requestLogger: Logger? = nil
+    ) async -> IntakeResponse {
+        let snapshot = snapshot ?? live.current
+        guard let source = snapshot.sources[name] else { return .unknownSource }
+        var logger = requestLogger ?? logger
         logger[metadataKey: "source"] = "\(name)"
+        logger[metadataKey: "rules.version"] = "\(snapshot.version ?? "unknown")"
         let receivedAt = now()
         do {
             try WebhookVerifier.verify(request, forge: source.definition.forge, credentials: source.credentials, now: receivedAt)
@@ -52,7 +66,7 @@ public struct WebhookIntake: Sendable {
             refusals?.refused(source: name, at: receivedAt, reason: "malformed payload")
             return .failure(400, "malformed payload: \(error)", outcome: "malformed")
         }
-        let delivery = newDelivery(parsed: parsed, source: source.definition, request: request, receivedAt: receivedAt)
+        let delivery = newDelivery(parsed: parsed, source: source.definition, rules: snapshot.rules, request: request, receivedAt: receivedAt)
         logger[metadataKey: "delivery.key"] = "\(delivery.key)"
         let outcome: RecordOutcome
         do {
@@ -71,7 +85,7 @@ public struct WebhookIntake: Sendable {
     }
 
     /// Plans the delivery: every event against the source's rules.
-    func newDelivery(parsed: ParsedWebhook, source: SourceDefinition, request: WebhookRequest, receivedAt: Date) -> NewDelivery {
+    func newDelivery(parsed: ParsedWebhook, source: SourceDefinition, rules: RuleSet, request: WebhookRequest, receivedAt: Date) -> NewDelivery {
         let key = parsed.deliveryID.flatMap { $0.isEmpty ? nil : $0 } ?? "sha256:" + Digest.sha256Hex(request.body)
         var delivery = NewDelivery(
             source: source.name, forge: source.forge, key: key, eventName: parsed.eventName, receivedAt: receivedAt,

@@ -31,14 +31,17 @@ enum Setting {
     static let defaultDatabase = "gitops-bridge.sqlite"
     static let defaultListen = "127.0.0.1:8080"
 
-    /// A positive integer from a flag or, failing that, an environment variable; nil when neither is set.
-    static func positiveInteger(_ flag: Int?, env name: String) throws -> Int? {
+    /// A positive integer (or zero, when `allowZero`) from a flag or, failing that, an environment variable; nil when
+    /// neither is set.
+    static func positiveInteger(_ flag: Int?, env name: String, allowZero: Bool = false) throws -> Int? {
+        let least = allowZero ? 0 : 1
+        let kind = allowZero ? "an integer of 0 or more" : "a positive integer"
         if let flag {
-            guard flag > 0 else { throw ValidationError("the value must be a positive integer, got \(flag)") }
+            guard flag >= least else { throw ValidationError("the value must be \(kind), got \(flag)") }
             return flag
         }
         guard let text = environment[name], !text.isEmpty else { return nil }
-        guard let value = Int(text), value > 0 else { throw ValidationError("\(name) must be a positive integer, got '\(text)'") }
+        guard let value = Int(text), value >= least else { throw ValidationError("\(name) must be \(kind), got '\(text)'") }
         return value
     }
 

@@ -11,6 +11,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Rules file or directory (env GITOPS_BRIDGE_RULES; default rules/example.yaml).")
     var rules: String?
 
+    @Option(
+        help:
+            "Seconds between checks of the rules' contents; a change reloads them, as SIGHUP does. 0 turns the watch off (env GITOPS_BRIDGE_RULES_WATCH_INTERVAL; default 2)."
+    )
+    var rulesWatchInterval: Int?
+
     @OptionGroup var database: DatabaseFlags
 
     @Option(help: "Address to listen on, host:port (env GITOPS_BRIDGE_LISTEN; default 127.0.0.1:8080).")
@@ -114,10 +120,14 @@ struct Serve: AsyncParsableCommand {
         }
         worker.dashboardURL = try Setting.baseURL(dashboardURL, env: "GITOPS_BRIDGE_DASHBOARD_URL", flag: "--dashboard-url")
         let listener = try listenerLimits()
-        let configuration = ServeConfiguration(
+        var settings = ServeConfiguration(
             rulesPath: Setting.rules(rules), database: try database.location(), host: address.host, port: address.port,
             maxBodySize: maxBody, maxConnections: listener.maxConnections, headerTimeout: listener.headerTimeout,
             bodyTimeout: listener.bodyTimeout, logLevel: level, worker: worker, admin: try adminConfiguration())
+        let watch = try Setting.positiveInteger(rulesWatchInterval, env: "GITOPS_BRIDGE_RULES_WATCH_INTERVAL", allowZero: true) ?? 2
+        settings.rulesWatchInterval = watch == 0 ? nil : .seconds(watch)
+        settings.reloadOnHangup = true
+        let configuration = settings
         // Before anything opens a file: the connection bound is derived from the limit in force.
         DescriptorLimit.raiseSoftLimit()
         LoggingSystem.bootstrap { label in

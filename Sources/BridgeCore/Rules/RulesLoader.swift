@@ -7,11 +7,7 @@ import Foundation
 public enum RulesLoader {
     /// Loads `path`: a file, or a directory whose `*.yaml` and `*.yml` files (not hidden ones) are read in name order.
     public static func load(path: String) throws(RulesError) -> RuleSet {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw RulesError(diagnostics: [.init(position: wholePath(path), message: "no such file or directory")])
-        }
-        let paths = isDirectory.boolValue ? try rulesFiles(in: path) : [path]
+        let paths = try files(at: path)
         var files: [(path: String, contents: String)] = []
         var diagnostics: [RulesDiagnostic] = []
         for file in paths {
@@ -24,6 +20,15 @@ public enum RulesLoader {
             diagnostics += error.diagnostics
         }
         throw RulesError(diagnostics: ordered(diagnostics, files: paths))
+    }
+
+    /// The rules files `load(path:)` reads: `path` itself, or a directory's `*.yaml` and `*.yml` files in name order.
+    public static func files(at path: String) throws(RulesError) -> [String] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw RulesError(diagnostics: [.init(position: wholePath(path), message: "no such file or directory")])
+        }
+        return isDirectory.boolValue ? try rulesFiles(in: path) : [path]
     }
 
     /// Loads rules from texts, as if each were a file at `path` (in this order). For tests and `check`.

@@ -7,8 +7,9 @@ public struct AdminData: Sendable {
     static let overviewRuns = 10
 
     let store: any DeliveryStore
-    let ruleSet: RuleSet
-    let rulesDigest: String?
+    /// The rules in force and their digest, read anew for each answer (the rules may be reloaded).
+    private(set) var currentRules: @Sendable () -> (rules: RuleSet, digest: String?)
+    var ruleSet: RuleSet { currentRules().rules }
     /// The webhook listener's public base URL, without a trailing slash.
     let publicURL: String?
     let now: @Sendable () -> Date
@@ -18,10 +19,18 @@ public struct AdminData: Sendable {
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store
-        self.ruleSet = rules
-        self.rulesDigest = rulesDigest
+        self.currentRules = { (rules, rulesDigest) }
         self.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         self.now = now
+    }
+
+    /// Shows the rules `live` holds at each answer.
+    public init(store: any DeliveryStore, live: LiveRules, publicURL: String? = nil, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.init(store: store, rules: live.current.rules, publicURL: publicURL, now: now)
+        self.currentRules = {
+            let snapshot = live.current
+            return (snapshot.rules, snapshot.version)
+        }
     }
 
     public func overview() async throws(StoreError) -> OverviewView {
@@ -79,6 +88,7 @@ public struct AdminData: Sendable {
 
     /// The loaded rules, in file order.
     public func rules() -> RulesView {
+        let (ruleSet, rulesDigest) = currentRules()
         let views = ruleSet.rules.map { rule in
             RuleView(
                 name: rule.name, source: rule.source, on: rule.on, branches: rule.branches, tags: rule.tags, paths: rule.paths,

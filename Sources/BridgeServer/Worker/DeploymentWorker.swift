@@ -21,9 +21,20 @@ public final class DeploymentWorker: Service, Sendable {
     let signal = WorkSignal()
     let shutdown: ShutdownState
 
-    public init(
+    public convenience init(
         queue: any WorkQueue, deployers: [any Deployer], statusReporters: [String: any StatusReporter], configuration: WorkerConfiguration,
         metrics: BridgeMetrics, logger: Logger, now: @escaping @Sendable () -> Date = { Date() },
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+    ) {
+        self.init(
+            queue: queue, deployers: deployers, statusReporters: { statusReporters }, configuration: configuration, metrics: metrics,
+            logger: logger, now: now, random: random)
+    }
+
+    /// `statusReporters` gives the reporters of the rules in force at each send (the rules may be reloaded).
+    public init(
+        queue: any WorkQueue, deployers: [any Deployer], statusReporters: @escaping @Sendable () -> [String: any StatusReporter],
+        configuration: WorkerConfiguration, metrics: BridgeMetrics, logger: Logger, now: @escaping @Sendable () -> Date = { Date() },
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
         self.queue = queue

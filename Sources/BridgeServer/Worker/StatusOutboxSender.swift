@@ -12,8 +12,8 @@ struct StatusOutboxSender: Sendable {
     let queue: any WorkQueue
     /// The name the sender claims rows under.
     let owner: String
-    /// By `StatusReporterKind` name: the reporters the rules' `status` blocks configure.
-    let reporters: [String: any StatusReporter]
+    /// By `StatusReporterKind` name: the reporters the `status` blocks of the rules in force configure.
+    let reporters: @Sendable () -> [String: any StatusReporter]
     /// Where people reach the bridge's pages (`--dashboard-url`): runs link to `<url>/runs/<id>`.
     let dashboardURL: String?
     let retry: RetryPolicy
@@ -75,7 +75,7 @@ struct StatusOutboxSender: Sendable {
         logger[metadataKey: "run.id"] = "\(pending.update.runID)"
         logger[metadataKey: "status"] = "\(pending.update.status.rawValue)"
         logger[metadataKey: "reporter"] = "\(pending.reporter)"
-        guard let reporter = reporters[pending.reporter] else {
+        guard let reporter = reporters()[pending.reporter] else {
             let forge = StatusReporterKind.all[pending.reporter]?.forge.rawValue ?? pending.reporter
             metrics.countStatusPost(reporter: pending.reporter, result: "not_configured")
             logger.warning("no status.\(forge) in the rules: the run's status is not reported")

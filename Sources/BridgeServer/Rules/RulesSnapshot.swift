@@ -1,0 +1,54 @@
+import BridgeCore
+import BridgeProviders
+import Foundation
+
+/// One version of the rules, ready to serve: the loaded rules, their sources with resolved secrets, and the status
+/// reporters their `status` blocks configure. A delivery is planned entirely under one snapshot.
+public struct RulesSnapshot: Sendable {
+    public let rules: RuleSet
+    public let sources: SourceRegistry
+    /// By `StatusReporterKind` name.
+    public let statusReporters: [String: any StatusReporter]
+    /// `sha256:<hex>` of the rules files' names and contents; nil when it could not be computed.
+    public let version: String?
+
+    public init(rules: RuleSet, sources: SourceRegistry, statusReporters: [String: any StatusReporter] = [:], version: String? = nil) {
+        self.rules = rules
+        self.sources = sources
+        self.statusReporters = statusReporters
+        self.version = version
+    }
+
+    /// Loads and fully validates the rules at `path` (secrets resolved, reporters built): the same at start and on reload.
+    /// The error lists every problem with its file, line and column, and never a secret.
+    public static func build(path: String, resolver: any SecretResolver, httpClient: ProviderHTTPClient) throws(StartupError) -> Self {
+        // The digest is taken before the files are read: a change in between is seen again by the next watch.
+        let version = contentDigest(path: path)
+        let rules: RuleSet
+        do {
+            rules = try RulesLoader.load(path: path)
+        } catch {
+            throw StartupError("rules \(path) are invalid:\n\(error)")
+        }
+        let sources: SourceRegistry
+        do {
+            sources = try SourceRegistry(rules: rules, resolver: resolver)
+        } catch {
+            throw StartupError("cannot resolve the secrets of the rules' sources:\n\(error)")
+        }
+        let reporters: [String: any StatusReporter]
+        do {
+            reporters = try StatusReporters.make(rules.status, resolver: resolver, httpClient: httpClient)
+        } catch {
+            throw StartupError(error.description)
+        }
+        return Self(rules: rules, sources: sources, statusReporters: reporters, version: version)
+    }
+
+    /// The digest of the rules files at `path` now (following symlinks, so a ConfigMap's `..data` swap changes it); nil
+    /// when they cannot be listed or read.
+    public static func contentDigest(path: String) -> String? {
+        guard let files = try? RulesLoader.files(at: path) else { return nil }
+        return AdminData.digest(files: files)
+    }
+}
