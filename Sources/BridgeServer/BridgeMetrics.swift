@@ -19,7 +19,8 @@ public final class BridgeMetrics: Sendable {
     }
 
     /// Counts a delivery by source and outcome (`queued`, `duplicate_delivery`, `duplicate_push`, `ignored`, `ping`,
-    /// `unauthorized`, `malformed`, `too_large`, `body_timeout`, `store_unavailable`, `unknown_source`).
+    /// `unauthorized`, `malformed`, `too_large`, `body_timeout`, `store_unavailable`, `unknown_source`, and, refused
+    /// before the body is read, `rate_limited` and `overloaded`).
     public func countDelivery(source: String, outcome: String) {
         registry.makeCounter(
             descriptor: MetricNameDescriptor(

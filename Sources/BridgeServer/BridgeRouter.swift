@@ -13,18 +13,23 @@ public struct BridgeRouter: Sendable {
     let store: any DeliveryStore
     let metrics: BridgeMetrics
     let maxBodySize: Int
+    let gate: IntakeGate
     let readiness = ReadinessState()
 
-    public init(intake: WebhookIntake, store: any DeliveryStore, metrics: BridgeMetrics, maxBodySize: Int = defaultMaxBodySize) {
+    public init(
+        intake: WebhookIntake, store: any DeliveryStore, metrics: BridgeMetrics, maxBodySize: Int = defaultMaxBodySize,
+        gate: IntakeGate = IntakeGate()
+    ) {
         self.intake = intake
         self.store = store
         self.metrics = metrics
         self.maxBodySize = maxBodySize
+        self.gate = gate
     }
 
     /// The router: webhooks, health, readiness and metrics.
-    public func build() -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    public func build() -> Router<WebhookRequestContext> {
+        let router = Router(context: WebhookRequestContext.self)
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.post("/hooks/:source") { request, context in
             try await receive(request, context: context)
@@ -56,7 +61,7 @@ public struct BridgeRouter: Sendable {
         return router
     }
 
-    private func receive(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    private func receive(_ request: Request, context: WebhookRequestContext) async throws -> Response {
         let sourceName = context.parameters.get("source") ?? ""
         // One version of the rules for the whole delivery, from the source's lookup to its plan.
         let snapshot = intake.live.current
@@ -64,10 +69,21 @@ public struct BridgeRouter: Sendable {
             metrics.countDelivery(source: "unknown", outcome: IntakeResponse.unknownSource.outcome)
             return Self.respond(.unknownSource)
         }
+        // Refused before the body is read: the connection guard drains it (within its limits) and closes.
+        let client = gate.client(peer: context.remoteAddress, forwardedFor: request.headers[values: IntakeGate.forwardedFor])
+        if let refusal = gate.admit(source: sourceName, client: client) {
+            context.logger.debug("delivery refused: rate limited", metadata: ["source": "\(sourceName)", "client": "\(client ?? "-")"])
+            return refuse(refusal, source: sourceName)
+        }
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodySize {
             metrics.countDelivery(source: sourceName, outcome: IntakeResponse.tooLarge.outcome)
             return Self.respond(.tooLarge)
         }
+        guard gate.enter() else {
+            context.logger.debug("delivery refused: intake full", metadata: ["source": "\(sourceName)"])
+            return refuse(IntakeGate.Refusal(response: .overloaded, retryAfter: IntakeGate.overloadedRetryAfter), source: sourceName)
+        }
+        defer { gate.leave() }
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: maxBodySize)
@@ -94,6 +110,13 @@ public struct BridgeRouter: Sendable {
             text += reload.succeeded ? "last reload succeeded at \(at)\n" : "last reload failed at \(at); the rules before it stay in force\n"
         }
         return text
+    }
+
+    private func refuse(_ refusal: IntakeGate.Refusal, source: String) -> Response {
+        metrics.countDelivery(source: source, outcome: refusal.response.outcome)
+        var response = Self.respond(refusal.response)
+        response.headers[.retryAfter] = String(refusal.retryAfter)
+        return response
     }
 
     static func respond(_ response: IntakeResponse) -> Response {

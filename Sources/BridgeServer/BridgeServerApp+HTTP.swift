@@ -8,8 +8,12 @@ extension BridgeServerApp {
     public static func server(limits: HTTPLimits, metrics: BridgeMetrics) -> HTTPServerBuilder {
         let policy = ConnectionPolicy(limits: limits, metrics: metrics)
         // An autoclosure: each connection gets a guard of its own.
+        let decoder = HTTP1Channel.Configuration.DecoderConfiguration(
+            maxHeaderFieldSize: limits.maxHeaderSize, maxHeaderListSize: limits.maxHeaderSize)
         return .http1(
-            configuration: .init(additionalChannelHandlers: [ConnectionGuard(policy: policy)], idleTimeout: TimeAmount(limits.headerTimeout)))
+            configuration: .init(
+                additionalChannelHandlers: [ConnectionGuard(policy: policy)], idleTimeout: TimeAmount(limits.headerTimeout),
+                httpDecoderConfiguration: decoder))
     }
 
     /// The listener's limits: the connection bound keeps descriptors in reserve under the open-file limit in force.
@@ -29,9 +33,11 @@ extension BridgeServerApp {
             metadata: [
                 "connections.max": "\(bound)", "descriptors.limit": "\(descriptors)",
                 "timeout.header": "\(configuration.headerTimeout)", "timeout.body": "\(configuration.bodyTimeout)",
+                "header.max": "\(configuration.maxHeaderSize)",
             ])
         return HTTPLimits(
             maxConnections: bound, headerTimeout: configuration.headerTimeout, bodyTimeout: configuration.bodyTimeout,
-            drainLimit: HTTPLimits.drainLimit(maxBodySize: configuration.maxBodySize))
+            drainLimit: configuration.drainLimit ?? HTTPLimits.drainLimit(maxBodySize: configuration.maxBodySize),
+            maxHeaderSize: configuration.maxHeaderSize)
     }
 }

@@ -54,7 +54,10 @@ public enum BridgeServerApp {
         let intake = WebhookIntake(
             rules: live, store: store, now: { Date() }, logger: logger, workQueued: { worker.workArrived() },
             refusals: refusals)
-        let router = BridgeRouter(intake: intake, store: store, metrics: metrics, maxBodySize: configuration.maxBodySize).build()
+        let router = BridgeRouter(
+            intake: intake, store: store, metrics: metrics, maxBodySize: configuration.maxBodySize,
+            gate: IntakeGate(limits: configuration.intake)
+        ).build()
         logger.info(
             "rules loaded",
             metadata: [

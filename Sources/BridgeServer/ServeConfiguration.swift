@@ -27,6 +27,12 @@ public struct ServeConfiguration: Sendable {
     public var headerTimeout: Duration
     /// From a request's head to the end of its body.
     public var bodyTimeout: Duration
+    /// The most bytes of request headers (431 beyond).
+    public var maxHeaderSize: Int = HTTPLimits.defaultMaxHeaderSize
+    /// The most bytes of a refused body drained before the connection closes; nil derives it from `maxBodySize`.
+    public var drainLimit: Int?
+    /// Rate limits and the in-flight bound of webhook intake.
+    public var intake = IntakeLimits()
     public var logLevel: Logger.Level
     /// The deployment worker's settings.
     public var worker: WorkerConfiguration

@@ -53,7 +53,7 @@ extension Serve {
     }
 
     /// A repeatable flag's values, or else the environment variable's comma-separated ones.
-    private static func list(_ flags: [String], env name: String) -> [String] {
+    static func list(_ flags: [String], env name: String) -> [String] {
         guard flags.isEmpty else { return flags }
         return (Setting.environment[name] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }

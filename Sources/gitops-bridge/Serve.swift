@@ -42,6 +42,8 @@ struct Serve: AsyncParsableCommand {
     )
     var bodyTimeout: Int?
 
+    @OptionGroup var overload: OverloadFlags
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env GITOPS_BRIDGE_LOG_LEVEL; default info).")
     var logLevel: String?
 
@@ -127,6 +129,7 @@ struct Serve: AsyncParsableCommand {
         let watch = try Setting.positiveInteger(rulesWatchInterval, env: "GITOPS_BRIDGE_RULES_WATCH_INTERVAL", allowZero: true) ?? 2
         settings.rulesWatchInterval = watch == 0 ? nil : .seconds(watch)
         settings.reloadOnHangup = true
+        try overload.apply(to: &settings)
         let configuration = settings
         // Before anything opens a file: the connection bound is derived from the limit in force.
         DescriptorLimit.raiseSoftLimit()

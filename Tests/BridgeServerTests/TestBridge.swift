@@ -65,9 +65,9 @@ struct TestBridge {
     let sqlite: SQLiteDeliveryStore
     let rules: RuleSet
     let metrics = BridgeMetrics()
-    let router: Router<BasicRequestContext>
+    let router: Router<WebhookRequestContext>
 
-    init(maxBodySize: Int = BridgeRouter.defaultMaxBodySize, store override: (any DeliveryStore)? = nil) throws {
+    init(maxBodySize: Int = BridgeRouter.defaultMaxBodySize, store override: (any DeliveryStore)? = nil, gate: IntakeGate = IntakeGate()) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("bridge-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         rulesPath = directory.appendingPathComponent("rules.yaml").path
@@ -80,7 +80,7 @@ struct TestBridge {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let intake = WebhookIntake(rules: rules, sources: sources, store: store, now: { Date() }, logger: logger)
-        router = BridgeRouter(intake: intake, store: store, metrics: metrics, maxBodySize: maxBodySize).build()
+        router = BridgeRouter(intake: intake, store: store, metrics: metrics, maxBodySize: maxBodySize, gate: gate).build()
     }
 
     /// The router behind the bridge's own HTTP server (its connection guard and limits).

@@ -1,0 +1,104 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Synchronization
+
+/// Sheds webhook intake before it costs anything: per-source and per-client token buckets, checked before the body is
+/// read or the signature checked (429), and a bound on requests being read, verified and recorded at once (503).
+public final class IntakeGate: Sendable {
+    /// A refusal: the answer, and the seconds a client should wait before it tries again (`Retry-After`).
+    struct Refusal: Sendable {
+        var response: IntakeResponse
+        var retryAfter: Int
+    }
+
+    /// A full intake is retried after a second: a request in flight takes milliseconds, unless its client is slow.
+    static let overloadedRetryAfter = 1
+    // Safety: a valid field name, so never nil.
+    static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
+
+    public let limits: IntakeLimits
+    let sources: TokenBuckets?
+    let clients: TokenBuckets?
+    private let inFlight = Mutex(0)
+    private let now: @Sendable () -> ContinuousClock.Instant
+
+    public init(limits: IntakeLimits = IntakeLimits(), now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
+        self.limits = limits
+        // Sources are named in the rules, so their map is small; the bound only guards against a rules file of thousands.
+        sources = limits.sourceRate.map { TokenBuckets(rate: $0, capacity: limits.trackedClients) }
+        clients = limits.clientRate.map { TokenBuckets(rate: $0, capacity: limits.trackedClients) }
+        self.now = now
+    }
+
+    /// Takes a token for the client, then for the source; nil when both had one. The client's bucket comes first, so a
+    /// flooding client spends its own tokens, not its source's.
+    func admit(source: String, client: String?) -> Refusal? {
+        let instant = now()
+        if let clients, let client, let wait = clients.take(client, now: instant) {
+            return Refusal(response: .rateLimited("too many requests from this address"), retryAfter: Self.seconds(wait))
+        }
+        if let sources, let wait = sources.take(source, now: instant) {
+            return Refusal(response: .rateLimited("too many requests for this source"), retryAfter: Self.seconds(wait))
+        }
+        return nil
+    }
+
+    /// Counts a request into intake; false (and not counted) when `maxInFlight` are already in.
+    func enter() -> Bool {
+        inFlight.withLock { count in
+            if let maximum = limits.maxInFlight, count >= maximum { return false }
+            count += 1
+            return true
+        }
+    }
+
+    /// Counts a request out of intake; once per successful `enter()`.
+    func leave() {
+        inFlight.withLock { $0 -= 1 }
+    }
+
+    /// Client addresses whose buckets are tracked now.
+    public var trackedClients: Int {
+        clients?.count ?? 0
+    }
+
+    /// Requests in intake now.
+    public var requestsInFlight: Int {
+        inFlight.withLock { $0 }
+    }
+
+    /// The client of a request: the connection's peer, or, when the peer is a `--trusted-proxy`, the nearest address in
+    /// `X-Forwarded-For` that is not one (walking from the right: a client can write anything on the left).
+    func client(peer: SocketAddress?, forwardedFor: [String]) -> String? {
+        guard let peerText = peer?.ipAddress else { return nil }
+        guard !limits.trustedProxies.isEmpty, isTrusted(peer) else { return peerText }
+        let hops = forwardedFor.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        var client = peerText
+        for hop in hops.reversed() {
+            guard let address = try? SocketAddress(ipAddress: hop, port: 0) else { break }
+            client = hop
+            guard isTrusted(address) else { break }
+        }
+        return client
+    }
+
+    private func isTrusted(_ address: SocketAddress?) -> Bool {
+        limits.trustedProxies.contains { $0.contains(address) }
+    }
+
+    /// Whole seconds, rounded up, at least 1.
+    static func seconds(_ wait: Duration) -> Int {
+        let (seconds, attoseconds) = wait.components
+        return max(1, Int(seconds) + (attoseconds > 0 ? 1 : 0))
+    }
+}
+
+extension IntakeResponse {
+    static func rateLimited(_ message: String) -> IntakeResponse {
+        failure(429, message, outcome: "rate_limited")
+    }
+
+    static let overloaded = failure(503, "too many deliveries in progress; retry later", outcome: "overloaded")
+}
