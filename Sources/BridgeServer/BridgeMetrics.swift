@@ -30,6 +30,16 @@ public final class BridgeMetrics: Sendable {
         ).increment()
     }
 
+    /// Counts a delivery recovery asked a forge to send again, by source and forge.
+    public func countRecoveredDelivery(source: String, forge: String) {
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(
+                namespace: "gitops_bridge", metricName: "recovered_deliveries", unitName: "total",
+                helpText: "Missed deliveries recovery asked the forge to send again, by source and forge."),
+            labels: [("source", source), ("forge", forge)]
+        ).increment()
+    }
+
     /// Records how long a request took, by route and status code.
     public func recordRequest(route: String, method: String, status: Int, duration: Duration) {
         registry.makeDurationHistogram(

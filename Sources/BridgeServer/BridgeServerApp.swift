@@ -50,6 +50,7 @@ public enum BridgeServerApp {
             queue: store, deployers: deployers(resolver: resolver, environment: configuration.environment, httpClient: http.client),
             statusReporters: { live.current.statusReporters },
             configuration: configuration.worker, metrics: metrics, logger: logger)
+        let recovery = try recoveryService(configuration, rules: rules, resolver: resolver, store: store, http: http, metrics: metrics, logger: logger)
         let refusals = SourceRefusals()
         let intake = WebhookIntake(
             rules: live, store: store, now: { Date() }, logger: logger, workQueued: { worker.workArrived() },
@@ -96,10 +97,11 @@ public enum BridgeServerApp {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "gitops-bridge"),
             // Shut down in reverse: the HTTP server first (intake stops), then the worker, then the outbound client, the
             // database last. The admin listener is a service of its own, stopped right after the webhook listener.
-            services: [DatabaseCloser(database: store), http, workerWhenServing]
+            services: [DatabaseCloser(database: store), http, workerWhenServing] + (recovery.map { [$0] } ?? [])
                 + (store.announcesWork ? [WorkNotifications(database: store, worker: worker)] : []) + admin + [reloader],
             onServerRunning: { channel in
                 workerWhenServing.serverIsRunning()
+                recovery?.serverIsRunning()
                 await onServerRunning(channel.localAddress?.port ?? configuration.port)
             },
             logger: logger

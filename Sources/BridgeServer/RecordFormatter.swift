@@ -9,8 +9,8 @@ public enum RecordFormatter {
         var rows = [["ID", "RECEIVED", "SOURCE", "EVENT", "STATUS", "RUNS", "DUPES", "KEY"]]
         for delivery in deliveries {
             rows.append([
-                String(delivery.id), timestamp(delivery.receivedAt), delivery.source, delivery.eventName, state(delivery),
-                String(delivery.runCount), String(delivery.duplicates), delivery.key,
+                String(delivery.id), timestamp(delivery.receivedAt), delivery.source, delivery.eventName,
+                state(delivery) + (delivery.recovered ? " (recovered)" : ""), String(delivery.runCount), String(delivery.duplicates), delivery.key,
             ])
         }
         return align(rows)
@@ -57,6 +57,9 @@ public enum RecordFormatter {
                 + (summary.runStatuses.isEmpty ? "" : "; runs now: \(runStates(summary.runStatuses))"),
             "  duplicates answered: \(summary.duplicates)",
         ]
+        if summary.recovered {
+            lines.append("  recovered: it was missed, and arrived after recovery asked the forge to send it again")
+        }
         lines.append(delivery.runs.isEmpty ? "  runs: none" : "  runs:")
         for run in delivery.runs {
             lines.append("    \(run.id)  \(run.rule)  \(run.repository) \(run.ref) \(run.sha.prefix(12))  \(run.status)")

@@ -45,6 +45,10 @@ public struct ServeConfiguration: Sendable {
     public var rulesWatchInterval: Duration? = nil
     /// Whether SIGHUP reloads the rules (`serve`; tests in one process leave the signal alone).
     public var reloadOnHangup = false
+    /// The webhook listener's public address (`--public-url`): recovery finds each source's hook by its URL.
+    public var publicURL: String?
+    /// How often missed deliveries are recovered (`--recover-interval`).
+    public var recovery: RecoveryConfiguration
 
     public init(
         rulesPath: String = "rules/example.yaml", databasePath: String = "gitops-bridge.sqlite", database: DatabaseLocation? = nil,
@@ -52,8 +56,11 @@ public struct ServeConfiguration: Sendable {
         port: Int = 8080, maxBodySize: Int = BridgeRouter.defaultMaxBodySize, maxConnections: Int? = nil,
         headerTimeout: Duration = HTTPLimits.defaultHeaderTimeout, bodyTimeout: Duration = HTTPLimits.defaultBodyTimeout,
         logLevel: Logger.Level = .info, worker: WorkerConfiguration = WorkerConfiguration(),
-        environment: [String: String] = ProcessInfo.processInfo.environment, admin: AdminConfiguration? = nil
+        environment: [String: String] = ProcessInfo.processInfo.environment, admin: AdminConfiguration? = nil,
+        publicURL: String? = nil, recovery: RecoveryConfiguration = RecoveryConfiguration()
     ) {
+        self.publicURL = publicURL ?? admin?.publicURL
+        self.recovery = recovery
         self.rulesPath = rulesPath
         self.database = database ?? .sqlite(path: databasePath)
         self.host = host

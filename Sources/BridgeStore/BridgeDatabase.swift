@@ -3,7 +3,7 @@ import Foundation
 import Logging
 
 /// An open store of either kind: what `serve` and the commands that read or change records work with.
-public protocol BridgeDatabase: DeliveryStore, WorkQueue {
+public protocol BridgeDatabase: DeliveryStore, WorkQueue, RedeliveryLedger {
     /// Whether other processes' changes are announced (`listenForWork`); SQLite's are not (one bridge per file: its
     /// worker polls for what the CLI changed).
     var announcesWork: Bool { get }

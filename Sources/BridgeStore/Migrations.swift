@@ -22,6 +22,7 @@ enum Migrations {
         ("v5", [v5OutboxClaims]),
         ("v6", [v6RunReports]),
         ("v7", [v7DeliveryDetail, v7ListIndexes]),
+        ("v8", [v8Redeliveries, v8RecoveryPasses]),
     ]
 
     /// The migrator with every migration registered.

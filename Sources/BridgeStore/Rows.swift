@@ -8,7 +8,8 @@ enum Rows {
         """
         d.id, d.source, d.forge, d.delivery_key, d.event_name, d.received_at, d.status, d.reason, d.duplicates, d.repository,
         (SELECT COUNT(*) FROM runs r WHERE r.delivery_id = d.id) AS run_count,
-        (SELECT \(concatenate("r.status")) FROM runs r WHERE r.delivery_id = d.id) AS run_statuses
+        (SELECT \(concatenate("r.status")) FROM runs r WHERE r.delivery_id = d.id) AS run_statuses,
+        \(RedeliverySQL.recoveredColumn)
         """
     }
 
@@ -40,7 +41,8 @@ enum Rows {
             duplicates: try row.int("duplicates"),
             runCount: try row.int("run_count"),
             runStatuses: try row.optionalString("run_statuses").map(statusCounts) ?? [:],
-            repository: try row.optionalString("repository")
+            repository: try row.optionalString("repository"),
+            recovered: try row.int("redelivery_count") > 0
         )
     }
 

@@ -22,6 +22,11 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     private func open(readOnly: Bool) async throws -> any BridgeDatabase {
+        try await Self.openExisting(database, readOnly: readOnly)
+    }
+
+    /// Opens the existing database `database` names, silently; exits 1 with one line when it cannot.
+    static func openExisting(_ database: DatabaseFlags, readOnly: Bool) async throws -> any BridgeDatabase {
         let location = try database.location()
         do {
             // Silent: the commands print records (JSON among them) on standard output.

@@ -26,6 +26,15 @@ extension Serve {
         return configuration
     }
 
+    /// `--recover-interval` (flag over environment).
+    func recoveryConfiguration() throws -> RecoveryConfiguration {
+        let text = Setting.value(recoverInterval, env: "GITOPS_BRIDGE_RECOVER_INTERVAL", default: "5m")
+        guard let configuration = RecoveryConfiguration.parse(text) else {
+            throw ValidationError("--recover-interval must be a duration such as 90s, 5m or 1h, or off; got '\(text)'")
+        }
+        return configuration
+    }
+
     /// `--admin-trusted-header`, `--admin-trusted-proxy` and `--admin-trusted-role`.
     private func trustedHeaderSettings(_ configuration: inout AdminConfiguration) throws {
         let header = Setting.value(adminTrustedHeader, env: "GITOPS_BRIDGE_ADMIN_TRUSTED_HEADER", default: "")

@@ -74,6 +74,12 @@ struct Serve: AsyncParsableCommand {
 
     @Option(
         help:
+            "How often missed deliveries are recovered from the forges' delivery logs, e.g. 90s, 5m, 1h, or 'off'; also once at start-up (env GITOPS_BRIDGE_RECOVER_INTERVAL; default 5m, ±20% jitter)."
+    )
+    var recoverInterval: String?
+
+    @Option(
+        help:
             "Address of the admin JSON API and dashboard, host:port, or 'off' (env GITOPS_BRIDGE_ADMIN_LISTEN; default 127.0.0.1:8081). Never the webhook listener."
     )
     var adminListen: String?
@@ -125,7 +131,8 @@ struct Serve: AsyncParsableCommand {
         var settings = ServeConfiguration(
             rulesPath: Setting.rules(rules), database: try database.location(), host: address.host, port: address.port,
             maxBodySize: maxBody, maxConnections: listener.maxConnections, headerTimeout: listener.headerTimeout,
-            bodyTimeout: listener.bodyTimeout, logLevel: level, worker: worker, admin: try adminConfiguration())
+            bodyTimeout: listener.bodyTimeout, logLevel: level, worker: worker, admin: try adminConfiguration(),
+            publicURL: try Setting.baseURL(publicURL, env: "GITOPS_BRIDGE_PUBLIC_URL", flag: "--public-url"), recovery: try recoveryConfiguration())
         let watch = try Setting.positiveInteger(rulesWatchInterval, env: "GITOPS_BRIDGE_RULES_WATCH_INTERVAL", allowZero: true) ?? 2
         settings.rulesWatchInterval = watch == 0 ? nil : .seconds(watch)
         settings.reloadOnHangup = true

@@ -21,7 +21,7 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
 /// own (`count`, `strings`), in SQL both engines accept.
 final class TestStore: Sendable {
     let kind: StoreKind
-    let store: any DeliveryStore & WorkQueue
+    let store: any BridgeDatabase
     private let backing: Backing
 
     private enum Backing {

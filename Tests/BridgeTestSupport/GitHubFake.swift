@@ -13,7 +13,7 @@ import Synchronization
 /// `environment`, `auto_merge` and `required_contexts` semantics, list with filters, deployment statuses with the seven
 /// states and `auto_inactive`), and commit statuses. Repository calls take a personal token or an installation token
 /// of the repository's installation, refused with 401 `Bad credentials` once expired. It records every request, every
-/// deployment's and commit's status history, and can be told to answer the next requests with a fault (5xx, primary
+/// deployment's and commit's status history, hooks and their delivery logs (`GitHubFake+Hooks`), and can be told to answer the next requests with a fault (5xx, primary
 /// or secondary rate limit, a delay), to lose the answer to a call, or to expire its tokens early.
 ///
 /// ```swift
@@ -141,6 +141,10 @@ public final class GitHubFake: Sendable {
         var request = request
         let body = (try? await request.collectBody(upTo: 1024 * 1024)).map { Array(buffer: $0) } ?? []
         let incoming = IncomingRequest(request: request, body: body)
+        if let answer = await hookAnswer(incoming) {
+            state.withLock { $0.requests.append(record(incoming, caller: nil, status: answer.status)) }
+            return answer.response
+        }
         let fault = state.withLock { $0.faults.isEmpty ? nil : $0.faults.removeFirst() }
         if case .delay(let duration) = fault {
             try? await Task.sleep(for: duration)

@@ -17,6 +17,11 @@ struct GitHubFakeState: Sendable {
     // Ids start far apart so a client that mixes up a deployment's id with a status's fails.
     var nextDeploymentID = 5_000_001
     var nextStatusID = 9_000_001
+    var hooks: [Int: GitHubFake.Hook] = [:]
+    var nextHookID = 12_000_001
+    /// Every hook delivery, oldest first.
+    var hookDeliveries: [GitHubFake.HookDeliveryEntry] = []
+    var nextHookDeliveryID = 77_000_001
 
     static func statusKey(repository: String, sha: String) -> String {
         "\(repository.lowercased())@\(sha)"

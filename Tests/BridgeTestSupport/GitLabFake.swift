@@ -13,7 +13,7 @@ import Synchronization
 /// `Authorization: Bearer`), project lookup by id or URL-encoded path, Grape's parameter errors, the ref check,
 /// environments created on first use, create idempotence, and the deployment state machine of
 /// `app/models/deployment.rb`. It records every request, every deployment's status history and every illegal
-/// transition attempted, and can be told to answer the next requests with a fault (429, 500, a delay).
+/// transition attempted, its project hooks and their events (`GitLabFake+Hooks`), and can be told to answer the next requests with a fault (429, 500, a delay).
 ///
 /// ```swift
 /// try await withGitLabFake(GitLabFake(projects: [.init(id: 42, path: "acme/shop")])) { gitlab in
@@ -141,6 +141,10 @@ public final class GitLabFake: Sendable {
         var request = request
         let body = (try? await request.collectBody(upTo: 1024 * 1024)).map { Array(buffer: $0) } ?? []
         let incoming = IncomingRequest(request: request, body: body)
+        if let answer = await hookAnswer(incoming) {
+            state.withLock { $0.requests.append(incoming.record(status: answer.status)) }
+            return answer.response
+        }
         let fault = state.withLock { $0.faults.isEmpty ? nil : $0.faults.removeFirst() }
         if case .delay(let duration) = fault {
             try? await Task.sleep(for: duration)

@@ -21,6 +21,10 @@ struct GitLabFakeState: Sendable {
     // Ids start far apart so a client that confuses a deployment's id with its iid, or with its environment's, fails.
     var nextDeploymentID = 1001
     var nextEnvironmentID = 501
+    var hooks: [Int: GitLabFake.Hook] = [:]
+    var nextHookID = 3001
+    var hookEvents: [GitLabFake.HookEvent] = []
+    var nextHookEventID = 880_001
 
     /// The environment's id, creating it on first use (`find_or_create_by_name`).
     mutating func environmentID(projectID: Int, name: String) -> Int {

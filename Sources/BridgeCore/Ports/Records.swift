@@ -18,11 +18,14 @@ public struct DeliverySummary: Sendable, Hashable, Codable {
     public var runStatuses: [String: Int]
     /// Its first event's repository; nil for a ping, an ignored event type, or a delivery recorded before v7.
     public var repository: String?
+    /// It arrived after recovery asked the forge to send it again (a missed delivery, recovered).
+    public var recovered: Bool
 
     public init(
         id: Int64, source: String, forge: Forge, key: String, eventName: String, receivedAt: Date, status: String,
-        reason: String?, duplicates: Int, runCount: Int, runStatuses: [String: Int] = [:], repository: String? = nil
+        reason: String?, duplicates: Int, runCount: Int, runStatuses: [String: Int] = [:], repository: String? = nil, recovered: Bool = false
     ) {
+        self.recovered = recovered
         self.id = id
         self.source = source
         self.forge = forge

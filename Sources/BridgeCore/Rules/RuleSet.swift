@@ -35,6 +35,8 @@ public struct SourceDefinition: Sendable, Hashable {
     }
     /// `repositories`, compiled (kept in step with it).
     public private(set) var repositoryPatterns: PatternList
+    /// `recover:`: where its hook lives, so missed deliveries are found in the forge's log (nil: not recovered).
+    public var recover: RecoverSettings?
     public var position: SourcePosition
 
     public init(

@@ -33,7 +33,19 @@ struct RuleSetAssembler {
             if let source = sources[entry.rule.source] { checkReport(entry.rule, forge: source.forge) }
         }
         checkUnusedTargets(targets, rules: rules)
+        checkRecoverCredentials(sources, status: status)
         return RuleSet(sources: sources, status: status, targets: targets, rules: rules, files: fragments.map(\.file))
+    }
+
+    /// Recovery reads the forge's API with the `status.<forge>` block's credentials.
+    private mutating func checkRecoverCredentials(_ sources: [String: SourceDefinition], status: StatusSettings) {
+        for source in sources.values.sorted(by: { $0.name < $1.name }) {
+            guard let recover = source.recover, status[source.forge] == nil else { continue }
+            report(
+                "sources.\(source.name).recover needs API credentials: add a status.\(source.forge.rawValue) block "
+                    + "(recovery uses its token\(source.forge == .github ? " or GitHub App" : ""))",
+                at: recover.position)
+        }
     }
 
     /// A rule's `report:` asks for what its forge can show.

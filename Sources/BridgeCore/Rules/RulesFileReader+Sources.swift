@@ -1,7 +1,7 @@
 import Yams
 
 extension RulesFileReader {
-    static let sourceKeys = ["forge", "secret", "token", "signing_secret", "allow_sha1", "insecure", "repositories"]
+    static let sourceKeys = ["forge", "secret", "token", "signing_secret", "allow_sha1", "insecure", "repositories", "recover"]
 
     /// The keys a source of each forge may use, beyond `forge`, `insecure` and `repositories`.
     static func verificationKeys(for forge: Forge) -> [String] {
@@ -37,6 +37,7 @@ extension RulesFileReader {
         source.allowSHA1 = map["allow_sha1"].flatMap { bool($0.value, "\(what).allow_sha1") } ?? false
         source.insecure = map["insecure"].flatMap { bool($0.value, "\(what).insecure") } ?? false
         source.repositories = map["repositories"].map { patterns($0.value, "\(what).repositories") } ?? []
+        source.recover = map["recover"].flatMap { recover($0.value, forge: source.forge, "\(what).recover") }
         checkVerification(map, source: source, what, owner: entry.keyNode)
         return source
     }
@@ -58,7 +59,7 @@ extension RulesFileReader {
     private mutating func rejectForeignKeys(_ map: YAMLMap, forge: Forge, _ what: String) {
         let own = Self.verificationKeys(for: forge)
         for entry in map.entries where Self.sourceKeys.contains(entry.key) {
-            guard !["forge", "insecure", "repositories"].contains(entry.key), !own.contains(entry.key) else { continue }
+            guard !["forge", "insecure", "repositories", "recover"].contains(entry.key), !own.contains(entry.key) else { continue }
             report(
                 "'\(entry.key)' does not apply to forge \(forge.rawValue) in \(what): a \(forge.rawValue) source uses "
                     + own.joined(separator: ", "),

@@ -52,6 +52,18 @@ public enum ConfigValue: Sendable, Hashable, Codable, CustomStringConvertible {
         return nil
     }
 
+    /// The boolean, when this is one.
+    public var boolValue: Bool? {
+        if case .bool(let value) = self { return value }
+        return nil
+    }
+
+    /// The elements, when this is an array.
+    public var arrayValue: [ConfigValue]? {
+        if case .array(let values) = self { return values }
+        return nil
+    }
+
     /// Compact, stable (sorted keys) text for display.
     public var description: String {
         switch self {

@@ -1,0 +1,62 @@
+import BridgeCore
+import BridgeServer
+import BridgeTestSupport
+import Foundation
+import Hummingbird
+import Testing
+
+/// Recovery end to end through `serve`'s application: `GitHubFake` stands in for GitHub's hooks and hook-deliveries API
+/// (shared/reference/forge-apis.md), delivering and redelivering signed pushes to the bridge over loopback.
+///
+/// Wall-clock bound: it waits for runs and redeliveries to happen.
+@Suite struct RecoveryEndToEndTests {
+    static func sha(_ index: Int) -> String { String(format: "%040x", 0xabc000 + index) }
+
+    @Test func deliveriesSentWhileTheBridgeWasDownDeployOnceWithNoManualStep() async throws {
+        try await withGitHubFake(GitHubFake()) { github in
+            var closed: ClosedPort? = try ClosedPort()
+            let port = try #require(closed?.port)
+            let bridge = try RecoveryBridge(
+                forge: .github, port: port, status: "  github: {url: \"\(github.baseURL)\", token: env:GITHUB_TOKEN}",
+                recover: "{repositories: [acme/shop]}")
+            defer { bridge.remove() }
+            let resolver = ProcessSecretResolver(
+                environment: ["HOOK_SECRET": RecoveryBridge.hookSecret, "PATH": "/usr/bin:/bin", "GITHUB_TOKEN": GitHubFake.defaultToken])
+            let hook = github.addHook(GitHubFake.Hook(url: bridge.hookURL, secret: RecoveryBridge.hookSecret))
+            // Three pushes while nothing listens: GitHub logs each as failed to connect.
+            for index in 1...3 {
+                let entry = try #require(await github.deliver(hook: hook, body: bridge.push(sha: Self.sha(index))))
+                #expect(entry.statusCode == 0)
+            }
+            // One answered 503 (a proxy in front of a bridge whose store is down).
+            let unavailable = try await AnsweringServer.start(status: 503)
+            github.setHookURL(hook, url: "http://127.0.0.1:\(unavailable.port)/hooks/shop")
+            let refused = try #require(await github.deliver(hook: hook, body: bridge.push(sha: Self.sha(4))))
+            #expect(refused.statusCode == 503)
+            await unavailable.stop()
+            github.setHookURL(hook, url: bridge.hookURL)
+            closed = nil
+
+            let off = RecoveryConfiguration(interval: nil)
+            // One the bridge recorded, whose answer GitHub never saw: it is not sent again.
+            let recorded = try await bridge.run(recovery: off, resolver: resolver) {
+                let entry = try #require(await github.deliver(hook: hook, body: bridge.push(sha: Self.sha(5))))
+                #expect(entry.statusCode == 202)
+                try await GitLabEndToEndTests.waitUntil { bridge.ranLines().count == 1 }
+                return entry
+            }
+            github.setDeliveryStatus(recorded.id, statusCode: 0)
+
+            try await bridge.run(recovery: RecoveryConfiguration(), resolver: resolver) {
+                try await GitLabEndToEndTests.waitUntil { bridge.ranLines().count >= 5 }
+                // Time for a stray second redelivery or run to show up.
+                try await Task.sleep(for: .milliseconds(500))
+            }
+            #expect(bridge.ranLines().sorted() == (1...5).map(Self.sha).sorted())
+            let redelivered = github.hookDeliveries.filter(\.redelivery)
+            #expect(redelivered.map(\.guid).sorted() == github.hookDeliveries.filter { !$0.redelivery && $0.id != recorded.id }.map(\.guid).sorted())
+            #expect(redelivered.allSatisfy { $0.statusCode == 202 })
+            #expect(!redelivered.contains { $0.guid == recorded.guid })
+        }
+    }
+}
