@@ -24,7 +24,7 @@ import Testing
         #expect(github.repositories == ["acme/shop"] && github.organizations == ["acme"] && github.hook == "12")
         #expect(github.owners == [.repository("acme/shop"), .organization("acme")])
         #expect(set.sources["lab"]?.recover?.repositories == ["group/sub/project"])
-        #expect(github.position.line == 4)
+        #expect(github.position.line == 3)
     }
 
     @Test func falseTurnsRecoveryOff() throws {
@@ -33,12 +33,12 @@ import Testing
     }
 
     @Test(arguments: [
-        ("true", "rules.yaml:4:47: sources.gh.recover: true says nothing of where the hook is"),
-        ("{repositories: [shop]}", "rules.yaml:4:64: sources.gh.recover.repositories: \"shop\" is not owner/name"),
+        ("true", "rules.yaml:3:47: sources.gh.recover: true says nothing of where the hook is"),
+        ("{repositories: [shop]}", "rules.yaml:3:63: sources.gh.recover.repositories: \"shop\" is not owner/name"),
         ("{repositories: [\"acme/*\"]}", "is not owner/name (recover reads one hook each, so no globs)"),
-        ("{hook: abc, repositories: [a/b]}", "rules.yaml:4:55: sources.gh.recover.hook must be the hook's numeric id"),
+        ("{hook: abc, repositories: [a/b]}", "rules.yaml:3:54: sources.gh.recover.hook must be the hook's numeric id"),
         ("{}", "sources.gh.recover names no repositories or organizations"),
-        ("{repos: [a/b]}", "unknown key 'repos' in sources.gh.recover (did you mean 'repositories'?)"),
+        ("{repos: [a/b]}", "rules.yaml:3:48: unknown key 'repos' in sources.gh.recover (did you mean repositories?)"),
     ])
     func aWrongRecoverBlockIsReportedWithItsPosition(yaml: String, expected: String) {
         let found = diagnostics(Self.rules(yaml))
@@ -55,7 +55,7 @@ import Testing
 
     @Test func recoveryNeedsTheForgesAPICredentials() {
         let found = diagnostics(Self.rules("{repositories: [acme/shop]}", status: ""))
-        #expect(found.contains { $0.hasPrefix("rules.yaml:4:") && $0.contains("sources.gh.recover needs API credentials: add a status.github block") })
+        #expect(found.contains { $0.hasPrefix("rules.yaml:3:") && $0.contains("sources.gh.recover needs API credentials: add a status.github block") })
     }
 
     // MARK: RecoveryPlan
