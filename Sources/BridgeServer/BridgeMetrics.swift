@@ -1,146 +1,157 @@
 import Foundation
+import Metrics
 import Prometheus
 import Synchronization
 
-/// The bridge's Prometheus metrics, on a registry of its own (no process-wide bootstrap, so tests stay independent).
+/// The bridge's metrics, recorded through swift-metrics on a `PrometheusMetricsFactory` over a registry of the bridge's
+/// own, which `/metrics` renders.
+///
+/// Each bridge has its own factory, passed to every metric it makes, so tests stay independent. `serve` also bootstraps
+/// the process-wide `MetricsSystem` with the same factory: what reports through it (Hummingbird's `MetricsMiddleware`
+/// for HTTP requests, libraries that use swift-metrics) lands in the same registry.
 public final class BridgeMetrics: Sendable {
     /// The registry `/metrics` renders.
     public let registry: PrometheusCollectorRegistry
-    /// The `gitops_bridge_rules_info` gauge of the version in force, removed when another replaces it.
-    private let rulesInfo = Mutex<(version: String, gauge: Gauge)?>(nil)
+    /// Makes every metric of this bridge.
+    public let factory: PrometheusMetricsFactory
+    /// The `gitops_bridge_rules_info` gauge of the version in force, destroyed when another replaces it.
+    private let rulesInfo = Mutex<(version: String, gauge: Metrics.Gauge)?>(nil)
 
-    private static let durationBuckets: [Duration] = [
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        self.factory = Self.factory(registry: registry)
+    }
+
+    /// A factory over `registry` with the bridge's buckets, which renames Hummingbird's HTTP metrics to the bridge's.
+    static func factory(registry: PrometheusCollectorRegistry) -> PrometheusMetricsFactory {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = durationBuckets
+        factory.durationHistogramBuckets = [Name.stepDuration: stepBuckets]
+        factory.nameAndLabelSanitizer = { name, labels in PrometheusNames.rename(name, labels) }
+        return factory
+    }
+
+    /// Makes this bridge's factory the process-wide one (`serve` only: the `MetricsSystem` is bootstrapped once per
+    /// process), so what reports through swift-metrics (Hummingbird's `MetricsMiddleware`, libraries) lands on `/metrics`.
+    public func bootstrapProcessWide() {
+        MetricsSystem.bootstrap(factory)
+    }
+
+    enum Name {
+        static let deliveries = "gitops_bridge_deliveries_total"
+        static let recoveredDeliveries = "gitops_bridge_recovered_deliveries_total"
+        static let runs = "gitops_bridge_runs_total"
+        static let stepDuration = "gitops_bridge_step_duration_seconds"
+        static let queueDepth = "gitops_bridge_queue_depth"
+        static let statusPosts = "gitops_bridge_status_posts_total"
+        static let connectionsClosed = "gitops_bridge_http_connections_closed_total"
+        static let rulesInfo = "gitops_bridge_rules_info"
+        static let rulesReloads = "gitops_bridge_rules_reloads_total"
+        static let rulesLastReloadSuccess = "gitops_bridge_rules_last_reload_success"
+        static let rulesLastReloadTimestamp = "gitops_bridge_rules_last_reload_timestamp_seconds"
+    }
+
+    /// HTTP requests take milliseconds: from half a millisecond to five seconds.
+    static let durationBuckets: [Duration] = [
         .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
         .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5),
     ]
 
-    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
-        self.registry = registry
-    }
+    /// Steps take seconds to half an hour (a CodeDeploy deployment, a Pulumi update).
+    static let stepBuckets: [Duration] = [
+        .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5), .seconds(15), .seconds(30), .seconds(60), .seconds(120),
+        .seconds(300), .seconds(600), .seconds(1800),
+    ]
 
     /// Counts a delivery by source and outcome (`queued`, `duplicate_delivery`, `duplicate_push`, `ignored`, `ping`,
     /// `unauthorized`, `malformed`, `too_large`, `body_timeout`, `store_unavailable`, `unknown_source`, and, refused
     /// before the body is read, `rate_limited` and `overloaded`).
     public func countDelivery(source: String, outcome: String) {
-        registry.makeCounter(
-            descriptor: MetricNameDescriptor(
-                namespace: "gitops_bridge", metricName: "deliveries", unitName: "total",
-                helpText: "Webhook deliveries by source and outcome."),
-            labels: [("source", source), ("outcome", outcome)]
-        ).increment()
+        Metrics.Counter(label: Name.deliveries, dimensions: [("source", source), ("outcome", outcome)], factory: factory).increment()
     }
 
     /// Counts a delivery recovery asked a forge to send again, by source and forge.
     public func countRecoveredDelivery(source: String, forge: String) {
-        registry.makeCounter(
-            descriptor: MetricNameDescriptor(
-                namespace: "gitops_bridge", metricName: "recovered_deliveries", unitName: "total",
-                helpText: "Missed deliveries recovery asked the forge to send again, by source and forge."),
-            labels: [("source", source), ("forge", forge)]
-        ).increment()
-    }
-
-    /// Records how long a request took, by route and status code.
-    public func recordRequest(route: String, method: String, status: Int, duration: Duration) {
-        registry.makeDurationHistogram(
-            descriptor: MetricNameDescriptor(
-                namespace: "gitops_bridge", subsystem: "http", metricName: "request_duration", unitName: "seconds",
-                helpText: "HTTP request durations by route, method and status."),
-            labels: [("route", route), ("method", method), ("status", String(status))],
-            buckets: Self.durationBuckets
-        ).record(duration)
+        Metrics.Counter(label: Name.recoveredDeliveries, dimensions: [("source", source), ("forge", forge)], factory: factory).increment()
     }
 
     /// Counts a run that ended, by status (`succeeded`, `failed`, `canceled`).
     public func countRun(status: String) {
-        registry.makeCounter(
-            descriptor: MetricNameDescriptor(
-                namespace: "gitops_bridge", metricName: "runs", unitName: "total", helpText: "Runs that ended, by status."),
-            labels: [("status", status)]
-        ).increment()
+        Metrics.Counter(label: Name.runs, dimensions: [("status", status)], factory: factory).increment()
     }
 
     /// Records how long a step took (start or resume to outcome), by provider.
     public func recordStep(provider: String, duration: Duration) {
-        registry.makeDurationHistogram(
-            descriptor: MetricNameDescriptor(
-                namespace: "gitops_bridge", metricName: "step_duration", unitName: "seconds",
-                helpText: "Step durations by provider."),
-            labels: [("provider", provider)],
-            buckets: Self.stepBuckets
-        ).record(duration)
+        Metrics.Timer(label: Name.stepDuration, dimensions: [("provider", provider)], factory: factory).record(duration: duration)
     }
 
     /// Sets how many steps wait to run.
     public func setQueueDepth(_ depth: Int) {
-        registry.makeGauge(
-            descriptor: MetricNameDescriptor(
-                namespace: "gitops_bridge", metricName: "queue_depth", unitName: "", helpText: "Steps waiting to run.")
-        ).set(Double(depth))
+        Metrics.Gauge(label: Name.queueDepth, factory: factory).record(depth)
     }
 
-    /// Counts status reports to forges by result (`sent`, `retry`, `given_up`, `not_configured`).
+    /// Counts status reports to forges by result (`sent`, `retry`, `rate_limited`, `given_up`, `not_configured`).
     public func countStatusPost(reporter: String, result: String) {
-        registry.makeCounter(
-            descriptor: MetricNameDescriptor(
-                namespace: "gitops_bridge", metricName: "status_posts", unitName: "total",
-                helpText: "Deployment status reports to forges, by reporter and result."),
-            labels: [("reporter", reporter), ("result", result)]
-        ).increment()
+        Metrics.Counter(label: Name.statusPosts, dimensions: [("reporter", reporter), ("result", result)], factory: factory).increment()
     }
 
     /// Counts connections the listener closed to protect itself, by reason (`connection_limit`, `body_timeout`,
     /// `header_too_large`).
     public func countClosedConnection(reason: String) {
-        registry.makeCounter(
-            descriptor: MetricNameDescriptor(
-                namespace: "gitops_bridge", subsystem: "http", metricName: "connections_closed", unitName: "total",
-                helpText: "Connections closed by the bridge to protect itself, by reason."),
-            labels: [("reason", reason)]
-        ).increment()
+        Metrics.Counter(label: Name.connectionsClosed, dimensions: [("reason", reason)], factory: factory).increment()
     }
 
-    /// Shows the rules in force: `gitops_bridge_rules_info{version}` is 1 for their version (and gone for the one before).
+    /// Shows the rules in force: `gitops_bridge_rules_info{version}` is 1 for their version, and gone for the one before.
     public func rulesLoaded(version: String?) {
         let version = version ?? "unknown"
-        let descriptor = MetricNameDescriptor(
-            namespace: "gitops_bridge", metricName: "rules_info", unitName: "", helpText: "The rules in force, by version (a digest).")
-        let gauge = registry.makeGauge(descriptor: descriptor, labels: [("version", version)])
-        gauge.set(1.0)
+        let gauge = Metrics.Gauge(label: Name.rulesInfo, dimensions: [("version", version)], factory: factory)
+        gauge.record(1)
         let replaced = rulesInfo.withLock { current in
             defer { current = (version, gauge) }
             return current?.version == version ? nil : current?.gauge
         }
-        if let replaced { registry.unregisterGauge(replaced) }
+        replaced?.destroy()
     }
 
     /// Counts a rules reload by result (`success`, `failure`) and keeps the last one's outcome and time.
     public func rulesReloaded(succeeded: Bool, at date: Date, version: String?) {
-        registry.makeCounter(
-            descriptor: MetricNameDescriptor(
-                namespace: "gitops_bridge", metricName: "rules_reloads", unitName: "total", helpText: "Rules reloads by result."),
-            labels: [("result", succeeded ? "success" : "failure")]
-        ).increment()
-        registry.makeGauge(
-            descriptor: MetricNameDescriptor(
-                namespace: "gitops_bridge", metricName: "rules_last_reload_success", unitName: "",
-                helpText: "Whether the last rules reload succeeded (1) or was refused (0).")
-        ).set(succeeded ? 1.0 : 0.0)
-        registry.makeGauge(
-            descriptor: MetricNameDescriptor(
-                namespace: "gitops_bridge", metricName: "rules_last_reload_timestamp", unitName: "seconds",
-                helpText: "When the last rules reload was tried, in seconds since 1970.")
-        ).set(date.timeIntervalSince1970)
+        Metrics.Counter(label: Name.rulesReloads, dimensions: [("result", succeeded ? "success" : "failure")], factory: factory).increment()
+        Metrics.Gauge(label: Name.rulesLastReloadSuccess, factory: factory).record(succeeded ? 1 : 0)
+        Metrics.Gauge(label: Name.rulesLastReloadTimestamp, factory: factory).record(date.timeIntervalSince1970)
         if succeeded { rulesLoaded(version: version) }
     }
-
-    private static let stepBuckets: [Duration] = [
-        .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5), .seconds(15), .seconds(30), .seconds(60), .seconds(120),
-        .seconds(300), .seconds(600), .seconds(1800),
-    ]
 
     /// The Prometheus text exposition of every metric.
     public func render() -> String {
         registry.emitToString()
+    }
+}
+
+/// Names on Prometheus's terms: Hummingbird's HTTP metrics take the bridge's names and label names (the README's
+/// `gitops_bridge_http_*`); any other swift-metrics name or label has what Prometheus does not allow replaced by `_`.
+enum PrometheusNames {
+    static let http: [String: String] = [
+        "http.server.request.duration": "gitops_bridge_http_request_duration_seconds",
+        "hb.requests": "gitops_bridge_http_requests_total",
+        "hb.request.errors": "gitops_bridge_http_request_errors_total",
+        "http.server.active_requests": "gitops_bridge_http_active_requests",
+    ]
+    static let labels: [String: String] = [
+        "http.route": "route", "http.request.method": "method", "http.response.status_code": "status", "error.type": "status",
+    ]
+
+    static func rename(_ name: String, _ labels: [(String, String)]) -> (String, [(String, String)]) {
+        let renamed = http[name] ?? sanitized(name)
+        return (renamed, labels.map { (key, value) in (Self.labels[key] ?? sanitized(key), value) })
+    }
+
+    /// `[a-zA-Z_:][a-zA-Z0-9_:]*` for names (labels allow no colon, and none of ours has one).
+    static func sanitized(_ name: String) -> String {
+        var result = String(name.unicodeScalars.map { scalar -> Character in
+            let allowed = scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == ":")
+            return allowed ? Character(scalar) : "_"
+        })
+        if let first = result.unicodeScalars.first, ("0"..."9").contains(first) { result = "_" + result }
+        return result
     }
 }

@@ -30,7 +30,8 @@ public struct BridgeRouter: Sendable {
     /// The router: webhooks, health, readiness and metrics.
     public func build() -> Router<WebhookRequestContext> {
         let router = Router(context: WebhookRequestContext.self)
-        router.add(middleware: MetricsMiddleware(metrics: metrics))
+        // Hummingbird's, through swift-metrics: what `serve` bootstraps renders it as gitops_bridge_http_*.
+        router.add(middleware: MetricsMiddleware())
         router.post("/hooks/:source") { request, context in
             try await receive(request, context: context)
         }
@@ -126,25 +127,5 @@ public struct BridgeRouter: Sendable {
     static func text(_ status: Int, _ text: String, contentType: String = "text/plain; charset=utf-8") -> Response {
         Response(
             status: .init(code: status), headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(string: text)))
-    }
-}
-
-/// Times every request into `gitops_bridge_http_request_duration_seconds`.
-struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
-    let metrics: BridgeMetrics
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let start = ContinuousClock.now
-        let method = request.method.rawValue
-        do {
-            let response = try await next(request, context)
-            metrics.recordRequest(
-                route: context.endpointPath ?? "unmatched", method: method, status: response.status.code, duration: .now - start)
-            return response
-        } catch {
-            let status = (error as? any HTTPResponseError)?.status.code ?? 500
-            metrics.recordRequest(route: context.endpointPath ?? "unmatched", method: method, status: status, duration: .now - start)
-            throw error
-        }
     }
 }

@@ -45,6 +45,7 @@ public enum BridgeServerApp {
         let rules = live.current.rules
         let sources = live.current.sources
         let metrics = BridgeMetrics()
+        if configuration.bootstrapsMetrics { metrics.bootstrapProcessWide() }
         metrics.rulesLoaded(version: live.current.version)
         let worker = DeploymentWorker(
             queue: store, deployers: deployers(resolver: resolver, environment: configuration.environment, httpClient: http.client),

@@ -49,6 +49,9 @@ public struct ServeConfiguration: Sendable {
     public var publicURL: String?
     /// How often missed deliveries are recovered (`--recover-interval`).
     public var recovery: RecoveryConfiguration
+    /// Whether this bridge's metrics become the process-wide swift-metrics backend (`serve`; once per process, so tests
+    /// in one process leave it alone), which Hummingbird's request metrics report through.
+    public var bootstrapsMetrics = false
 
     public init(
         rulesPath: String = "rules/example.yaml", databasePath: String = "gitops-bridge.sqlite", database: DatabaseLocation? = nil,

@@ -136,6 +136,7 @@ struct Serve: AsyncParsableCommand {
         let watch = try Setting.positiveInteger(rulesWatchInterval, env: "GITOPS_BRIDGE_RULES_WATCH_INTERVAL", allowZero: true) ?? 2
         settings.rulesWatchInterval = watch == 0 ? nil : .seconds(watch)
         settings.reloadOnHangup = true
+        settings.bootstrapsMetrics = true
         try overload.apply(to: &settings)
         let configuration = settings
         // Before anything opens a file: the connection bound is derived from the limit in force.

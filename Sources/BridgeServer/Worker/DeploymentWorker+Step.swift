@@ -76,6 +76,9 @@ extension DeploymentWorker {
 
     static func logger(_ base: Logger, for step: ClaimedStep) -> Logger {
         var logger = base
+        // The delivery's key is on the intake's lines too (with the request's hb.request.id): one delivery's lines,
+        // from the webhook to its steps' outcomes, are found together by it.
+        logger[metadataKey: "delivery.key"] = "\(step.deliveryKey)"
         logger[metadataKey: "run.id"] = "\(step.runID)"
         logger[metadataKey: "step.target"] = "\(step.target)"
         logger[metadataKey: "provider"] = "\(step.provider)"
