@@ -51,7 +51,7 @@ public enum BridgeServerApp {
             queue: store, deployers: deployers(resolver: resolver, environment: configuration.environment, httpClient: http.client),
             statusReporters: { live.current.statusReporters },
             configuration: configuration.worker, metrics: metrics, logger: logger)
-        let recovery = try recoveryService(configuration, rules: rules, resolver: resolver, store: store, http: http, metrics: metrics, logger: logger)
+        let recovery = recoveryService(configuration, live: live, store: store, metrics: metrics, logger: logger)
         let refusals = SourceRefusals()
         let intake = WebhookIntake(
             rules: live, store: store, now: { Date() }, logger: logger, workQueued: { worker.workArrived() },

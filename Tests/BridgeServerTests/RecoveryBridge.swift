@@ -27,6 +27,16 @@ struct RecoveryBridge {
         self.port = port
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("bridge-recovery-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        self.status = status
+        resolver = ProcessSecretResolver(environment: ["HOOK_SECRET": Self.hookSecret, "PATH": "/usr/bin:/bin", "FORGE_TOKEN": "unused"])
+        try writeRules(recover: recover)
+    }
+
+    /// The `status:` block's line.
+    let status: String
+
+    /// Writes the rules with `recover` as the source's `recover:` value (again: a change a watching bridge reloads).
+    func writeRules(recover: String) throws {
         let ran = directory.appendingPathComponent("ran.log").path
         let verification = forge == .github ? "secret: env:HOOK_SECRET" : "token: env:HOOK_SECRET"
         let text = """
@@ -41,13 +51,15 @@ struct RecoveryBridge {
               - {name: main, source: shop, on: push, branches: [main], report: none, deploy: [record]}
             """
         try text.write(toFile: directory.appendingPathComponent("rules.yaml").path, atomically: true, encoding: .utf8)
-        resolver = ProcessSecretResolver(environment: ["HOOK_SECRET": Self.hookSecret, "PATH": "/usr/bin:/bin", "FORGE_TOKEN": "unused"])
     }
 
+    /// `serve`'s configuration, the rules watched every 50 ms.
     func configuration(recovery: RecoveryConfiguration) -> ServeConfiguration {
-        ServeConfiguration(
+        var configuration = ServeConfiguration(
             rulesPath: rulesPath, databasePath: databasePath, host: "127.0.0.1", port: port, logLevel: .critical,
             worker: WorkerHarness.configuration(), publicURL: publicURL, recovery: recovery)
+        configuration.rulesWatchInterval = .milliseconds(50)
+        return configuration
     }
 
     /// The shas the command step ran for, in order.

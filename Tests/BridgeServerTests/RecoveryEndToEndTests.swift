@@ -59,4 +59,57 @@ import Testing
             #expect(!redelivered.contains { $0.guid == recorded.guid })
         }
     }
+
+    /// GitLab (`GitLabFake` stands in for the project hooks and hook events API, resend included): two pushes sent while
+    /// nothing listened are resent once the bridge starts, and deploy once each.
+    @Test func gitlabEventsSentWhileTheBridgeWasDownAreResentOnce() async throws {
+        try await withGitLabFake(GitLabFake()) { gitlab in
+            var closed: ClosedPort? = try ClosedPort()
+            let port = try #require(closed?.port)
+            let bridge = try RecoveryBridge(
+                forge: .gitlab, port: port, status: "  gitlab: {url: \"\(gitlab.baseURL)\", token: env:GITLAB_TOKEN}",
+                recover: "{repositories: [acme/shop]}")
+            defer { bridge.remove() }
+            let resolver = ProcessSecretResolver(
+                environment: ["HOOK_SECRET": RecoveryBridge.hookSecret, "PATH": "/usr/bin:/bin", "GITLAB_TOKEN": GitLabFake.defaultToken])
+            let hook = gitlab.addHook(GitLabFake.Hook(url: bridge.hookURL, token: RecoveryBridge.hookSecret))
+            for index in 11...12 {
+                let event = try #require(await gitlab.deliver(hook: hook, body: bridge.push(sha: Self.sha(index))))
+                #expect(event.responseStatus == nil)
+            }
+            closed = nil
+
+            try await bridge.run(recovery: RecoveryConfiguration(), resolver: resolver) {
+                try await GitLabEndToEndTests.waitUntil { bridge.ranLines().count >= 2 }
+                try await Task.sleep(for: .milliseconds(500))
+            }
+            #expect(bridge.ranLines().sorted() == [Self.sha(11), Self.sha(12)])
+            let resent = gitlab.hookEvents.filter(\.resent)
+            #expect(resent.count == 2 && resent.allSatisfy { $0.responseStatus == 202 }, "\(resent)")
+        }
+    }
+
+    /// A reload that adds a `recover:` block takes effect at the next pass, without a restart.
+    @Test func aRecoverBlockAddedByAReloadRecoversAtTheNextPass() async throws {
+        try await withGitHubFake(GitHubFake()) { github in
+            var closed: ClosedPort? = try ClosedPort()
+            let port = try #require(closed?.port)
+            let bridge = try RecoveryBridge(
+                forge: .github, port: port, status: "  github: {url: \"\(github.baseURL)\", token: env:GITHUB_TOKEN}", recover: "false")
+            defer { bridge.remove() }
+            let resolver = ProcessSecretResolver(
+                environment: ["HOOK_SECRET": RecoveryBridge.hookSecret, "PATH": "/usr/bin:/bin", "GITHUB_TOKEN": GitHubFake.defaultToken])
+            let hook = github.addHook(GitHubFake.Hook(url: bridge.hookURL, secret: RecoveryBridge.hookSecret))
+            #expect(try #require(await github.deliver(hook: hook, body: bridge.push(sha: Self.sha(21)))).statusCode == 0)
+            closed = nil
+
+            try await bridge.run(recovery: RecoveryConfiguration(interval: .milliseconds(200), jitter: 0), resolver: resolver) {
+                try await Task.sleep(for: .milliseconds(600))
+                #expect(bridge.ranLines().isEmpty && !github.hookDeliveries.contains(where: \.redelivery))
+                try bridge.writeRules(recover: "{repositories: [acme/shop]}")
+                try await GitLabEndToEndTests.waitUntil { bridge.ranLines().count >= 1 }
+            }
+            #expect(bridge.ranLines() == [Self.sha(21)])
+        }
+    }
 }

@@ -30,19 +30,23 @@ public struct RecoveryConfiguration: Sendable, Hashable {
     }
 }
 
-/// Recovers missed deliveries at start-up (covering the downtime) and then every interval, until shutdown.
+/// Recovers missed deliveries at start-up (covering the downtime) and then every interval, until shutdown; each pass
+/// under the rules in force then (`recovery` makes it), so a pass with no `recover:` source does nothing.
 struct RecoveryService: Service {
-    let recovery: DeliveryRecovery
+    let recovery: @Sendable () -> DeliveryRecovery
     let configuration: RecoveryConfiguration
     let logger: Logger
 
     func run() async throws {
-        guard configuration.interval != nil, !recovery.isEmpty else { return }
+        guard configuration.interval != nil else { return }
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                let report = await recovery.pass()
-                for problem in report.problems { logger.warning("recovery: \(problem)") }
-                logger.debug("recovery pass done", metadata: ["recovered": "\(report.redelivered)", "seen": "\(report.lines.count)"])
+                let recovery = recovery()
+                if !recovery.isEmpty {
+                    let report = await recovery.pass()
+                    for problem in report.problems { logger.warning("recovery: \(problem)") }
+                    logger.debug("recovery pass done", metadata: ["recovered": "\(report.redelivered)", "seen": "\(report.lines.count)"])
+                }
                 guard let wait = configuration.wait() else { return }
                 try? await Task.sleep(for: wait)
             }
