@@ -18,7 +18,7 @@ extension StoreCopy {
             self.runningSteps = runningSteps
         }
 
-        /// `copied 1234 deliveries, 1300 runs, 2600 steps, 800 status updates from … to postgres://…`, and a line about
+        /// `copied 1234 deliveries, 1300 runs, 2600 steps, 800 status updates, 3 redelivery requests from … to postgres://…`, and a line about
         /// the steps left running, if any.
         public var description: String {
             let counts = Table.allCases.map { table in Self.counted(rows[table] ?? 0, table.noun) }
@@ -46,6 +46,7 @@ extension StoreCopy.Table {
         case .runs: ("run", "runs")
         case .steps: ("step", "steps")
         case .statusOutbox: ("status update", "status updates")
+        case .redeliveries: ("redelivery request", "redelivery requests")
         }
     }
 }

@@ -19,6 +19,9 @@ public enum StoreCopy {
         case runs
         case steps
         case statusOutbox = "status_outbox"
+        /// The redeliveries recovery asked the forges for (v8). `recovery_passes` is not copied: the first pass on
+        /// PostgreSQL looks back as far as the forges keep their logs, and what is recorded is never redelivered.
+        case redeliveries
     }
 
     /// Rows read and inserted at a time: at most this many, and no more once they hold `pageBytes` bytes.

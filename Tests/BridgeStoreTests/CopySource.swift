@@ -27,6 +27,9 @@ struct CopySource {
         let process = LocalProcess(pid: 4242, startTicks: 987_654, bootID: "boot-1", startedAt: WorkFixture.at(3), attempt: 1)
         try await work(on: store, runs: runs, process: process)
         try await report(on: store)
+        // `k-a` arrived again after recovery asked GitHub for it.
+        try await store.recordRedelivery(
+            RedeliveryRecord(source: "shop", key: "k-a", forgeDeliveryID: "9001", requestedAt: WorkFixture.at(4), outcome: "requested"))
         return CopySource(directory: directory, runningRun: runs["d"] ?? 0, runningProcess: process)
     }
 

@@ -44,7 +44,7 @@ import Testing
         #expect(summary.rows == Dictionary(uniqueKeysWithValues: zip(StoreCopy.Table.allCases, rows)))
         #expect(summary.rows[.deliveries] == 11 && summary.rows[.runs] == 9 && summary.rows[.steps] == 10)
         #expect(summary.runningSteps == 2)
-        #expect(summary.description.hasPrefix("copied 11 deliveries, 9 runs, 10 steps, \(rows[3]) status updates from \(source.path) to "))
+        #expect(summary.description.hasPrefix("copied 11 deliveries, 9 runs, 10 steps, \(rows[3]) status updates, 1 redelivery request from \(source.path) to "))
         #expect(summary.description.contains(settings.redacted))
         #expect(summary.description.contains("2 steps were running"))
         #expect(!summary.description.contains(settings.password?.text ?? "no password"))
@@ -149,8 +149,8 @@ import Testing
 
         let summary = try await StoreCopy.copy(from: directory.path("bridge.sqlite"), to: settings, logger: TestStore.logger)
 
-        #expect(summary.rows == [.deliveries: 0, .runs: 0, .steps: 0, .statusOutbox: 0])
-        #expect(summary.description.hasPrefix("copied 0 deliveries, 0 runs, 0 steps, 0 status updates from "))
+        #expect(summary.rows == [.deliveries: 0, .runs: 0, .steps: 0, .statusOutbox: 0, .redeliveries: 0])
+        #expect(summary.description.hasPrefix("copied 0 deliveries, 0 runs, 0 steps, 0 status updates, 0 redelivery requests from "))
         let store = try await PostgresDeliveryStore.open(settings, logger: TestStore.logger)
         #expect(try await store.record(CopySource.delivery("first", [])).deliveryID == 1)
         await store.shutDown()
