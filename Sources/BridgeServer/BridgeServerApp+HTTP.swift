@@ -28,16 +28,25 @@ extension BridgeServerApp {
                     "descriptors.limit": "\(descriptors)", "descriptors.reserved": "\(DescriptorLimit.reserve(forLimit: descriptors))",
                 ])
         }
+        let drainLimit = configuration.drainLimit ?? HTTPLimits.drainLimit(maxBodySize: configuration.maxBodySize)
         logger.info(
             "connection limits",
             metadata: [
                 "connections.max": "\(bound)", "descriptors.limit": "\(descriptors)",
                 "timeout.header": "\(configuration.headerTimeout)", "timeout.body": "\(configuration.bodyTimeout)",
-                "header.max": "\(configuration.maxHeaderSize)",
+                "header.max": "\(configuration.maxHeaderSize)", "drain.limit": "\(drainLimit)",
+            ])
+        let intake = configuration.intake
+        let rate = { (rate: TokenBuckets.Rate?) in rate.map { "\($0.perSecond)/s, burst \($0.burst)" } ?? "off" }
+        logger.info(
+            "intake limits",
+            metadata: [
+                "source.rate": "\(rate(intake.sourceRate))", "client.rate": "\(rate(intake.clientRate))",
+                "in_flight.max": "\(intake.maxInFlight.map(String.init) ?? "off")",
+                "trusted_proxies": "\(intake.trustedProxies.map(\.description).joined(separator: ","))",
             ])
         return HTTPLimits(
             maxConnections: bound, headerTimeout: configuration.headerTimeout, bodyTimeout: configuration.bodyTimeout,
-            drainLimit: configuration.drainLimit ?? HTTPLimits.drainLimit(maxBodySize: configuration.maxBodySize),
-            maxHeaderSize: configuration.maxHeaderSize)
+            drainLimit: drainLimit, maxHeaderSize: configuration.maxHeaderSize)
     }
 }

@@ -37,12 +37,17 @@ enum Setting {
         let least = allowZero ? 0 : 1
         let kind = allowZero ? "an integer of 0 or more" : "a positive integer"
         if let flag {
-            guard flag >= least else { throw ValidationError("the value must be \(kind), got \(flag)") }
+            guard flag >= least else { throw ValidationError("\(flagName(of: name)) must be \(kind), got \(flag)") }
             return flag
         }
         guard let text = environment[name], !text.isEmpty else { return nil }
         guard let value = Int(text), value >= least else { throw ValidationError("\(name) must be \(kind), got '\(text)'") }
         return value
+    }
+
+    /// The flag an environment variable stands for: `GITOPS_BRIDGE_CLIENT_BURST` is `--client-burst`.
+    static func flagName(of variable: String) -> String {
+        "--" + variable.dropFirst("GITOPS_BRIDGE_".count).lowercased().replacingOccurrences(of: "_", with: "-")
     }
 
     static func rules(_ flag: String?) -> String { value(flag, env: rulesVariable, default: defaultRules) }

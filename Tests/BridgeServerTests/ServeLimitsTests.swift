@@ -55,7 +55,7 @@ import Testing
 
     @Test(arguments: [
         (["--source-rate", "fast"], [String: String](), "--source-rate must be requests per second"),
-        (["--client-burst", "0"], [:], "the value must be a positive integer, got 0"),
+        (["--client-burst", "0"], [:], "--client-burst must be a positive integer, got 0"),
         (["--max-in-flight", "lots"], [:], "--max-in-flight must be a positive integer, 0 or 'off' for no limit, got 'lots'"),
         (["--trusted-proxy", "proxy.internal"], [:], "--trusted-proxy must be an IP address or CIDR network"),
         ([], ["GITOPS_BRIDGE_CLIENT_RATE": "quick"], "--client-rate must be requests per second"),

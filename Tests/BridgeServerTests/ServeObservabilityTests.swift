@@ -32,6 +32,8 @@ import Testing
             try await Task.sleep(for: .milliseconds(50))
         }
         let text = lines.joined(separator: "\n")
+        // The limits in force are logged at start.
+        #expect(text.contains("source.rate=50.0/s, burst 200") && text.contains("in_flight.max=256") && text.contains("intake limits"), "\(text)")
         let recorded = try #require(lines.first { $0.contains("delivery recorded") }, "\(text)")
         #expect(recorded.contains("delivery.key=observed-1"), "\(recorded)")
         let requestID = try #require(Self.value(of: "hb.request.id", in: recorded), "\(recorded)")
