@@ -4,16 +4,28 @@ import Foundation
 /// The hook-log clients of the forges recovery and `doctor` read (GitHub, GitLab), built from the rules' `status`
 /// blocks, whose credentials they share with the status reporters.
 public enum HookLogs {
-    /// A client per forge that has a `status` block and a delivery log, its secrets resolved now.
+    /// A client per forge that has a `status` block and a delivery log, its secrets resolved now; throws the first
+    /// block that cannot be built.
     public static func make(
         _ status: StatusSettings, resolver: any SecretResolver, httpClient: ProviderHTTPClient
     ) throws(StatusReportersError) -> [Forge: any HookLog] {
+        let built = makeEach(status, resolver: resolver, httpClient: httpClient)
+        if let problem = built.problems.sorted(by: { $0.key.rawValue < $1.key.rawValue }).first { throw problem.value }
+        return built.logs
+    }
+
+    /// Each forge's client on its own: those that could be built, and why each other one could not (`doctor` says
+    /// what it cannot check instead of stopping).
+    public static func makeEach(
+        _ status: StatusSettings, resolver: any SecretResolver, httpClient: ProviderHTTPClient
+    ) -> (logs: [Forge: any HookLog], problems: [Forge: StatusReportersError]) {
         var logs: [Forge: any HookLog] = [:]
+        var problems: [Forge: StatusReportersError] = [:]
         if let settings = status[.github] {
             do {
                 logs[.github] = GitHubHookLog(client: try GitHubReporters.client(settings: settings, resolver: resolver, httpClient: httpClient))
             } catch {
-                throw StatusReportersError("\(settings.position): status.github: \(error)")
+                problems[.github] = StatusReportersError("\(settings.position): status.github: \(error)")
             }
         }
         if let settings = status[.gitlab] {
@@ -21,10 +33,10 @@ public enum HookLogs {
                 let token = try resolver.resolve(try StatusReporters.required(settings.token, "token", of: settings))
                 logs[.gitlab] = GitLabHookLog(api: GitLabStatusReporter(baseURL: settings.url, token: token, httpClient: httpClient))
             } catch {
-                throw StatusReportersError("\(settings.position): status.gitlab: \(error)")
+                problems[.gitlab] = StatusReportersError("\(settings.position): status.gitlab: \(error)")
             }
         }
-        return logs
+        return (logs, problems)
     }
 
     /// An ISO 8601 time as the forges write it, with or without fractional seconds or a zone offset.

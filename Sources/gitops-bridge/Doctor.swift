@@ -14,10 +14,11 @@ struct Doctor: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let httpClient = ProviderHTTPClient()
-        let loaded = try access.load(httpClient: httpClient)
-        let findings = await HookDoctor(rules: loaded.rules, logs: loaded.logs, publicURL: loaded.publicURL).examine(source: access.source)
-        try? await httpClient.shutdown()
+        let findings = try await withProviderHTTPClient { httpClient in
+            let loaded = try access.load(httpClient: httpClient)
+            return await HookDoctor(rules: loaded.rules, logs: loaded.logs, unreadable: loaded.unreadable, publicURL: loaded.publicURL)
+                .examine(source: access.source)
+        }
         if json {
             print(RecordFormatter.json(findings))
         } else {

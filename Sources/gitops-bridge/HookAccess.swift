@@ -19,8 +19,17 @@ struct HookAccessOptions: ParsableArguments {
     @Option(help: "Only this source.")
     var source: String?
 
-    /// The rules, the public URL and the hook-log clients; exits 2 with one line when any cannot be had.
-    func load(httpClient: ProviderHTTPClient) throws -> (rules: RuleSet, publicURL: String?, logs: [Forge: any HookLog]) {
+    /// What `load` gives.
+    struct Loaded {
+        var rules: RuleSet
+        var publicURL: String?
+        var logs: [Forge: any HookLog]
+        /// Why a forge's `status` block gave no client (its secret cannot be read).
+        var unreadable: [Forge: String]
+    }
+
+    /// The rules, the public URL and the hook-log clients; exits 2 with one line when the rules or the URL cannot be had.
+    func load(httpClient: ProviderHTTPClient) throws -> Loaded {
         let path = Setting.rules(rules)
         let ruleSet: RuleSet
         do {
@@ -34,11 +43,21 @@ struct HookAccessOptions: ParsableArguments {
             throw ExitCode(2)
         }
         let url = try Setting.baseURL(publicURL, env: "GITOPS_BRIDGE_PUBLIC_URL", flag: "--public-url")
-        do {
-            return (ruleSet, url, try HookLogs.make(ruleSet.status, resolver: ProcessSecretResolver(), httpClient: httpClient))
-        } catch {
-            printError("gitops-bridge: \(error)")
-            throw ExitCode(2)
-        }
+        let built = HookLogs.makeEach(ruleSet.status, resolver: ProcessSecretResolver(), httpClient: httpClient)
+        return Loaded(rules: ruleSet, publicURL: url, logs: built.logs, unreadable: built.problems.mapValues(\.description))
+    }
+}
+
+/// Runs `body` with a provider HTTP client that is shut down however `body` ends (AsyncHTTPClient traps on a client
+/// dropped without a shutdown).
+func withProviderHTTPClient<T>(_ body: (ProviderHTTPClient) async throws -> T) async throws -> T {
+    let client = ProviderHTTPClient()
+    do {
+        let result = try await body(client)
+        try? await client.shutdown()
+        return result
+    } catch {
+        try? await client.shutdown()
+        throw error
     }
 }

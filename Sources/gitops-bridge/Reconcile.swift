@@ -2,6 +2,7 @@ import ArgumentParser
 import BridgeCore
 import BridgeProviders
 import BridgeServer
+import BridgeStore
 import Foundation
 import Logging
 
@@ -27,19 +28,25 @@ struct Reconcile: AsyncParsableCommand {
             guard let duration = Duration(configText: text) else { throw ValidationError("--since must be a duration such as 24h or 90m, got '\(text)'") }
             return Date().addingTimeInterval(-TimeInterval(duration.components.seconds))
         }
-        let httpClient = ProviderHTTPClient()
-        defer { Task { try? await httpClient.shutdown() } }
-        let loaded = try access.load(httpClient: httpClient)
-        let store = try await DatabaseOptions.openExisting(database, readOnly: dryRun)
-        let recovery = DeliveryRecovery(
-            rules: loaded.rules, logs: loaded.logs, ledger: store, publicURL: loaded.publicURL,
-            logger: Logger(label: "gitops-bridge") { _ in SwiftLogNoOpLogHandler() })
-        if recovery.isEmpty {
-            printError("gitops-bridge: no source has a recover: block; nothing to reconcile")
-            throw ExitCode(2)
+        let report = try await withProviderHTTPClient { httpClient in
+            let loaded = try access.load(httpClient: httpClient)
+            if let problem = loaded.unreadable.values.sorted().first {
+                printError("gitops-bridge: \(problem)")
+                throw ExitCode(2)
+            }
+            let store = try await DatabaseOptions.openExisting(database, readOnly: dryRun)
+            let recovery = DeliveryRecovery(
+                rules: loaded.rules, logs: loaded.logs, ledger: store, publicURL: loaded.publicURL,
+                logger: Logger(label: "gitops-bridge") { _ in SwiftLogNoOpLogHandler() })
+            if recovery.isEmpty {
+                await store.shutDown()
+                printError("gitops-bridge: no source has a recover: block; nothing to reconcile")
+                throw ExitCode(2)
+            }
+            let report = await recovery.pass(source: access.source, since: from, dryRun: dryRun)
+            await store.shutDown()
+            return report
         }
-        let report = await recovery.pass(source: access.source, since: from, dryRun: dryRun)
-        try? await httpClient.shutdown()
         if json {
             print(RecordFormatter.json(report))
         } else {

@@ -79,4 +79,22 @@ import Testing
             #expect(outcome.output.contains("error       source shop, acme/shop: acme/shop has no hook calling \(bridge.hookURL)"), "\(outcome.output)")
         }
     }
+
+    /// A `status` block whose token cannot be read: `doctor` says what it cannot check and exits 0; `reconcile` stops
+    /// with one line. Neither crashes (AsyncHTTPClient traps on a client dropped without a shutdown).
+    @Test func anUnreadableTokenIsSaidNotCrashedOn() async throws {
+        let bridge = try RecoveryBridge(
+            forge: .github, port: 9, status: "  github: {url: \"http://127.0.0.1:9\", token: env:UNSET_RECOVERY_TOKEN}",
+            recover: "{repositories: [acme/shop]}")
+        defer { bridge.remove() }
+        let doctor = try await Self.run(Self.arguments("doctor", bridge), in: bridge)
+        #expect(doctor.exitCode == 0, "\(doctor.output)")
+        #expect(doctor.output.contains("note: shop: cannot check: the credentials for github cannot be read: "), "\(doctor.output)")
+        #expect(doctor.output.contains("UNSET_RECOVERY_TOKEN") && !doctor.output.contains("Fatal error"), "\(doctor.output)")
+
+        let reconcile = try await Self.run(Self.arguments("reconcile", bridge, ["--dry-run"]), in: bridge)
+        #expect(reconcile.exitCode == 2, "\(reconcile.output)")
+        #expect(reconcile.output.hasPrefix("gitops-bridge: rules.yaml:") || reconcile.output.contains("UNSET_RECOVERY_TOKEN"), "\(reconcile.output)")
+        #expect(!reconcile.output.contains("Fatal error"), "\(reconcile.output)")
+    }
 }

@@ -27,13 +27,19 @@ public struct HookDoctor: Sendable {
 
     let rules: RuleSet
     let logs: [Forge: any HookLog]
+    let unreadable: [Forge: String]
     let publicURL: String?
     let now: @Sendable () -> Date
 
-    /// `publicURL` is the bridge's (`--public-url`): a source's hook should call `<url>/hooks/<source>`.
-    public init(rules: RuleSet, logs: [Forge: any HookLog], publicURL: String?, now: @escaping @Sendable () -> Date = { Date() }) {
+    /// `publicURL` is the bridge's (`--public-url`): a source's hook should call `<url>/hooks/<source>`. `unreadable` says
+    /// why a forge's `status` block gave no client (a secret that cannot be read).
+    public init(
+        rules: RuleSet, logs: [Forge: any HookLog], unreadable: [Forge: String] = [:], publicURL: String?,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.rules = rules
         self.logs = logs
+        self.unreadable = unreadable
         self.publicURL = publicURL
         self.now = now
     }
@@ -54,6 +60,9 @@ public struct HookDoctor: Sendable {
         }
         guard let recover = source.recover else {
             return note("cannot check: the rules do not say whose hook calls this source", "add recover: {repositories: [owner/name]}")
+        }
+        if logs[source.forge] == nil, let problem = unreadable[source.forge] {
+            return note("cannot check: the credentials for \(source.forge.rawValue) cannot be read: \(problem)", "make the status block's secret readable")
         }
         guard let log = logs[source.forge] else {
             return note(
