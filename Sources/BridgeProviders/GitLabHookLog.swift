@@ -10,7 +10,9 @@ import NIOHTTP1
 /// recorded delivery would be a duplicate. The events' `request_headers` are read only for that key: their shape is
 /// not documented field by field, so a header is looked for case-insensitively, and an event without one is left out.
 public struct GitLabHookLog: HookLog {
-    static let maxPages = 30
+    /// Pages read at most per listing (100 events each): a log longer than that back to `since` is an error, so the
+    /// pass is not taken as complete.
+    static let maxPages = 100
 
     let api: GitLabStatusReporter
 
@@ -40,10 +42,10 @@ public struct GitLabHookLog: HookLog {
             deliveries += entries
             guard let next = answer.headers.first(name: "x-next-page"), !next.isEmpty, next.allSatisfy(\.isNumber), !items.isEmpty,
                 !entries.contains(where: { $0.deliveredAt < since })
-            else { break }
+            else { return deliveries }
             page = next
         }
-        return deliveries
+        throw .retryable("GitLab: the hook's event log holds more than \(Self.maxPages * 100) events since \(since); read less at a time with reconcile --since", retryAfter: nil)
     }
 
     public func redeliver(_ delivery: HookDelivery, of owner: HookOwner, hook: String) async throws(ProviderError) {
@@ -68,7 +70,9 @@ public struct GitLabHookLog: HookLog {
         guard let id = item["id"].flatMap(GitHubTransport.identifier) else { return nil }
         let alert = item["alert_status"]?.stringValue
         let disabledUntil = item["disabled_until"]?.stringValue
-        let disabled = alert.map { $0 != "executable" } ?? false || disabledUntil != nil
+        // `alert_status` says whether GitLab sends to the hook now; `disabled_until` (which can outlive the back-off) only
+        // where it is absent.
+        let disabled = alert.map { $0 != "executable" } ?? (disabledUntil != nil)
         return HookSettings(
             id: id, url: item["url"]?.stringValue ?? "", active: !disabled, contentType: nil, pushEvents: item["push_events"]?.boolValue ?? false,
             tagPushEvents: item["tag_push_events"]?.boolValue ?? false, secretSet: nil,

@@ -15,7 +15,7 @@ enum RedeliverySQL {
         """
     /// Whether a delivery arrived as a redelivery (a column of delivery lists).
     static let recoveredColumn =
-        "(SELECT COUNT(*) FROM redeliveries x WHERE x.source = d.source AND x.delivery_key = d.delivery_key) AS redelivery_count"
+        "(SELECT COUNT(*) FROM redeliveries x WHERE x.source = d.source AND x.delivery_key = d.delivery_key AND x.outcome = 'requested') AS redelivery_count"
 
     static func keyValues(_ source: String, _ key: String) -> SQLValues {
         ["source": .text(source), "key": .text(key)]

@@ -30,7 +30,14 @@ struct Reconcile: AsyncParsableCommand {
         }
         let report = try await withProviderHTTPClient { httpClient in
             let loaded = try access.load(httpClient: httpClient)
-            if let problem = loaded.unreadable.values.sorted().first {
+            let chosen = loaded.rules.sources.values.filter { $0.recover != nil && (access.source == nil || $0.name == access.source) }
+            if let source = access.source, chosen.isEmpty {
+                printError("gitops-bridge: source \(source) has no recover: block; nothing to reconcile")
+                throw ExitCode(2)
+            }
+            // Only the forges of the sources this pass reads need their credentials.
+            let forges = Set(chosen.map(\.forge))
+            if let problem = loaded.unreadable.filter({ forges.contains($0.key) }).values.sorted().first {
                 printError("gitops-bridge: \(problem)")
                 throw ExitCode(2)
             }

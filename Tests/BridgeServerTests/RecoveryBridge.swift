@@ -54,11 +54,12 @@ struct RecoveryBridge {
     }
 
     /// `serve`'s configuration, the rules watched every 50 ms.
-    func configuration(recovery: RecoveryConfiguration) -> ServeConfiguration {
+    func configuration(recovery: RecoveryConfiguration, intake: IntakeLimits = IntakeLimits()) -> ServeConfiguration {
         var configuration = ServeConfiguration(
             rulesPath: rulesPath, databasePath: databasePath, host: "127.0.0.1", port: port, logLevel: .critical,
             worker: WorkerHarness.configuration(), publicURL: publicURL, recovery: recovery)
         configuration.rulesWatchInterval = .milliseconds(50)
+        configuration.intake = intake
         return configuration
     }
 
@@ -78,11 +79,12 @@ struct RecoveryBridge {
 
     /// Runs the bridge (`serve`'s application) until `body` returns, then shuts it down.
     func run<T: Sendable>(
-        recovery: RecoveryConfiguration, resolver: ProcessSecretResolver? = nil, _ body: @Sendable () async throws -> T
+        recovery: RecoveryConfiguration, resolver: ProcessSecretResolver? = nil, intake: IntakeLimits = IntakeLimits(),
+        _ body: @Sendable () async throws -> T
     ) async throws -> T {
         let running = AsyncStream.makeStream(of: Int.self)
         let app = try await BridgeServerApp.make(
-            configuration: configuration(recovery: recovery), resolver: resolver ?? self.resolver,
+            configuration: configuration(recovery: recovery, intake: intake), resolver: resolver ?? self.resolver,
             onServerRunning: { port in running.continuation.yield(port) })
         let task = Task { try await app.runService(gracefulShutdownSignals: []) }
         defer { task.cancel() }

@@ -28,18 +28,27 @@ import Testing
                 let entry = try #require(await github.deliver(hook: hook, body: bridge.push(sha: Self.sha(index))))
                 #expect(entry.statusCode == 0)
             }
-            // One answered 503 (a proxy in front of a bridge whose store is down).
-            let unavailable = try await AnsweringServer.start(status: 503)
-            github.setHookURL(hook, url: "http://127.0.0.1:\(unavailable.port)/hooks/shop")
-            let refused = try #require(await github.deliver(hook: hook, body: bridge.push(sha: Self.sha(4))))
-            #expect(refused.statusCode == 503)
-            await unavailable.stop()
-            github.setHookURL(hook, url: bridge.hookURL)
             closed = nil
 
             let off = RecoveryConfiguration(interval: nil)
-            // One the bridge recorded, whose answer GitHub never saw: it is not sent again.
-            let recorded = try await bridge.run(recovery: off, resolver: resolver) {
+            // Up, with room for one delivery in flight (--max-in-flight 1).
+            let recorded = try await bridge.run(recovery: off, resolver: resolver, intake: IntakeLimits(maxInFlight: 1)) {
+                // One the bridge answered 503: a slow client holds the only place.
+                let held = try await RawConnection.run {
+                    let connection = try RawConnection(port: port)
+                    try connection.send("POST /hooks/shop HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\n{")
+                    return connection
+                }
+                // Time for the bridge to read the held request's head and count it in.
+                try await Task.sleep(for: .milliseconds(500))
+                let refused = try #require(await github.deliver(hook: hook, body: bridge.push(sha: Self.sha(4))))
+                #expect(refused.statusCode == 503)
+                let status = try await RawConnection.run {
+                    try held.send("}")
+                    return try held.receiveResponse().status
+                }
+                #expect(status == 401)
+                // One the bridge recorded, whose answer GitHub never saw: it is not sent again.
                 let entry = try #require(await github.deliver(hook: hook, body: bridge.push(sha: Self.sha(5))))
                 #expect(entry.statusCode == 202)
                 try await GitLabEndToEndTests.waitUntil { bridge.ranLines().count == 1 }

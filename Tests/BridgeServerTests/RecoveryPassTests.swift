@@ -91,6 +91,48 @@ import Testing
         }
     }
 
+    /// Stands in for a forge that refuses every redelivery (a 5xx), reading `GitHubFake`'s log otherwise.
+    struct RefusingRedeliveries: HookLog {
+        let log: GitHubHookLog
+
+        func hooks(of owner: HookOwner) async throws(ProviderError) -> [HookSettings] { try await log.hooks(of: owner) }
+
+        func deliveries(of owner: HookOwner, hook: String, since: Date) async throws(ProviderError) -> [HookDelivery] {
+            try await log.deliveries(of: owner, hook: hook, since: since)
+        }
+
+        func redeliver(_ delivery: HookDelivery, of owner: HookOwner, hook: String) async throws(ProviderError) {
+            throw .retryable("GitHub 500: Server Error")
+        }
+    }
+
+    /// A refused redelivery keeps the pass from counting as complete, so the next one looks at it again; a window given
+    /// by hand (`reconcile --since`) does not move the mark either.
+    @Test func aRefusedRedeliveryIsAskedForAgainByTheNextPass() async throws {
+        try await withGitHubFake(GitHubFake()) { github in
+            let closed = try ClosedPort()
+            let setup = try Self.setup(github, receiver: "\(closed.url)/hooks/shop")
+            defer { try? FileManager.default.removeItem(at: setup.directory) }
+            let missed = try #require(await github.deliver(hook: setup.hook, body: Array("{}".utf8)))
+            github.setHookURL(setup.hook, url: "\(Self.publicURL)/hooks/shop")
+            let refusing = DeliveryRecovery(
+                rules: setup.rules, logs: [.github: RefusingRedeliveries(log: setup.log)], ledger: setup.store, publicURL: Self.publicURL,
+                logger: Self.logger)
+
+            let first = await refusing.pass()
+            #expect(first.lines.map(\.action) == ["failed"] && first.lines.first?.key == missed.guid, "\(first)")
+            #expect(try await setup.store.lastRecoveryPass(source: "shop") == nil)
+
+            let byHand = await setup.recovery().pass(since: Date().addingTimeInterval(-3600))
+            #expect(byHand.lines.map(\.action) == ["redelivered"], "\(byHand)")
+            #expect(try await setup.store.lastRecoveryPass(source: "shop") == nil)
+            #expect(github.hookDeliveries.filter(\.redelivery).map(\.guid) == [missed.guid])
+
+            _ = await setup.recovery().pass()
+            #expect(try await setup.store.lastRecoveryPass(source: "shop") != nil)
+        }
+    }
+
     @Test func aDryRunAsksForNothingAndWritesNothing() async throws {
         try await withGitHubFake(GitHubFake()) { github in
             let closed = try ClosedPort()

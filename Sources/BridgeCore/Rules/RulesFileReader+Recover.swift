@@ -27,6 +27,9 @@ extension RulesFileReader {
         if let hook = settings.hook, !hook.allSatisfy(\.isNumber), let entry = map["hook"] {
             report("\(what).hook must be the hook's numeric id", at: entry.value)
         }
+        if let entry = map["hook"], settings.owners.count > 1 {
+            report("\(what).hook names one hook, but \(settings.owners.count) repositories and organizations are listed; give a source one owner to name its hook", at: entry.keyNode)
+        }
         if settings.owners.isEmpty {
             report("\(what) names no repositories\(forge == .github ? " or organizations" : ""): say whose hook calls this source", at: node)
             return nil

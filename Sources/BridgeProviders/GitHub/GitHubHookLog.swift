@@ -9,8 +9,9 @@ import NIOHTTP1
 /// (only its `cursor` is taken: the client builds the next path itself, so a link to another host goes nowhere);
 /// `POST …/deliveries/{delivery_id}/attempts` (202) has GitHub send a delivery again, with the same `guid`.
 public struct GitHubHookLog: HookLog {
-    /// Pages read at most per listing (100 entries each).
-    static let maxPages = 30
+    /// Pages read at most per listing (100 entries each): a log longer than that back to `since` is an error, so the
+    /// pass is not taken as complete.
+    static let maxPages = 100
 
     let client: GitHubClient
 
@@ -35,9 +36,9 @@ public struct GitHubHookLog: HookLog {
             let entries = items.compactMap(Self.delivery)
             deliveries += entries
             cursor = Self.nextCursor(answer.headers)
-            if cursor == nil || entries.isEmpty || entries.contains(where: { $0.deliveredAt < since }) { break }
+            if cursor == nil || entries.isEmpty || entries.contains(where: { $0.deliveredAt < since }) { return deliveries }
         }
-        return deliveries
+        throw .retryable("GitHub: the hook's delivery log holds more than \(Self.maxPages * 100) deliveries since \(since); read less at a time with reconcile --since", retryAfter: nil)
     }
 
     public func redeliver(_ delivery: HookDelivery, of owner: HookOwner, hook: String) async throws(ProviderError) {

@@ -103,7 +103,10 @@ public struct DeliveryRecovery: Sendable {
                 logger.warning("recovery could not read the hook", metadata: ["source": "\(source.name)", "hook.owner": "\(owner)", "error": "\(error)"])
             }
         }
-        if complete && !dryRun {
+        // A redelivery the forge refused is looked at again by the next pass (up to RecoveryPlan's bound), so the pass
+        // is not complete; nor is one over a window given by hand (`reconcile --since`), which says nothing of the rest.
+        let refused = report.lines.contains { $0.source == source.name && $0.action == "failed" }
+        if complete && !refused && !dryRun && since == nil {
             try? await ledger.recordRecoveryPass(source: source.name, at: started)
         }
     }
