@@ -80,11 +80,11 @@ public struct BridgeRouter: Sendable {
             metrics.countDelivery(source: sourceName, outcome: IntakeResponse.tooLarge.outcome)
             return Self.respond(.tooLarge)
         }
-        guard gate.enter() else {
+        guard gate.enter(client: client) else {
             context.logger.debug("delivery refused: intake full", metadata: ["source": "\(sourceName)"])
             return refuse(IntakeGate.Refusal(response: .overloaded, retryAfter: IntakeGate.overloadedRetryAfter), source: sourceName)
         }
-        defer { gate.leave() }
+        defer { gate.leave(client: client) }
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: maxBodySize)

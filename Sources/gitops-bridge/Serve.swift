@@ -109,6 +109,9 @@ struct Serve: AsyncParsableCommand {
     var adminTrustedRole: String?
 
     func run() async throws {
+        // A SIGHUP (`systemctl reload`) before the reloader traps it must not end the process: systemd would take that
+        // for a clean exit and not restart it. The reloader reads the rules after this anyway.
+        signal(SIGHUP, SIG_IGN)
         let listenText = Setting.value(listen, env: Setting.listenVariable, default: Setting.defaultListen)
         guard let address = ServeConfiguration.parseListen(listenText) else {
             throw ValidationError("--listen must be host:port, got '\(listenText)'")

@@ -150,4 +150,18 @@ import Testing
         #expect(text.contains(#"gitops_bridge_rules_reloads_total{result="success"} 1"#), "\(text)")
         await harness.close()
     }
+
+    /// Contents a SIGHUP already put in force are not loaded again by the watch.
+    @Test func theWatchLeavesContentsASighupLoaded() async throws {
+        let harness = try Harness(RulesFolder(), watch: .milliseconds(20))
+        try await harness.watching {
+            try harness.folder.write(TestBridge.rulesYAML + RulesFolder.releaseRule)
+            #expect(harness.reloader.reload(trigger: "SIGHUP"))
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        let text = harness.metrics.render()
+        #expect(text.contains(#"gitops_bridge_rules_reloads_total{result="success"} 1"#), "\(text)")
+        #expect(harness.logs.lines("rules reloaded").count == 1)
+        await harness.close()
+    }
 }

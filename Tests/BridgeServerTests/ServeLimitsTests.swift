@@ -17,7 +17,7 @@ import Testing
         #expect(try IntakeLimits.rate(text, flag: "--source-rate", burst: burst) == expected)
     }
 
-    @Test(arguments: ["fast", "-1", "nan", "inf", "", "10/s"])
+    @Test(arguments: ["fast", "-1", "nan", "inf", "", "10/s", "1e-20", "0.0009"])
     func badRatesAreClearErrors(text: String) {
         #expect {
             try IntakeLimits.rate(text, flag: "--client-rate", burst: 10)

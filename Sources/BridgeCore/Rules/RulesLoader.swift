@@ -7,6 +7,12 @@ import Foundation
 public enum RulesLoader {
     /// Loads `path`: a file, or a directory whose `*.yaml` and `*.yml` files (not hidden ones) are read in name order.
     public static func load(path: String) throws(RulesError) -> RuleSet {
+        try loadWithContents(path: path).rules
+    }
+
+    /// The rules at `path` and the contents of the files they were loaded from, read once: a digest of those contents
+    /// names exactly the rules loaded, even when the files change meanwhile.
+    public static func loadWithContents(path: String) throws(RulesError) -> (rules: RuleSet, files: [(path: String, contents: String)]) {
         let paths = try files(at: path)
         var files: [(path: String, contents: String)] = []
         var diagnostics: [RulesDiagnostic] = []
@@ -15,7 +21,7 @@ public enum RulesLoader {
         }
         do {
             let ruleSet = try load(files: files)
-            if diagnostics.isEmpty { return ruleSet }
+            if diagnostics.isEmpty { return (ruleSet, files) }
         } catch {
             diagnostics += error.diagnostics
         }

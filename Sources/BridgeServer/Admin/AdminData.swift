@@ -106,4 +106,11 @@ public struct AdminData: Sendable {
         }
         return "sha256:" + Digest.sha256Hex(bytes)
     }
+
+    /// The same digest, of contents already read.
+    public static func digest(contents files: [(path: String, contents: String)]) -> String {
+        var bytes: [UInt8] = []
+        for file in files { bytes += Array(file.path.utf8) + [0] + Array(file.contents.utf8) + [0] }
+        return "sha256:" + Digest.sha256Hex(bytes)
+    }
 }

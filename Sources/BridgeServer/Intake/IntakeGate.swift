@@ -21,7 +21,8 @@ public final class IntakeGate: Sendable {
     public let limits: IntakeLimits
     let sources: TokenBuckets?
     let clients: TokenBuckets?
-    private let inFlight = Mutex(0)
+    /// Requests in intake now, in all and by client address (only those with one in).
+    private let inFlight = Mutex((total: 0, byClient: [String: Int]()))
     private let now: @Sendable () -> ContinuousClock.Instant
 
     public init(limits: IntakeLimits = IntakeLimits(), now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
@@ -45,18 +46,28 @@ public final class IntakeGate: Sendable {
         return nil
     }
 
-    /// Counts a request into intake; false (and not counted) when `maxInFlight` are already in.
-    func enter() -> Bool {
-        inFlight.withLock { count in
-            if let maximum = limits.maxInFlight, count >= maximum { return false }
-            count += 1
+    /// Counts a request of `client` into intake; false (and not counted) when `maxInFlight` are already in, or
+    /// `maxInFlightPerClient` of that client's.
+    func enter(client: String?) -> Bool {
+        inFlight.withLock { state in
+            if let maximum = limits.maxInFlight, state.total >= maximum { return false }
+            if let client, let maximum = limits.maxInFlightPerClient {
+                let mine = state.byClient[client, default: 0]
+                guard mine < maximum else { return false }
+                state.byClient[client] = mine + 1
+            }
+            state.total += 1
             return true
         }
     }
 
-    /// Counts a request out of intake; once per successful `enter()`.
-    func leave() {
-        inFlight.withLock { $0 -= 1 }
+    /// Counts a request of `client` out of intake; once per successful `enter(client:)`.
+    func leave(client: String?) {
+        inFlight.withLock { state in
+            state.total -= 1
+            guard let client, limits.maxInFlightPerClient != nil, let mine = state.byClient[client] else { return }
+            state.byClient[client] = mine > 1 ? mine - 1 : nil
+        }
     }
 
     /// Client addresses whose buckets are tracked now.
@@ -66,7 +77,7 @@ public final class IntakeGate: Sendable {
 
     /// Requests in intake now.
     public var requestsInFlight: Int {
-        inFlight.withLock { $0 }
+        inFlight.withLock { $0.total }
     }
 
     /// The client of a request: the connection's peer, or, when the peer is a `--trusted-proxy`, the nearest address in
@@ -76,12 +87,20 @@ public final class IntakeGate: Sendable {
         guard !limits.trustedProxies.isEmpty, isTrusted(peer) else { return peerText }
         let hops = forwardedFor.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
         var client = peerText
-        for hop in hops.reversed() {
+        for hop in hops.reversed().map(Self.address(ofHop:)) {
             guard let address = try? SocketAddress(ipAddress: hop, port: 0) else { break }
             client = hop
             guard isTrusted(address) else { break }
         }
         return client
+    }
+
+    /// A hop's address without the port some proxies add: `1.2.3.4:5678` and `[2001:db8::1]:443` (an IPv6 address
+    /// without brackets has no port).
+    public static func address(ofHop hop: String) -> String {
+        if hop.hasPrefix("["), let end = hop.firstIndex(of: "]") { return String(hop[hop.index(after: hop.startIndex)..<end]) }
+        let parts = hop.split(separator: ":", omittingEmptySubsequences: false)
+        return parts.count == 2 ? String(parts[0]) : hop
     }
 
     private func isTrusted(_ address: SocketAddress?) -> Bool {

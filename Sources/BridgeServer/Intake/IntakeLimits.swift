@@ -25,6 +25,15 @@ public struct IntakeLimits: Sendable, Hashable {
     /// The most client addresses tracked at once.
     public var trackedClients: Int
 
+    /// The most requests one client address may have in intake at once: an eighth of `maxInFlight` (at least 1), so a
+    /// client that sends its bodies slowly cannot hold every place while forges are answered 503.
+    public var maxInFlightPerClient: Int? {
+        maxInFlight.map { max(1, $0 / 8) }
+    }
+
+    /// The slowest rate accepted: one request in 1,000 seconds (a slower one would make `Retry-After` overflow).
+    static let slowestRate = 0.001
+
     public init(
         sourceRate: TokenBuckets.Rate? = defaultSourceRate, clientRate: TokenBuckets.Rate? = defaultClientRate,
         maxInFlight: Int? = defaultMaxInFlight, trustedProxies: [AdminNetwork] = [], trackedClients: Int = defaultTrackedClients
@@ -48,7 +57,7 @@ public struct IntakeLimits: Sendable, Hashable {
     public static func rate(_ text: String, flag: String, burst: Int) throws(ParseError) -> TokenBuckets.Rate? {
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
         if trimmed == "off" { return nil }
-        guard let perSecond = Double(trimmed), perSecond.isFinite, perSecond >= 0 else {
+        guard let perSecond = Double(trimmed), perSecond.isFinite, perSecond == 0 || perSecond >= slowestRate else {
             throw ParseError(description: "\(flag) must be requests per second (a number; 0 or 'off' for no limit), got '\(text)'")
         }
         guard burst >= 1 else { throw ParseError(description: "the burst of \(flag) must be a positive integer, got \(burst)") }

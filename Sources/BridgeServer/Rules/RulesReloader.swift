@@ -57,19 +57,30 @@ public struct RulesReloader: Service {
         }
     }
 
+    /// How long the watch waits before trying again contents it could not load (a `file:` secret they name may come
+    /// a moment later, as a Kubernetes Secret volume updates apart from the ConfigMap).
+    static let retryRefusedAfter: Duration = .seconds(30)
+
     /// Polls the digest of the rules' contents; a change seen twice in a row (debounced: an editor's or `kubectl`'s
-    /// write in several steps settles first) asks for a reload. A digest that failed to load is not tried again.
+    /// write in several steps settles first) asks for a reload. Contents already in force (a SIGHUP loaded them) are
+    /// left; contents that failed to load are tried again only after `retryRefusedAfter`.
     func watch(every interval: Duration, continuation: AsyncStream<String>.Continuation) async {
         var lastTried = live.current.version
+        var triedAt = ContinuousClock.now
         var pending: String?
         while !Task.isCancelled {
             do { try await Task.sleep(for: interval) } catch { return }
-            guard let digest = RulesSnapshot.contentDigest(path: path), digest != lastTried else {
+            let digest = RulesSnapshot.contentDigest(path: path)
+            if digest == lastTried, digest != live.current.version, ContinuousClock.now - triedAt >= Self.retryRefusedAfter {
+                lastTried = nil
+            }
+            guard let digest, digest != lastTried, digest != live.current.version else {
                 pending = nil
                 continue
             }
             if pending == digest {
                 lastTried = digest
+                triedAt = .now
                 pending = nil
                 continuation.yield("watch")
             } else {

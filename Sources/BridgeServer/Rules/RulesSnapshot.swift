@@ -28,11 +28,13 @@ public struct RulesSnapshot: Sendable {
     /// Loads and fully validates the rules at `path` (secrets resolved, reporters built): the same at start and on reload.
     /// The error lists every problem with its file, line and column, and never a secret.
     public static func build(path: String, resolver: any SecretResolver, httpClient: ProviderHTTPClient) throws(StartupError) -> Self {
-        // The digest is taken before the files are read: a change in between is seen again by the next watch.
-        let version = contentDigest(path: path)
+        // The version is the digest of the very contents parsed (one read), so it names exactly these rules.
         let rules: RuleSet
+        let version: String
         do {
-            rules = try RulesLoader.load(path: path)
+            let loaded = try RulesLoader.loadWithContents(path: path)
+            rules = loaded.rules
+            version = AdminData.digest(contents: loaded.files)
         } catch {
             throw StartupError("rules \(path) are invalid:\n\(error)")
         }
