@@ -66,13 +66,19 @@ public struct BridgeRouter: Sendable {
         let sourceName = context.parameters.get("source") ?? ""
         // One version of the rules for the whole delivery, from the source's lookup to its plan.
         let snapshot = intake.live.current
-        guard snapshot.sources[sourceName] != nil else {
+        let known = snapshot.sources[sourceName] != nil
+        // Refused before the body is read: the connection guard drains it (within its limits) and closes. The client's
+        // bucket is taken first, so requests to unknown sources are limited too.
+        let client = gate.client(peer: context.remoteAddress, forwardedFor: request.headers[values: IntakeGate.forwardedFor])
+        if let refusal = gate.admit(client: client) {
+            context.logger.debug("delivery refused: rate limited", metadata: ["source": "\(sourceName)", "client": "\(client ?? "-")"])
+            return refuse(refusal, source: known ? sourceName : "unknown")
+        }
+        guard known else {
             metrics.countDelivery(source: "unknown", outcome: IntakeResponse.unknownSource.outcome)
             return Self.respond(.unknownSource)
         }
-        // Refused before the body is read: the connection guard drains it (within its limits) and closes.
-        let client = gate.client(peer: context.remoteAddress, forwardedFor: request.headers[values: IntakeGate.forwardedFor])
-        if let refusal = gate.admit(source: sourceName, client: client) {
+        if let refusal = gate.admit(source: sourceName) {
             context.logger.debug("delivery refused: rate limited", metadata: ["source": "\(sourceName)", "client": "\(client ?? "-")"])
             return refuse(refusal, source: sourceName)
         }

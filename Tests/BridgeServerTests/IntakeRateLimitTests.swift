@@ -56,6 +56,25 @@ import Testing
         }
     }
 
+    /// Requests to a source that does not exist spend the client's tokens too (and are counted as `unknown`).
+    @Test func requestsToUnknownSourcesSpendTheClientsTokens() async throws {
+        let bridge = try TestBridge()
+        defer { bridge.removeFiles() }
+        let intake = IntakeLimits(sourceRate: nil, clientRate: .init(perSecond: 0.01, burst: 3), maxInFlight: nil)
+        try await IntakeHTTP.application(bridge, intake: intake).test(.live) { client in
+            let port = try #require(client.port)
+            var statuses: [Int] = []
+            for _ in 0..<4 {
+                statuses.append(try await LiveHTTPTests().send(port: port, path: "/hooks/no-such-source", body: Array("{}".utf8)).status)
+            }
+            #expect(statuses == [404, 404, 404, 429])
+            #expect(try await IntakeHTTP.deliver(port: port, delivery: "known").status == 429)
+            let metrics = try await IntakeHTTP.metrics(port: port)
+            #expect(metrics.contains(#"gitops_bridge_deliveries_total{source="unknown",outcome="rate_limited"} 1"#), "\(metrics)")
+            #expect(metrics.contains(#"gitops_bridge_deliveries_total{source="shop-github",outcome="rate_limited"} 1"#), "\(metrics)")
+        }
+    }
+
     @Test func withoutATrustedProxyXForwardedForIsIgnored() async throws {
         let bridge = try TestBridge()
         defer { bridge.removeFiles() }

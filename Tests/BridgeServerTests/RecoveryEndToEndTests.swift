@@ -95,6 +95,10 @@ import Testing
             #expect(bridge.ranLines().sorted() == [Self.sha(11), Self.sha(12)])
             let resent = gitlab.hookEvents.filter(\.resent)
             #expect(resent.count == 2 && resent.allSatisfy { $0.responseStatus == 202 }, "\(resent)")
+            // A resend keeps the Idempotency-Key (the key recorded) and gets a new X-Gitlab-Event-UUID.
+            let sent = gitlab.hookEvents.filter { !$0.resent }
+            #expect(Set(resent.map(\.idempotencyKey)) == Set(sent.map(\.idempotencyKey)))
+            #expect(Set(resent.map(\.eventUUID)).isDisjoint(with: sent.map(\.eventUUID)))
         }
     }
 

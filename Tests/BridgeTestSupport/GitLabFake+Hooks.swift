@@ -45,6 +45,8 @@ extension GitLabFake {
         public var kind: RefKind
         public var body: [UInt8]
         public var createdAt: Date
+        /// The `X-Gitlab-Event-UUID` sent: new on every send, a resend's too.
+        public var eventUUID: String
         /// The receiver's status; nil when it could not be reached.
         public var responseStatus: Int?
         /// True for an event `resend` made.
@@ -74,10 +76,12 @@ extension GitLabFake {
     }
 
     private func post(hook: Hook, key: String, kind: RefKind, body: [UInt8], resent: Bool) async -> HookEvent {
-        let status = await HookDeliverySender.post(url: hook.url, forge: .gitlab, body: body, kind: kind, secret: hook.token, deliveryID: key)
+        let uuid = UUID().uuidString.lowercased()
+        let status = await HookDeliverySender.post(
+            url: hook.url, forge: .gitlab, body: body, kind: kind, secret: hook.token, deliveryID: key, eventUUID: uuid)
         return state.withLock { state in
             let event = HookEvent(
-                id: state.nextHookEventID, hookID: hook.id, idempotencyKey: key, kind: kind, body: body, createdAt: Date(), responseStatus: status,
+                id: state.nextHookEventID, hookID: hook.id, idempotencyKey: key, kind: kind, body: body, createdAt: Date(), eventUUID: uuid, responseStatus: status,
                 resent: resent)
             state.nextHookEventID += 1
             state.hookEvents.append(event)
@@ -143,7 +147,7 @@ extension GitLabFake {
             "id": .int(event.id), "url": "http://receiver.example/hooks", "trigger": "push_hooks",
             "request_headers": .object([
                 "Content-Type": "application/json", "User-Agent": "GitLab/17.4.0", "X-Gitlab-Event": "Push Hook",
-                "Idempotency-Key": .string(event.idempotencyKey), "X-Gitlab-Event-UUID": .string(UUID().uuidString.lowercased()),
+                "Idempotency-Key": .string(event.idempotencyKey), "X-Gitlab-Event-UUID": .string(event.eventUUID),
                 "X-Gitlab-Token": "[REDACTED]",
             ]),
             "request_data": .object([:]), "response_headers": .object([:]), "response_body": "",

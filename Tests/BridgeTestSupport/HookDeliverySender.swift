@@ -11,7 +11,10 @@ import NIOHTTP1
 /// and says what it answered: the fakes' hooks use it to deliver, and to redeliver from their delivery logs.
 enum HookDeliverySender {
     /// The receiver's status, nil when it could not be reached (GitHub logs `status_code: 0`, GitLab "internal error").
-    static func post(url: String, forge: Forge, body: [UInt8], kind: RefKind, secret: String?, deliveryID: String) async -> Int? {
+    /// `eventUUID` replaces GitLab's `X-Gitlab-Event-UUID` (new on each send, a resend's too; `Idempotency-Key` stays).
+    static func post(
+        url: String, forge: Forge, body: [UInt8], kind: RefKind, secret: String?, deliveryID: String, eventUUID: String? = nil
+    ) async -> Int? {
         let secrets = secret.map { [Secret(bytes: Array($0.utf8), reference: .environment("HOOK_SECRET"))] } ?? []
         guard let credentials = try? SourceCredentials(secrets: forge == .github ? secrets : [], tokens: forge == .gitlab ? secrets : [], insecure: secrets.isEmpty)
         else { return nil }
@@ -23,7 +26,8 @@ enum HookDeliverySender {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         for header in WebhookSigner.headers(forge: forge, body: body, kind: kind, credentials: credentials, deliveryID: deliveryID, now: Date()) {
-            request.headers.add(name: header.name, value: header.value)
+            let replaced = eventUUID != nil && header.name.lowercased() == "x-gitlab-event-uuid"
+            request.headers.add(name: header.name, value: replaced ? eventUUID ?? header.value : header.value)
         }
         request.body = .bytes(ByteBuffer(bytes: body))
         do {

@@ -33,14 +33,18 @@ public final class IntakeGate: Sendable {
         self.now = now
     }
 
-    /// Takes a token for the client, then for the source; nil when both had one. The client's bucket comes first, so a
-    /// flooding client spends its own tokens, not its source's.
-    func admit(source: String, client: String?) -> Refusal? {
-        let instant = now()
-        if let clients, let client, let wait = clients.take(client, now: instant) {
+    /// Takes a token for the client; nil when it had one. Taken before the source is looked up (and before the
+    /// source's token, so a flooding client spends its own tokens first): requests to unknown sources spend it too.
+    func admit(client: String?) -> Refusal? {
+        if let clients, let client, let wait = clients.take(client, now: now()) {
             return Refusal(response: .rateLimited("too many requests from this address"), retryAfter: Self.seconds(wait))
         }
-        if let sources, let wait = sources.take(source, now: instant) {
+        return nil
+    }
+
+    /// Takes a token for the source; nil when it had one.
+    func admit(source: String) -> Refusal? {
+        if let sources, let wait = sources.take(source, now: now()) {
             return Refusal(response: .rateLimited("too many requests for this source"), retryAfter: Self.seconds(wait))
         }
         return nil
