@@ -44,7 +44,8 @@ extension PostgresLiveTests {
             let started = ContinuousClock.now
             let failure = await failure(try settings(url, .none))
             #expect(failure?.hasSuffix("no connection within connect_timeout (1 s)") == true, "\(failure ?? "")")
-            #expect(ContinuousClock.now - started < .seconds(5))
+            // Far under a hang, with room for a loaded machine (CI once took 5.3 s for this 1 s timeout).
+            #expect(ContinuousClock.now - started < .seconds(10))
         }
     }
 }
