@@ -45,11 +45,14 @@ public struct GitLabHookLog: HookLog {
             else { return deliveries }
             page = next
         }
-        throw .retryable("GitLab: the hook's event log holds more than \(Self.maxPages * 100) events since \(since); read less at a time with reconcile --since", retryAfter: nil)
+        throw .retryable(
+            "GitLab: the hook's event log holds more than \(Self.maxPages * 100) events since \(since); read less at a time with reconcile --since",
+            retryAfter: nil)
     }
 
     public func redeliver(_ delivery: HookDelivery, of owner: HookOwner, hook: String) async throws(ProviderError) {
-        let url = try api.apiRoot + project(owner) + "/hooks/\(GitLabStatusReporter.pathSegment(hook))/events/"
+        let url =
+            try api.apiRoot + project(owner) + "/hooks/\(GitLabStatusReporter.pathSegment(hook))/events/"
             + GitLabStatusReporter.pathSegment(delivery.id) + "/resend"
         let answer = try await api.send(.POST, url: url)
         guard (200..<300).contains(answer.status) else { throw api.failure(answer) }
@@ -77,7 +80,8 @@ public struct GitLabHookLog: HookLog {
             id: id, url: item["url"]?.stringValue ?? "", active: !disabled, contentType: nil, pushEvents: item["push_events"]?.boolValue ?? false,
             tagPushEvents: item["tag_push_events"]?.boolValue ?? false, secretSet: nil,
             sslVerification: item["enable_ssl_verification"]?.boolValue ?? true,
-            disabledReason: disabled ? [alert.map { "alert_status \($0)" }, disabledUntil.map { "disabled until \($0)" }].compactMap { $0 }.joined(separator: ", ") : nil)
+            disabledReason: disabled
+                ? [alert.map { "alert_status \($0)" }, disabledUntil.map { "disabled until \($0)" }].compactMap { $0 }.joined(separator: ", ") : nil)
     }
 
     static func delivery(_ item: ConfigValue) -> HookDelivery? {

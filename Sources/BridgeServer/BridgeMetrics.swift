@@ -147,10 +147,11 @@ enum PrometheusNames {
 
     /// `[a-zA-Z_:][a-zA-Z0-9_:]*` for names (labels allow no colon, and none of ours has one).
     static func sanitized(_ name: String) -> String {
-        var result = String(name.unicodeScalars.map { scalar -> Character in
-            let allowed = scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == ":")
-            return allowed ? Character(scalar) : "_"
-        })
+        var result = String(
+            name.unicodeScalars.map { scalar -> Character in
+                let allowed = scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == ":")
+                return allowed ? Character(scalar) : "_"
+            })
         if let first = result.unicodeScalars.first, ("0"..."9").contains(first) { result = "_" + result }
         return result
     }

@@ -6,7 +6,9 @@ import GRDB
 extension SQLiteDeliveryStore {
     public func recordedKeys(source: String, keys: [String]) async throws(StoreError) -> Set<String> {
         try await reading("look up recorded deliveries") { db in
-            try Set(keys.filter { key in try Row.fetchOne(db, sql: RedeliverySQL.recorded, arguments: .init(RedeliverySQL.keyValues(source, key))) != nil })
+            try Set(
+                keys.filter { key in try Row.fetchOne(db, sql: RedeliverySQL.recorded, arguments: .init(RedeliverySQL.keyValues(source, key))) != nil
+                })
         }
     }
 

@@ -9,7 +9,9 @@ import Logging
 struct Reconcile: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Recover missed deliveries now: compare the forges' hook delivery logs with the database and redeliver what was never recorded.",
-        discussion: "Prints one line per delivery: found, missing (with --dry-run), redelivered, skipped or failed, with why. Exit 0 when every source was read and every redelivery asked for; 1 when a source could not be read or a redelivery was refused; 2 for bad settings.")
+        discussion:
+            "Prints one line per delivery: found, missing (with --dry-run), redelivered, skipped or failed, with why. Exit 0 when every source was read and every redelivery asked for; 1 when a source could not be read or a redelivery was refused; 2 for bad settings."
+    )
 
     @OptionGroup var access: HookAccessOptions
     @OptionGroup var database: DatabaseFlags
@@ -25,7 +27,9 @@ struct Reconcile: AsyncParsableCommand {
 
     func run() async throws {
         let from = try since.map { text in
-            guard let duration = Duration(configText: text) else { throw ValidationError("--since must be a duration such as 24h or 90m, got '\(text)'") }
+            guard let duration = Duration(configText: text) else {
+                throw ValidationError("--since must be a duration such as 24h or 90m, got '\(text)'")
+            }
             return Date().addingTimeInterval(-TimeInterval(duration.components.seconds))
         }
         let report = try await withProviderHTTPClient { httpClient in
@@ -58,7 +62,9 @@ struct Reconcile: AsyncParsableCommand {
             print(RecordFormatter.json(report))
         } else {
             for line in report.lines {
-                print("\(line.action.padding(toLength: 11, withPad: " ", startingAt: 0)) \(line.source) \(line.key) (\(line.hook))" + (line.reason.map { ": \($0)" } ?? ""))
+                print(
+                    "\(line.action.padding(toLength: 11, withPad: " ", startingAt: 0)) \(line.source) \(line.key) (\(line.hook))"
+                        + (line.reason.map { ": \($0)" } ?? ""))
             }
             for problem in report.problems { print("error       \(problem)") }
             let count = { (action: String) in report.lines.filter { $0.action == action }.count }

@@ -38,7 +38,10 @@ import Testing
         ("{repositories: [\"acme/*\"]}", "is not owner/name (recover reads one hook each, so no globs)"),
         ("{hook: abc, repositories: [a/b]}", "rules.yaml:3:54: sources.gh.recover.hook must be the hook's numeric id"),
         ("{}", "sources.gh.recover names no repositories or organizations"),
-        ("{hook: 12, repositories: [a/b, a/c]}", "rules.yaml:3:48: sources.gh.recover.hook names one hook, but 2 repositories and organizations are listed"),
+        (
+            "{hook: 12, repositories: [a/b, a/c]}",
+            "rules.yaml:3:48: sources.gh.recover.hook names one hook, but 2 repositories and organizations are listed"
+        ),
         ("{repos: [a/b]}", "rules.yaml:3:48: unknown key 'repos' in sources.gh.recover (did you mean repositories?)"),
     ])
     func aWrongRecoverBlockIsReportedWithItsPosition(yaml: String, expected: String) {
@@ -56,13 +59,16 @@ import Testing
 
     @Test func recoveryNeedsTheForgesAPICredentials() {
         let found = diagnostics(Self.rules("{repositories: [acme/shop]}", status: ""))
-        #expect(found.contains { $0.hasPrefix("rules.yaml:3:") && $0.contains("sources.gh.recover needs API credentials: add a status.github block") })
+        #expect(
+            found.contains { $0.hasPrefix("rules.yaml:3:") && $0.contains("sources.gh.recover needs API credentials: add a status.github block") })
     }
 
     // MARK: RecoveryPlan
 
     static func entry(_ key: String, _ status: Int?, id: String? = nil) -> HookDelivery {
-        HookDelivery(id: id ?? "id-\(key)", key: key, deliveredAt: Date(timeIntervalSince1970: 1_700_000_000), statusCode: status, redelivery: false, event: "push")
+        HookDelivery(
+            id: id ?? "id-\(key)", key: key, deliveredAt: Date(timeIntervalSince1970: 1_700_000_000), statusCode: status, redelivery: false,
+            event: "push")
     }
 
     @Test func onlyUnrecordedFailedDeliveriesAreRedelivered() {

@@ -75,7 +75,8 @@ import Testing
             let receiver = try await AnsweringServer.start(status: 200)
             defer { Task { await receiver.stop() } }
             let closed = try ClosedPort()
-            let hook = fake.addHook(GitLabFake.Hook(url: "\(closed.url)/hooks/lab", token: "t", tagPushEvents: false, alertStatus: "temporarily_disabled"))
+            let hook = fake.addHook(
+                GitLabFake.Hook(url: "\(closed.url)/hooks/lab", token: "t", tagPushEvents: false, alertStatus: "temporarily_disabled"))
             var keys: [String] = []
             for _ in 0..<130 { keys.append(try #require(await fake.deliver(hook: hook, body: Self.body)).idempotencyKey) }
             let log = GitLabHookLog(

@@ -84,7 +84,8 @@ import Testing
     }
 
     @Test func offMeansNoBound() async throws {
-        let gate = IntakeGate(limits: IntakeLimits(sourceRate: nil, clientRate: nil, maxInFlight: try IntakeLimits.count("off", flag: "--max-in-flight")))
+        let gate = IntakeGate(
+            limits: IntakeLimits(sourceRate: nil, clientRate: nil, maxInFlight: try IntakeLimits.count("off", flag: "--max-in-flight")))
         #expect(gate.limits.maxInFlight == nil)
         let bridge = try TestBridge(gate: gate)
         defer { bridge.removeFiles() }

@@ -21,12 +21,13 @@ import Testing
             // 10 MiB announced, not a byte sent: the answer still arrives, so the body was never waited for.
             let answer = try await IntakeHTTP.answerToHead(port: port, contentLength: 10 << 20)
             #expect(answer.hasPrefix("HTTP/1.1 429"), "\(answer)")
-            // One token a hundred seconds: the next one is 100 s away.
-            #expect(answer.contains("Retry-After: 100\r\n"), "\(answer)")
+            // One token a hundred seconds: the next one is 100 s away (99 once more than a second has passed since the
+            // bucket emptied, as on a loaded machine).
+            #expect(answer.contains("Retry-After: 100\r\n") || answer.contains("Retry-After: 99\r\n"), "\(answer)")
             #expect(answer.hasSuffix(#"{"error":"too many requests for this source","status":"error"}"#), "\(answer)")
             let refused = try await IntakeHTTP.deliver(port: port, delivery: "burst-4")
             #expect(refused.status == 429)
-            #expect(refused.retryAfter == "100")
+            #expect(["100", "99"].contains(refused.retryAfter ?? ""))
             let metrics = try await IntakeHTTP.metrics(port: port)
             #expect(metrics.contains(#"gitops_bridge_deliveries_total{source="shop-github",outcome="rate_limited"} 2"#), "\(metrics)")
         }
@@ -124,7 +125,8 @@ import Testing
     @Test func theClientMapStaysBoundedUnderAFloodOfAddresses() async throws {
         let proxy = try #require(AdminNetwork("127.0.0.1"))
         let gate = IntakeGate(
-            limits: IntakeLimits(sourceRate: nil, clientRate: .init(perSecond: 0.01, burst: 1), maxInFlight: nil, trustedProxies: [proxy], trackedClients: 64))
+            limits: IntakeLimits(
+                sourceRate: nil, clientRate: .init(perSecond: 0.01, burst: 1), maxInFlight: nil, trustedProxies: [proxy], trackedClients: 64))
         let bridge = try TestBridge(gate: gate)
         defer { bridge.removeFiles() }
         try await bridge.application().test(.live) { client in

@@ -55,7 +55,10 @@ import Testing
             environment: ["TARGET_PASSWORD": target.password], in: bridge)
 
         #expect(migrate.exitCode == 0, "\(migrate.output)")
-        #expect(migrate.output == "copied 2 deliveries, 4 runs, 4 steps, 0 status updates, 0 redelivery requests from \(bridge.databasePath) to \(target.redacted)\n")
+        #expect(
+            migrate.output
+                == "copied 2 deliveries, 4 runs, 4 steps, 0 status updates, 0 redelivery requests from \(bridge.databasePath) to \(target.redacted)\n"
+        )
         #expect(!migrate.output.contains(target.password))
         for command in [["deliveries", "--json"], ["runs", "--json"], ["runs", "show", "3", "--json"], ["deliveries", "show", "2"]] {
             let fromFile = try await Self.run(command + ["--database", bridge.databasePath], in: bridge)

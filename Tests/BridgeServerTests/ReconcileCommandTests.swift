@@ -17,7 +17,8 @@ import Testing
 
     static func run(_ arguments: [String], in bridge: RecoveryBridge) async throws -> Outcome {
         let log = bridge.directory.appendingPathComponent("command-\(UUID().uuidString).log").path
-        let process = try BridgeBinary.start(arguments, environment: ["GITHUB_TOKEN": GitHubFake.defaultToken, "HOOK_SECRET": RecoveryBridge.hookSecret], log: log)
+        let process = try BridgeBinary.start(
+            arguments, environment: ["GITHUB_TOKEN": GitHubFake.defaultToken, "HOOK_SECRET": RecoveryBridge.hookSecret], log: log)
         guard await process.waitForExit(timeout: .seconds(60)) else {
             await process.terminate()
             throw BridgeBinary.Failure(description: "gitops-bridge \(arguments.first ?? "") did not finish within 60 s")
@@ -26,7 +27,8 @@ import Testing
     }
 
     static func arguments(_ command: String, _ bridge: RecoveryBridge, _ extra: [String] = []) -> [String] {
-        [command, "--rules", bridge.rulesPath, "--public-url", bridge.publicURL] + (command == "reconcile" ? ["--database", bridge.databasePath] : []) + extra
+        [command, "--rules", bridge.rulesPath, "--public-url", bridge.publicURL]
+            + (command == "reconcile" ? ["--database", bridge.databasePath] : []) + extra
     }
 
     @Test func reconcileSaysWhatIsMissingThenRedeliversItOnce() async throws {
@@ -37,10 +39,14 @@ import Testing
                 recover: "{repositories: [acme/shop]}")
             defer { bridge.remove() }
             let hook = github.addHook(GitHubFake.Hook(url: bridge.hookURL, secret: RecoveryBridge.hookSecret))
-            let missed = [try #require(await github.deliver(hook: hook, body: bridge.push(sha: String(repeating: "1", count: 40)))),
-                          try #require(await github.deliver(hook: hook, body: bridge.push(sha: String(repeating: "2", count: 40))))]
+            let missed = [
+                try #require(await github.deliver(hook: hook, body: bridge.push(sha: String(repeating: "1", count: 40)))),
+                try #require(await github.deliver(hook: hook, body: bridge.push(sha: String(repeating: "2", count: 40)))),
+            ]
             closed = nil
-            let resolver = ProcessSecretResolver(environment: ["HOOK_SECRET": RecoveryBridge.hookSecret, "PATH": "/usr/bin:/bin", "GITHUB_TOKEN": GitHubFake.defaultToken])
+            let resolver = ProcessSecretResolver(environment: [
+                "HOOK_SECRET": RecoveryBridge.hookSecret, "PATH": "/usr/bin:/bin", "GITHUB_TOKEN": GitHubFake.defaultToken,
+            ])
             try await bridge.run(recovery: RecoveryConfiguration(interval: nil), resolver: resolver) {
                 let dry = try await Self.run(Self.arguments("reconcile", bridge, ["--dry-run", "--since", "24h"]), in: bridge)
                 #expect(dry.exitCode == 0, "\(dry.output)")
@@ -51,7 +57,8 @@ import Testing
                 let real = try await Self.run(Self.arguments("reconcile", bridge), in: bridge)
                 #expect(real.exitCode == 0, "\(real.output)")
                 #expect(real.output.contains("0 found, 2 redelivered"), "\(real.output)")
-                try await GitLabEndToEndTests.waitUntil { bridge.ranLines().count == 2 }
+                // Redelivered oldest first: the second push runs last (the first too, unless the second superseded it).
+                try await GitLabEndToEndTests.waitUntil(.seconds(60)) { bridge.ranLines().last == String(repeating: "2", count: 40) }
 
                 let again = try await Self.run(Self.arguments("reconcile", bridge, ["--json"]), in: bridge)
                 #expect(again.exitCode == 0)
@@ -71,12 +78,14 @@ import Testing
         try await withGitHubFake(GitHubFake()) { github in
             let closed = try ClosedPort()
             let bridge = try RecoveryBridge(
-                forge: .github, port: closed.port, status: "  github: {url: \"\(github.baseURL)\", token: env:GITHUB_TOKEN}", recover: "{repositories: [acme/shop]}")
+                forge: .github, port: closed.port, status: "  github: {url: \"\(github.baseURL)\", token: env:GITHUB_TOKEN}",
+                recover: "{repositories: [acme/shop]}")
             defer { bridge.remove() }
             try SQLiteDeliveryStore(path: bridge.databasePath).close()
             let outcome = try await Self.run(Self.arguments("reconcile", bridge), in: bridge)
             #expect(outcome.exitCode == 1)
-            #expect(outcome.output.contains("error       source shop, acme/shop: acme/shop has no hook calling \(bridge.hookURL)"), "\(outcome.output)")
+            #expect(
+                outcome.output.contains("error       source shop, acme/shop: acme/shop has no hook calling \(bridge.hookURL)"), "\(outcome.output)")
         }
     }
 

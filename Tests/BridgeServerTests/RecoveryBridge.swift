@@ -1,5 +1,6 @@
 import BridgeCore
 import BridgeServer
+import BridgeStore
 import BridgeTestSupport
 import Foundation
 import Hummingbird
@@ -66,6 +67,12 @@ struct RecoveryBridge {
     /// The shas the command step ran for, in order.
     func ranLines() -> [String] {
         ((try? String(contentsOf: directory.appendingPathComponent("ran.log"), encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
+
+    /// How many runs have succeeded, as the database says.
+    func succeededRuns() async -> Int {
+        guard let store = try? SQLiteDeliveryStore.openReadOnly(path: databasePath) else { return 0 }
+        return (try? await store.runs(limit: 100, status: "succeeded").count) ?? 0
     }
 
     func remove() {

@@ -22,7 +22,8 @@ import Testing
         var metrics = BridgeMetrics()
 
         func recovery(publicURL: String? = RecoveryPassTests.publicURL, now: @escaping @Sendable () -> Date = { Date() }) -> DeliveryRecovery {
-            DeliveryRecovery(rules: rules, logs: [.github: log], ledger: store, publicURL: publicURL, metrics: metrics, logger: RecoveryPassTests.logger, now: now)
+            DeliveryRecovery(
+                rules: rules, logs: [.github: log], ledger: store, publicURL: publicURL, metrics: metrics, logger: RecoveryPassTests.logger, now: now)
         }
     }
 
@@ -33,14 +34,14 @@ import Testing
             (
                 path: "rules.yaml",
                 contents: """
-                    version: 1
-                    sources:
-                      shop: {forge: github, secret: env:S, recover: \(recover)}
-                    status:
-                      github: {url: "\(github.baseURL)", token: env:T}
-                    targets: {smoke: {provider: command, run: ["true"]}}
-                    rules: [{name: r, source: shop, on: push, deploy: [smoke]}]
-                    """
+                version: 1
+                sources:
+                  shop: {forge: github, secret: env:S, recover: \(recover)}
+                status:
+                  github: {url: "\(github.baseURL)", token: env:T}
+                targets: {smoke: {provider: command, run: ["true"]}}
+                rules: [{name: r, source: shop, on: push, deploy: [smoke]}]
+                """
             )
         ])
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("recovery-pass-\(UUID().uuidString)")
@@ -57,7 +58,8 @@ import Testing
 
     static func record(_ key: String, in store: SQLiteDeliveryStore) async throws {
         _ = try await store.record(
-            NewDelivery(source: "shop", forge: .github, key: key, eventName: "push", receivedAt: Date(), disposition: .ignored, reason: "test", runs: []))
+            NewDelivery(
+                source: "shop", forge: .github, key: key, eventName: "push", receivedAt: Date(), disposition: .ignored, reason: "test", runs: []))
     }
 
     @Test func unrecordedFailedDeliveriesAreRedeliveredOnceAndRecordedOnesNever() async throws {
@@ -142,7 +144,10 @@ import Testing
             let entry = try #require(await github.deliver(hook: setup.hook, body: Array("{}".utf8)))
             github.setHookURL(setup.hook, url: "\(Self.publicURL)/hooks/shop")
             let report = await setup.recovery().pass(dryRun: true)
-            #expect(report.lines == [DeliveryRecovery.Line(source: "shop", hook: "acme/shop hook \(setup.hook)", key: entry.guid, action: "missing", reason: "dry run")])
+            #expect(
+                report.lines == [
+                    DeliveryRecovery.Line(source: "shop", hook: "acme/shop hook \(setup.hook)", key: entry.guid, action: "missing", reason: "dry run")
+                ])
             #expect(!github.hookDeliveries.contains { $0.redelivery })
             #expect(try await setup.store.redeliveryCounts(source: "shop", keys: [entry.guid]).isEmpty)
             #expect(try await setup.store.lastRecoveryPass(source: "shop") == nil)
@@ -171,7 +176,10 @@ import Testing
             let setup = try Self.setup(github, receiver: "https://moved.example.com/hooks/shop")
             defer { try? FileManager.default.removeItem(at: setup.directory) }
             let report = await setup.recovery().pass()
-            #expect(report.problems == ["source shop, acme/shop: acme/shop has no hook calling https://hooks.example.com/hooks/shop; name the hook with recover.hook"])
+            #expect(
+                report.problems == [
+                    "source shop, acme/shop: acme/shop has no hook calling https://hooks.example.com/hooks/shop; name the hook with recover.hook"
+                ])
             let withoutURL = await setup.recovery(publicURL: nil).pass()
             #expect(withoutURL.problems.first?.contains("without --public-url") == true)
         }

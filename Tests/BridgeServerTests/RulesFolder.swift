@@ -40,7 +40,8 @@ struct RulesFolder {
         if configMap {
             let mount = directory.appendingPathComponent("mount")
             try FileManager.default.createDirectory(at: mount, withIntermediateDirectories: true)
-            try FileManager.default.createSymbolicLink(atPath: mount.appendingPathComponent("rules.yaml").path, withDestinationPath: "..data/rules.yaml")
+            try FileManager.default.createSymbolicLink(
+                atPath: mount.appendingPathComponent("rules.yaml").path, withDestinationPath: "..data/rules.yaml")
         }
         try write(contents)
     }
@@ -54,7 +55,8 @@ struct RulesFolder {
         let mount = directory.appendingPathComponent("mount")
         let version = "..\(UUID().uuidString)"
         try FileManager.default.createDirectory(at: mount.appendingPathComponent(version), withIntermediateDirectories: true)
-        try contents.write(toFile: mount.appendingPathComponent(version).appendingPathComponent("rules.yaml").path, atomically: false, encoding: .utf8)
+        try contents.write(
+            toFile: mount.appendingPathComponent(version).appendingPathComponent("rules.yaml").path, atomically: false, encoding: .utf8)
         let temporary = mount.appendingPathComponent("..data_tmp").path
         try FileManager.default.createSymbolicLink(atPath: temporary, withDestinationPath: version)
         guard rename(temporary, mount.appendingPathComponent("..data").path) == 0 else { throw CocoaError(.fileWriteUnknown) }

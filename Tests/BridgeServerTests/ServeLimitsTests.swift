@@ -36,7 +36,8 @@ import Testing
         #expect(try IntakeLimits.count("off", flag: "--max-in-flight") == nil)
         #expect(throws: IntakeLimits.ParseError.self) { try IntakeLimits.count("many", flag: "--max-in-flight") }
         #expect(throws: IntakeLimits.ParseError.self) { try IntakeLimits.count("-3", flag: "--max-in-flight") }
-        #expect(try IntakeLimits.networks(["10.0.0.0/8", "::1"], flag: "--trusted-proxy").map(\.description) == ["10.0.0.0/8", "0:0:0:0:0:0:0:1/128"])
+        #expect(
+            try IntakeLimits.networks(["10.0.0.0/8", "::1"], flag: "--trusted-proxy").map(\.description) == ["10.0.0.0/8", "0:0:0:0:0:0:0:1/128"])
         #expect {
             try IntakeLimits.networks(["10.0.0.0/33"], flag: "--trusted-proxy")
         } throws: { error in

@@ -44,7 +44,9 @@ import Testing
         #expect(summary.rows == Dictionary(uniqueKeysWithValues: zip(StoreCopy.Table.allCases, rows)))
         #expect(summary.rows[.deliveries] == 11 && summary.rows[.runs] == 9 && summary.rows[.steps] == 10)
         #expect(summary.runningSteps == 2)
-        #expect(summary.description.hasPrefix("copied 11 deliveries, 9 runs, 10 steps, \(rows[3]) status updates, 1 redelivery request from \(source.path) to "))
+        #expect(
+            summary.description.hasPrefix(
+                "copied 11 deliveries, 9 runs, 10 steps, \(rows[3]) status updates, 1 redelivery request from \(source.path) to "))
         #expect(summary.description.contains(settings.redacted))
         #expect(summary.description.contains("2 steps were running"))
         #expect(!summary.description.contains(settings.password?.text ?? "no password"))

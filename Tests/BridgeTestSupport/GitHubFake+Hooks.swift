@@ -81,7 +81,9 @@ extension GitHubFake {
 
     /// Delivers `body` through `hook` now, as a push would, and logs it; returns the log entry.
     @discardableResult
-    public func deliver(hook id: Int, body: [UInt8], kind: RefKind = .branch, guid: String = UUID().uuidString.lowercased()) async -> HookDeliveryEntry? {
+    public func deliver(hook id: Int, body: [UInt8], kind: RefKind = .branch, guid: String = UUID().uuidString.lowercased()) async
+        -> HookDeliveryEntry?
+    {
         guard let hook = state.withLock({ $0.hooks[id] }) else { return nil }
         return await post(hook: hook, guid: guid, kind: kind, body: body, redelivery: false)
     }

@@ -81,7 +81,8 @@ extension GitLabFake {
             url: hook.url, forge: .gitlab, body: body, kind: kind, secret: hook.token, deliveryID: key, eventUUID: uuid)
         return state.withLock { state in
             let event = HookEvent(
-                id: state.nextHookEventID, hookID: hook.id, idempotencyKey: key, kind: kind, body: body, createdAt: Date(), eventUUID: uuid, responseStatus: status,
+                id: state.nextHookEventID, hookID: hook.id, idempotencyKey: key, kind: kind, body: body, createdAt: Date(), eventUUID: uuid,
+                responseStatus: status,
                 resent: resent)
             state.nextHookEventID += 1
             state.hookEvents.append(event)
@@ -135,7 +136,8 @@ extension GitLabFake {
         .object([
             "id": .int(hook.id), "url": .string(hook.url), "project_id": .int(hook.projectID), "push_events": .bool(hook.pushEvents),
             "tag_push_events": .bool(hook.tagPushEvents), "enable_ssl_verification": .bool(hook.enableSSLVerification),
-            "alert_status": .string(hook.alertStatus), "disabled_until": hook.alertStatus == "temporarily_disabled" ? .string("2030-01-01T00:00:00Z") : .null,
+            "alert_status": .string(hook.alertStatus),
+            "disabled_until": hook.alertStatus == "temporarily_disabled" ? .string("2030-01-01T00:00:00Z") : .null,
             "created_at": "2024-01-01T00:00:00.000Z",
         ])
     }

@@ -1,11 +1,12 @@
 import AsyncHTTPClient
 import BridgeCore
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import NIOCore
 import NIOHTTP1
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Posts a webhook to a receiver as a forge does, signed with `WebhookSigner` (GitHub HMAC, GitLab `X-Gitlab-Token`),
 /// and says what it answered: the fakes' hooks use it to deliver, and to redeliver from their delivery logs.
@@ -16,7 +17,9 @@ enum HookDeliverySender {
         url: String, forge: Forge, body: [UInt8], kind: RefKind, secret: String?, deliveryID: String, eventUUID: String? = nil
     ) async -> Int? {
         let secrets = secret.map { [Secret(bytes: Array($0.utf8), reference: .environment("HOOK_SECRET"))] } ?? []
-        guard let credentials = try? SourceCredentials(secrets: forge == .github ? secrets : [], tokens: forge == .gitlab ? secrets : [], insecure: secrets.isEmpty)
+        guard
+            let credentials = try? SourceCredentials(
+                secrets: forge == .github ? secrets : [], tokens: forge == .gitlab ? secrets : [], insecure: secrets.isEmpty)
         else { return nil }
         // A forge finds a closed port at once; AsyncHTTPClient would retry the connection until the deadline. And a
         // test only ever talks to 127.0.0.1: any other host is a receiver that cannot be reached.

@@ -28,7 +28,9 @@ extension RulesFileReader {
             report("\(what).hook must be the hook's numeric id", at: entry.value)
         }
         if let entry = map["hook"], settings.owners.count > 1 {
-            report("\(what).hook names one hook, but \(settings.owners.count) repositories and organizations are listed; give a source one owner to name its hook", at: entry.keyNode)
+            report(
+                "\(what).hook names one hook, but \(settings.owners.count) repositories and organizations are listed; give a source one owner to name its hook",
+                at: entry.keyNode)
         }
         if settings.owners.isEmpty {
             report("\(what) names no repositories\(forge == .github ? " or organizations" : ""): say whose hook calls this source", at: node)

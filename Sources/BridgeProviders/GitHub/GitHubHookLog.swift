@@ -38,7 +38,9 @@ public struct GitHubHookLog: HookLog {
             cursor = Self.nextCursor(answer.headers)
             if cursor == nil || entries.isEmpty || entries.contains(where: { $0.deliveredAt < since }) { return deliveries }
         }
-        throw .retryable("GitHub: the hook's delivery log holds more than \(Self.maxPages * 100) deliveries since \(since); read less at a time with reconcile --since", retryAfter: nil)
+        throw .retryable(
+            "GitHub: the hook's delivery log holds more than \(Self.maxPages * 100) deliveries since \(since); read less at a time with reconcile --since",
+            retryAfter: nil)
     }
 
     public func redeliver(_ delivery: HookDelivery, of owner: HookOwner, hook: String) async throws(ProviderError) {

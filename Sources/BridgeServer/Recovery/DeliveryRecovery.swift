@@ -100,7 +100,8 @@ public struct DeliveryRecovery: Sendable {
             } catch {
                 complete = false
                 report.problems.append("source \(source.name), \(owner): \(error)")
-                logger.warning("recovery could not read the hook", metadata: ["source": "\(source.name)", "hook.owner": "\(owner)", "error": "\(error)"])
+                logger.warning(
+                    "recovery could not read the hook", metadata: ["source": "\(source.name)", "hook.owner": "\(owner)", "error": "\(error)"])
             }
         }
         // A redelivery the forge refused is looked at again by the next pass (up to RecoveryPlan's bound), so the pass
@@ -142,7 +143,12 @@ public struct DeliveryRecovery: Sendable {
         let plan = RecoveryPlan(
             log: entries, recorded: try await ledger.recordedKeys(source: source.name, keys: keys),
             redeliveries: try await ledger.redeliveryCounts(source: source.name, keys: keys))
-        for item in plan.items {
+        // Oldest first, by when each was first sent: recorded in the forge's order, a newer push supersedes an older one
+        // (README: How runs are executed), never the other way round.
+        let firstSent = Dictionary(entries.map { ($0.key, $0.deliveredAt) }, uniquingKeysWith: min)
+        // The log lists newest first: reversed, sent in the same second keep their order (the sort is stable).
+        let ordered = plan.items.reversed().sorted { (firstSent[$0.delivery.key] ?? .distantPast) < (firstSent[$1.delivery.key] ?? .distantPast) }
+        for item in ordered {
             var line = Line(source: source.name, hook: "\(owner) hook \(hook.id)", key: item.delivery.key, action: "found")
             switch item.verdict {
             case .found: break
@@ -150,7 +156,9 @@ public struct DeliveryRecovery: Sendable {
                 line.action = "skipped"
                 line.reason = reason
             case .missing:
-                line = dryRun ? Line(source: line.source, hook: line.hook, key: line.key, action: "missing", reason: "dry run")
+                line =
+                    dryRun
+                    ? Line(source: line.source, hook: line.hook, key: line.key, action: "missing", reason: "dry run")
                     : await redeliver(item.delivery, source: source, owner: owner, hook: hook.id, log: log, line: line)
             }
             report.lines.append(line)

@@ -62,7 +62,8 @@ public struct HookDoctor: Sendable {
             return note("cannot check: the rules do not say whose hook calls this source", "add recover: {repositories: [owner/name]}")
         }
         if logs[source.forge] == nil, let problem = unreadable[source.forge] {
-            return note("cannot check: the credentials for \(source.forge.rawValue) cannot be read: \(problem)", "make the status block's secret readable")
+            return note(
+                "cannot check: the credentials for \(source.forge.rawValue) cannot be read: \(problem)", "make the status block's secret readable")
         }
         guard let log = logs[source.forge] else {
             return note(
@@ -108,7 +109,9 @@ public struct HookDoctor: Sendable {
 
     private func settingsFindings(_ source: SourceDefinition, hook: HookSettings, expected: String?, where place: String) -> [Finding] {
         var findings: [Finding] = []
-        func error(_ message: String, _ fix: String) { findings.append(Finding(severity: .error, source: source.name, message: "\(place): \(message)", fix: fix)) }
+        func error(_ message: String, _ fix: String) {
+            findings.append(Finding(severity: .error, source: source.name, message: "\(place): \(message)", fix: fix))
+        }
         if let expected, !HookURL.same(hook.url, expected) {
             error("calls \(hook.url), not this source's \(expected)", "set the hook's URL to \(expected)")
         }
@@ -124,7 +127,8 @@ public struct HookDoctor: Sendable {
         if !hook.sslVerification { error("SSL verification is off", "turn SSL verification on (and give the bridge a valid certificate)") }
         if !hook.active {
             let reason = hook.disabledReason.map { " (\($0))" } ?? ""
-            error("is not active\(reason): the forge sends nothing", "activate the hook (GitLab: fix the failures, then test the hook to re-enable it)")
+            error(
+                "is not active\(reason): the forge sends nothing", "activate the hook (GitLab: fix the failures, then test the hook to re-enable it)")
         }
         return findings
     }

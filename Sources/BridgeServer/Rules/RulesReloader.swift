@@ -112,7 +112,8 @@ public struct RulesReloader: Service {
             live.refused(at: date)
             metrics.rulesReloaded(succeeded: false, at: date, version: nil)
             logger.error(
-                "rules reload refused; the rules in force stay", metadata: ["rules.version": "\(live.current.version ?? "unknown")", "error": "\(error)"])
+                "rules reload refused; the rules in force stay",
+                metadata: ["rules.version": "\(live.current.version ?? "unknown")", "error": "\(error)"])
             return false
         }
     }
