@@ -96,6 +96,15 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // bench/intake's ceiling: a bare Hummingbird route that reads the body and checks the HMAC (issue 14).
+        .executableTarget(
+            name: "bench-ceiling",
+            dependencies: [
+                "BridgeCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "gitops-bridge",
             dependencies: [
