@@ -28,8 +28,14 @@ function request()
   position = position + 1
   local entry = lines[position]
   if entry == nil then
-    wrk.thread:stop()
-    entry = lines[#lines]
+    if os.getenv("BENCH_WRAP") == "1" then
+      -- A server that records nothing (the ceiling, the peer) is sent the slice again.
+      position = 1
+      entry = lines[1]
+    else
+      wrk.thread:stop()
+      entry = lines[#lines]
+    end
   end
   return wrk.format("POST", os.getenv("BENCH_PATH") or "/hooks/bench", {
     ["Content-Type"] = "application/json",
