@@ -1,7 +1,9 @@
 import BridgeCore
 import BridgeProviders
 import BridgeServer
+import BridgeTestSupport
 import Foundation
+import Glibc
 
 /// A rules file in a temporary directory, laid out as a file or as a Kubernetes ConfigMap volume mounts it: each key a
 /// symlink into `..data`, itself a symlink to a timestamped directory that an update replaces by renaming a new `..data`
@@ -67,5 +69,25 @@ struct RulesFolder {
 
     func remove() {
         try? FileManager.default.removeItem(at: directory)
+    }
+}
+
+extension RulesFolder {
+    /// `gitops-bridge serve` on this folder's rules and a database beside them, on `port`, the watch off and no admin
+    /// listener (plus `extra` arguments), its output in `log`; returned once it serves.
+    func serve(port: Int, log: String, extra: [String] = []) async throws -> SpawnedProcess {
+        let serve = try BridgeBinary.start(
+            [
+                "serve", "--rules", path, "--database", directory.appendingPathComponent("bridge.sqlite").path,
+                "--listen", "127.0.0.1:\(port)", "--admin-listen", "off", "--rules-watch-interval", "0",
+            ] + extra,
+            environment: TestBridge.environment, log: log)
+        do {
+            try await BridgeBinary.waitUntilServing(port: port, process: serve)
+        } catch {
+            kill(serve.pid, SIGKILL)
+            throw error
+        }
+        return serve
     }
 }

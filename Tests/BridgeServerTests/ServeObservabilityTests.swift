@@ -13,14 +13,8 @@ import Testing
         defer { folder.remove() }
         let port = try OccupiedPort.free()
         let log = folder.directory.appendingPathComponent("serve.log").path
-        let serve = try BridgeBinary.start(
-            [
-                "serve", "--rules", folder.path, "--database", folder.directory.appendingPathComponent("bridge.sqlite").path,
-                "--listen", "127.0.0.1:\(port)", "--admin-listen", "off", "--rules-watch-interval", "0", "--log-level", "debug",
-            ],
-            environment: TestBridge.environment, log: log)
+        let serve = try await folder.serve(port: port, log: log, extra: ["--log-level", "debug"])
         defer { kill(serve.pid, SIGKILL) }
-        try await BridgeBinary.waitUntilServing(port: port, process: serve)
 
         let answer = try await RulesReloadTests.push(port: port, branch: "main", delivery: "observed-1")
         #expect(answer.status == 202, "\(answer)")
