@@ -46,15 +46,21 @@ public struct WebhookIntake: Sendable {
     ) async -> IntakeResponse {
         let snapshot = snapshot ?? live.current
         guard let source = snapshot.sources[name] else { return .unknownSource }
-        var logger = requestLogger ?? logger
-        logger[metadataKey: "source"] = "\(name)"
-        logger[metadataKey: "rules.version"] = "\(snapshot.version ?? "unknown")"
+        let logger = requestLogger ?? logger
+        // Each line's metadata is built only when the line is logged (swift-log's autoclosures): setting it on the
+        // logger up front cost every delivery, at every log level (issue 14).
+        var key: String?
+        func context(_ extra: Logger.Metadata = [:]) -> Logger.Metadata {
+            var metadata: Logger.Metadata = ["source": "\(name)", "rules.version": "\(snapshot.version ?? "unknown")"]
+            if let key { metadata["delivery.key"] = "\(key)" }
+            return metadata.merging(extra) { _, new in new }
+        }
         let receivedAt = now()
         do {
             try WebhookVerifier.verify(request, forge: source.definition.forge, credentials: source.credentials, now: receivedAt)
         } catch {
             // The reason goes to the log only; the forge (or an attacker) learns nothing from the answer.
-            logger.notice("delivery refused", metadata: ["reason": "\(error)"])
+            logger.notice("delivery refused", metadata: context(["reason": "\(error)"]))
             refusals?.refused(source: name, at: receivedAt, reason: "not verified")
             return .unauthorized
         }
@@ -62,24 +68,20 @@ public struct WebhookIntake: Sendable {
         do {
             parsed = try WebhookParser.parse(request, forge: source.definition.forge)
         } catch {
-            logger.notice("malformed delivery", metadata: ["reason": "\(error)"])
+            logger.notice("malformed delivery", metadata: context(["reason": "\(error)"]))
             refusals?.refused(source: name, at: receivedAt, reason: "malformed payload")
             return .failure(400, "malformed payload: \(error)", outcome: "malformed")
         }
         let delivery = newDelivery(parsed: parsed, source: source.definition, rules: snapshot.rules, request: request, receivedAt: receivedAt)
-        logger[metadataKey: "delivery.key"] = "\(delivery.key)"
+        key = delivery.key
         let outcome: RecordOutcome
         do {
             outcome = try await store.record(delivery)
         } catch {
-            logger.error("could not record delivery", metadata: ["error": "\(error)"])
+            logger.error("could not record delivery", metadata: context(["error": "\(error)"]))
             return .storeUnavailable
         }
-        var metadata: Logger.Metadata = [
-            "delivery.id": "\(outcome.deliveryID)", "outcome": "\(outcome.kind.rawValue)", "runs": "\(outcome.runs.map(\.id))",
-        ]
-        if let reason = outcome.reason { metadata["reason"] = "\(reason)" }
-        logger.info("delivery recorded", metadata: metadata)
+        logger.info("delivery recorded", metadata: context(Self.metadata(outcome)))
         if outcome.kind == .queued { workQueued() }
         return Self.response(outcome, disposition: delivery.disposition)
     }
@@ -108,6 +110,14 @@ public struct WebhookIntake: Sendable {
             }
         }
         return delivery
+    }
+
+    static func metadata(_ outcome: RecordOutcome) -> Logger.Metadata {
+        var metadata: Logger.Metadata = [
+            "delivery.id": "\(outcome.deliveryID)", "outcome": "\(outcome.kind.rawValue)", "runs": "\(outcome.runs.map(\.id))",
+        ]
+        if let reason = outcome.reason { metadata["reason"] = "\(reason)" }
+        return metadata
     }
 
     static func response(_ outcome: RecordOutcome, disposition: NewDelivery.Disposition) -> IntakeResponse {

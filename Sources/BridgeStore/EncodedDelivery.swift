@@ -79,7 +79,7 @@ struct EncodedRun: Sendable {
         steps = run.steps.map { step in
             EncodedStep(target: step.target, provider: step.provider, parameters: step.parameters.jsonText, resource: step.resource)
         }
-        report = StoredJSON.encode(run.report)
+        report = run.report.configValue.jsonText
         queued = StatusOutboxPolicy.recorded(reporters: run.report.reporters).map { told in
             let update = StatusUpdate(
                 runID: 0, project: run.event.projectID ?? run.event.repository, repository: run.event.repository, rule: run.rule,

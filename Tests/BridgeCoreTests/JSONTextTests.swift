@@ -38,4 +38,15 @@ import Testing
         withoutOptionals.projectID = nil
         #expect(try JSONDecoder().decode(PushEvent.self, from: Data(withoutOptionals.configValue.jsonText.utf8)) == withoutOptionals)
     }
+
+    @Test(arguments: [
+        RunReport(), RunReport(reporters: ["github-deployment", "commit-status"], environmentURL: "https://x.example/\"a\"", production: true),
+        RunReport(reporters: ["gitlab-deployment"], transient: false),
+    ])
+    func runReportRoundTripsThroughItsCodableForm(report: RunReport) throws {
+        #expect(try JSONDecoder().decode(RunReport.self, from: Data(report.configValue.jsonText.utf8)) == report)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        #expect(report.configValue.jsonText == String(decoding: try encoder.encode(report), as: UTF8.self))
+    }
 }

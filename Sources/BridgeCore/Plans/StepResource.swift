@@ -23,7 +23,7 @@ public enum StepResource {
     public static func key(
         target: String, provider: String, parameters: ConfigValue, event: PushEvent, rule: String, environment: String?
     ) -> String {
-        guard let definition = ProviderDefinition.named(provider) else { return target }
+        guard let definition = ProviderDefinition.named(provider), definition.hasResource else { return target }
         let variables = TemplateVariables.make(event: event, rule: rule, environment: environment, delivery: "${delivery}", run: "${run}")
         return definition.resource(parameters.renderingTemplates(variables), event) ?? target
     }

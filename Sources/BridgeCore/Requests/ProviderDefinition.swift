@@ -30,6 +30,8 @@ public struct ProviderDefinition: Sendable {
     /// The real resource a step with these rendered parameters deploys to (`StepResource`); nil when they cannot make a
     /// request, or the provider has no resource of its own (`command`: the target's name stands in).
     public let resource: @Sendable (_ parameters: ConfigValue, _ event: PushEvent) -> String?
+    /// Whether `resource` can give anything but nil (when not, the parameters need not be rendered to ask it).
+    public let hasResource: Bool
 
     /// A provider whose steps run `Request`: `preview` gives the calls `explain` shows (nil: none), `resource` the key
     /// steps are serialised on (nil: the target's name).
@@ -51,6 +53,7 @@ public struct ProviderDefinition: Sendable {
         } else {
             self.preview = { _, _, _ throws(ProviderError) in [] }
         }
+        hasResource = resource != nil
         if let resource {
             self.resource = { parameters, event in (try? Request.read(parameters: parameters, event: event)).map(resource) }
         } else {
