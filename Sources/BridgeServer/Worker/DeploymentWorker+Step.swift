@@ -167,7 +167,7 @@ extension DeploymentWorker {
             logger.notice("step canceled", metadata: ["reason": "\(reason)"])
             metrics.countRun(status: "canceled")
         }
-        outbox.wake(signal)
+        outbox.wake(outboxSignal)
         return true
     }
 

@@ -18,7 +18,10 @@ public final class DeploymentWorker: Service, Sendable {
     let logger: Logger
     let now: @Sendable () -> Date
     let random: @Sendable () -> Double
+    /// Wakes idle slots.
     let signal = WorkSignal()
+    /// Wakes the status outbox's sender.
+    let outboxSignal = WorkSignal()
     let shutdown: ShutdownState
 
     public convenience init(
@@ -50,16 +53,18 @@ public final class DeploymentWorker: Service, Sendable {
             retry: configuration.statusRetry, metrics: metrics, logger: logger, now: now, random: random)
     }
 
-    /// Tells idle slots there may be work (called when a delivery queued runs).
+    /// Tells an idle slot there may be work (called when a delivery queued runs), and the outbox, which may have a
+    /// `queued` status to send.
     public func workArrived() {
-        signal.notify()
+        signal.notifyOne()
+        outboxSignal.notify()
     }
 
     public func run() async throws {
         logger.info("worker started", metadata: ["worker.slots": "\(configuration.slots)", "worker.owner": "\(configuration.owner)"])
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
-                group.addTask { await self.outbox.run(signal: self.signal, shutdown: self.shutdown) }
+                group.addTask { await self.outbox.run(signal: self.outboxSignal, shutdown: self.shutdown) }
                 group.addTask {
                     await withDiscardingTaskGroup { slots in
                         for slot in self.slotOwners {
@@ -68,12 +73,13 @@ public final class DeploymentWorker: Service, Sendable {
                     }
                     // The outbox sends what the last steps recorded, then stops.
                     self.shutdown.slotsStopped()
-                    self.signal.notify()
+                    self.outboxSignal.notify()
                 }
             }
         } onGracefulShutdown: {
             self.shutdown.begin()
             self.signal.notify()
+            self.outboxSignal.notify()
         }
         for owner in slotOwners {
             do {
@@ -95,9 +101,12 @@ public final class DeploymentWorker: Service, Sendable {
         while !shutdown.isStopping && !Task.isCancelled {
             do {
                 if let step = try await queue.claimNextStep(owner: owner, now: now(), lease: configuration.lease) {
+                    // There may be more: the next idle slot looks (and wakes the next in turn if it finds some). The
+                    // claim may have queued a `running` status for the outbox.
+                    signal.notifyOne()
+                    outboxSignal.notify()
                     await execute(step, owner: owner)
-                    // The run's next step, or another run waiting for this target, may be runnable now.
-                    signal.notify()
+                    // This slot looks again at once, for the run's next step or another run waiting for this target.
                     continue
                 }
             } catch {
