@@ -8,10 +8,10 @@ extension SQLiteDeliveryStore {
     /// NOTHING RETURNING id` returns no row when the key exists, whichever connection or process got there
     /// first. JSON is encoded before the transaction so the writer lock is held only for the inserts.
     /// Runs and steps take the delivery's `receivedAt` as their creation time: the store never reads the clock.
-    /// Deliveries arriving together share one commit (`GroupCommitWriter`).
+    /// Deliveries arriving together, and the worker's writes with them, share one commit (`GroupCommitWriter`).
     public func record(_ delivery: NewDelivery) async throws(StoreError) -> RecordOutcome {
         let encoded = EncodedDelivery(delivery)
-        return try await groupCommit.submit(encoded)
+        return try await writing("record delivery") { db in try Self.record(encoded, in: db) }
     }
 
     /// `StoreSQL`'s recording statements in the caller's transaction; `RecordDecision` answers.

@@ -12,7 +12,8 @@ public final class SQLiteDeliveryStore: DeliveryStore {
     /// The database file's path.
     public let path: String
     let pool: DatabasePool
-    let groupCommit: GroupCommitWriter
+    /// Every write of this store goes through it (`writing`), so concurrent writes share commits.
+    let groupCommit: GroupCommit
     /// Whether deliveries could be written lately (for `checkReady`).
     let health = WriteHealth()
 
@@ -26,7 +27,7 @@ public final class SQLiteDeliveryStore: DeliveryStore {
         do {
             let pool = try DatabasePool(path: path, configuration: Self.configuration(readonly: false))
             self.pool = pool
-            groupCommit = GroupCommitWriter { [health] batch in await Self.writeBatch(batch, pool: pool, health: health) }
+            groupCommit = GroupCommit { [health] writer in Self.drain(writer, pool: pool, health: health) }
             // GRDB sets `synchronous = NORMAL` on the writer when it enables WAL, after `prepareDatabase`
             // ran: set FULL again. The writer connection lives as long as the pool, so once is enough.
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
@@ -61,7 +62,7 @@ public final class SQLiteDeliveryStore: DeliveryStore {
     private init(path: String, pool: DatabasePool) {
         self.path = path
         self.pool = pool
-        self.groupCommit = GroupCommitWriter { [health] batch in await Self.writeBatch(batch, pool: pool, health: health) }
+        self.groupCommit = GroupCommit { [health] writer in Self.drain(writer, pool: pool, health: health) }
     }
 
     /// Closes every connection; later calls fail with `StoreError.unavailable`.
@@ -101,15 +102,15 @@ extension SQLiteDeliveryStore {
         }
     }
 
-    /// Runs `body` in one write transaction, translating every failure; nothing is kept unless it returns.
+    /// Runs `body` in a write transaction, translating every failure; nothing of it is kept unless it returns. It
+    /// shares the transaction (and its commit) with the writes submitted with it (`GroupCommitWriter`), each in
+    /// submission order, so it sees what those before it wrote, as it would in a transaction of its own after theirs.
     func writing<T: Sendable>(
         _ operation: String, _ body: @escaping @Sendable (Database) throws -> T
     ) async throws(StoreError) -> T {
-        do {
-            return try await pool.write(body)
-        } catch {
-            throw StoreError(error, during: operation)
-        }
+        let value = try await groupCommit.submit(SQLiteWrite(operation: operation) { db in try body(db) })
+        guard let value = value as? T else { throw .unavailable("\(operation): unexpected outcome") }
+        return value
     }
 
     static func configuration(readonly: Bool) -> Configuration {

@@ -23,7 +23,7 @@ struct GroupCommitIsolationTests {
     }
 
     /// Ten outcomes: the fifth delivery (key `bad`) refused by the test's trigger, the others queued with their run.
-    static func expectOnlyTheFifthRefused(_ outcomes: [GroupCommitWriter.Outcome]) {
+    static func expectOnlyTheFifthRefused(_ outcomes: [Result<RecordOutcome, StoreError>]) {
         #expect(outcomes.count == 10)
         for (index, outcome) in outcomes.enumerated() {
             switch outcome {
@@ -31,6 +31,11 @@ struct GroupCommitIsolationTests {
             case .failure(let error): #expect(index == 4 && "\(error)".contains("refused by the test"))
             }
         }
+    }
+
+    /// A write's outcome as the delivery's.
+    static func recorded(_ outcome: Result<any Sendable, StoreError>) -> Result<RecordOutcome, StoreError> {
+        outcome.flatMap { value in (value as? RecordOutcome).map { .success($0) } ?? .failure(.unavailable("not a delivery's outcome")) }
     }
 
     static func delivery(_ index: Int, key: String? = nil) -> NewDelivery {
@@ -41,10 +46,10 @@ struct GroupCommitIsolationTests {
         let directory = try TemporaryDirectory()
         let store = try Fixtures.store(in: directory)
         try Self.refuse(key: "bad", in: directory)
-        let batch = (0..<10).map { index in EncodedDelivery(Self.delivery(index, key: index == 4 ? "bad" : nil)) }
+        let batch = (0..<10).map { index in SQLiteDeliveryStore.recording(EncodedDelivery(Self.delivery(index, key: index == 4 ? "bad" : nil))) }
 
         // One batch, written as the group commit writes it: one transaction for all ten.
-        let outcomes = await store.groupCommit.write(batch)
+        let outcomes = await store.writeOneBatch(batch).map(Self.recorded)
 
         GroupCommitIsolationTests.expectOnlyTheFifthRefused(outcomes)
         #expect(try Fixtures.count("deliveries", in: directory) == 9)
@@ -84,10 +89,10 @@ struct GroupCommitIsolationTests {
     @Test func aFailedCommitStillFailsEveryDeliveryOfItsBatch() async throws {
         let directory = try TemporaryDirectory()
         let store = try Fixtures.store(in: directory)
-        let batch = (0..<5).map { index in EncodedDelivery(Self.delivery(index)) }
+        let batch = (0..<5).map { index in SQLiteDeliveryStore.recording(EncodedDelivery(Self.delivery(index))) }
         try store.close()
 
-        let outcomes = await store.groupCommit.write(batch)
+        let outcomes = await store.writeOneBatch(batch)
 
         #expect(outcomes.count == 5)
         #expect(outcomes.allSatisfy { if case .failure = $0 { true } else { false } })
@@ -112,7 +117,7 @@ struct PostgresGroupCommitIsolationTests {
         let store = try #require(tested.store as? PostgresDeliveryStore)
         let batch = (0..<10).map { index in EncodedDelivery(GroupCommitIsolationTests.delivery(index, key: index == 4 ? "bad" : nil)) }
 
-        let outcomes = await store.groupCommit.write(batch)
+        let outcomes = await PostgresDeliveryStore.writeBatch(batch, client: store.client, logger: store.logger)
 
         GroupCommitIsolationTests.expectOnlyTheFifthRefused(outcomes)
         #expect(try await tested.count("deliveries") == 9)

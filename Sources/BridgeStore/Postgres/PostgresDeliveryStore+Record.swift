@@ -14,7 +14,9 @@ extension PostgresDeliveryStore {
     /// Writes a batch in one transaction. When that fails (rolled back whole: a refused row, a deadlock with another
     /// replica's batch, a lost connection), each delivery is written again in a transaction of its own, so only what
     /// fails again fails.
-    static func writeBatch(_ deliveries: [EncodedDelivery], client: PostgresClient, logger: Logger) async -> [GroupCommitWriter.Outcome] {
+    static func writeBatch(_ deliveries: [EncodedDelivery], client: PostgresClient, logger: Logger) async -> [GroupCommitWriter<
+        EncodedDelivery, RecordOutcome
+    >.Outcome] {
         do {
             return try await transaction("record deliveries", client: client, logger: logger) { sql in try await recordAll(deliveries, sql) }.map {
                 .success($0)
@@ -22,7 +24,7 @@ extension PostgresDeliveryStore {
         } catch {
             guard deliveries.count > 1 else { return [.failure(error)] }
         }
-        var outcomes: [GroupCommitWriter.Outcome] = []
+        var outcomes: [GroupCommitWriter<EncodedDelivery, RecordOutcome>.Outcome] = []
         for delivery in deliveries {
             do {
                 outcomes += try await transaction("record delivery", client: client, logger: logger) { sql in try await recordAll([delivery], sql) }

@@ -23,7 +23,7 @@ public final class PostgresDeliveryStore: BridgeDatabase {
     /// The client this store runs, when it opened one itself (`open`): closed by `shutDown`.
     let running: RunningPostgresClient?
     /// Deliveries arriving together share a transaction (`writeBatch`).
-    let groupCommit: GroupCommitWriter
+    let groupCommit: GroupCommitWriter<EncodedDelivery, RecordOutcome>
 
     /// The advisory lock every claim holds for its transaction ("gitops-c" in ASCII).
     static let claimLock: Int64 = 0x6769_746f_7073_2d63
