@@ -267,4 +267,27 @@ import Testing
         let path = String(#filePath).split(separator: "/").dropLast(3).joined(separator: "/")
         return try String(contentsOfFile: "/\(path)/rules/example.yaml", encoding: .utf8)
     }
+
+    /// `environment: review/${branch}`: each branch's runs have an environment of their own (so one branch's push never
+    /// supersedes another's), and the environment URL and the steps see it rendered.
+    @Test func anEnvironmentTemplateGivesEachBranchItsOwnEnvironment() throws {
+        let rules = try loadRules(
+            """
+            version: 1
+            sources: {shop: {forge: github, secret: env:S}}
+            status: {github: {token: env:GITHUB_TOKEN}}
+            targets: {preview: {provider: command, run: [echo, "${environment}"]}}
+            rules:
+              - {name: previews, source: shop, on: push, environment: "review/${branch}",
+                 environment_url: "https://${environment}.example.com", deploy: [preview]}
+            """)
+        let source = try #require(rules.sources["shop"])
+        let runs = ["feature-a", "feature/b"].flatMap { Planner.plan(event: Self.push($0), source: source, rules: rules).runs }
+        #expect(runs.map(\.environment) == ["review/feature-a", "review/feature/b"])
+        #expect(runs.map(\.report.environmentURL) == ["https://review/feature-a.example.com", "https://review/feature/b.example.com"])
+        let variables = TemplateVariables.make(
+            event: Self.push("feature-a"), rule: "previews", environment: runs[0].environment, delivery: "", run: "")
+        #expect(
+            runs[0].steps[0].parameters.renderingTemplates(variables) == .object(["run": .array([.string("echo"), .string("review/feature-a")])]))
+    }
 }

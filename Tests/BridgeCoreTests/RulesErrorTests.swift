@@ -302,15 +302,35 @@ import Testing
                 """,
             at: "9:30", says: "rules.r.deploy[0].run must be a non-empty list of strings (one argument each, no shell), found a string"),
         Case(
-            name: "environment is not a template",
+            name: "environment template using what is not known when the run is planned",
             yaml: """
                 version: 1
                 sources: {shop: {forge: github, secret: env:S}}
                 targets: {api: {provider: aws-apigateway, region: eu-west-2, rest_api_id: x}}
                 rules:
-                  - {name: r, source: shop, on: push, environment: "review/${branch}", deploy: [api]}
+                  - {name: r, source: shop, on: push, environment: "review/${run}", deploy: [api]}
                 """,
-            at: "5:52", says: "rules.r.environment is a plain name, not a template"),
+            at: "5:52", says: "rules.r.environment cannot use ${run}: it is rendered when the run is planned"),
+        Case(
+            name: "environment template using the tag on a push rule",
+            yaml: """
+                version: 1
+                sources: {shop: {forge: github, secret: env:S}}
+                targets: {api: {provider: aws-apigateway, region: eu-west-2, rest_api_id: x}}
+                rules:
+                  - {name: r, source: shop, on: push, environment: "review/${tag}", deploy: [api]}
+                """,
+            at: "5:52", says: "rules.r.environment cannot use ${tag}: it is empty for every run of an on: push rule"),
+        Case(
+            name: "environment template with an unknown variable",
+            yaml: """
+                version: 1
+                sources: {shop: {forge: github, secret: env:S}}
+                targets: {api: {provider: aws-apigateway, region: eu-west-2, rest_api_id: x}}
+                rules:
+                  - {name: r, source: shop, on: push, environment: "review/${branchh}", deploy: [api]}
+                """,
+            at: "5:52", says: "rules.r.environment: unknown template variable ${branchh}"),
         Case(
             name: "duplicate rule names in one file",
             yaml: """

@@ -24,11 +24,12 @@ public enum Planner {
                 verdicts.append(RuleVerdict(rule: rule.name, matched: false, reason: reason))
                 continue
             }
-            switch steps(of: rule, targets: rules.targets, event: event) {
+            let environment = rule.environment(for: event)
+            switch steps(of: rule, environment: environment, targets: rules.targets, event: event) {
             case .success(let steps):
-                let report = RunReport.plan(rule: rule, source: source, status: rules.status, event: event)
+                let report = RunReport.plan(rule: rule, environment: environment, source: source, status: rules.status, event: event)
                 runs.append(
-                    PlannedRun(rule: rule.name, environment: rule.environment, event: event, notes: match.notes, steps: steps, report: report))
+                    PlannedRun(rule: rule.name, environment: environment, event: event, notes: match.notes, steps: steps, report: report))
                 verdicts.append(RuleVerdict(rule: rule.name, matched: true, reason: match.reason))
             case .failure(let problem):
                 verdicts.append(RuleVerdict(rule: rule.name, matched: false, reason: problem.description))
@@ -59,14 +60,16 @@ public enum Planner {
         var description: String { "deploy target \(name) is not defined" }
     }
 
-    private static func steps(of rule: Rule, targets: [String: TargetDefinition], event: PushEvent) -> Result<[PlannedStep], MissingTarget> {
+    private static func steps(
+        of rule: Rule, environment: String?, targets: [String: TargetDefinition], event: PushEvent
+    ) -> Result<[PlannedStep], MissingTarget> {
         var steps: [PlannedStep] = []
         for step in rule.deploy {
             guard let target = targets[step.target] else { return .failure(MissingTarget(name: step.target)) }
             let parameters = parameters(target: target, step: step)
             let resource = StepResource.key(
                 target: target.name, provider: target.provider, parameters: parameters, event: event, rule: rule.name,
-                environment: rule.environment)
+                environment: environment)
             steps.append(PlannedStep(target: target.name, provider: target.provider, parameters: parameters, resource: resource))
         }
         return .success(steps)

@@ -118,7 +118,13 @@ public struct Rule: Sendable, Hashable {
     public private(set) var pathPatterns: PatternList
     /// `repositories`, compiled.
     public private(set) var repositoryPatterns: PatternList
-    public var environment: String?
+    /// The environment of its runs: a name (`staging`) or a template over the event (`review/${branch}`), so each
+    /// branch's runs have an environment of their own and never supersede another branch's.
+    public var environment: String? {
+        didSet { environmentTemplate = environment.flatMap(Self.template) }
+    }
+    /// `environment`, parsed when it is a template (kept in step with it).
+    public private(set) var environmentTemplate: Template?
     /// How its runs are shown on the forge (`report:`); nil: the forge's default (`StatusForge.defaultMode`).
     public var report: ReportMode?
     /// Where the environment is reached (`environment_url:`, a template), shown with GitHub deployments and as a
@@ -151,6 +157,7 @@ public struct Rule: Sendable, Hashable {
         self.pathPatterns = PatternList(paths)
         self.repositoryPatterns = PatternList(repositories)
         self.environment = environment
+        self.environmentTemplate = environment.flatMap(Self.template)
         self.report = report
         self.environmentURL = environmentURL
         self.environmentURLTemplate = environmentURL.flatMap { try? Template($0) }
@@ -158,6 +165,16 @@ public struct Rule: Sendable, Hashable {
         self.transientEnvironment = transientEnvironment
         self.deploy = deploy
         self.position = position
+    }
+
+    /// The environment of a run of this rule for `event`: `environment` with its template rendered.
+    public func environment(for event: PushEvent) -> String? {
+        guard let environmentTemplate else { return environment }
+        return environmentTemplate.render(TemplateVariables.make(event: event, rule: name, environment: nil, delivery: "", run: ""))
+    }
+
+    private static func template(_ text: String) -> Template? {
+        text.contains("$") ? try? Template(text) : nil
     }
 }
 

@@ -28,7 +28,7 @@ extension RulesFileReader {
         rule.tags = filter(map, "tags", what, allowedWith: on, .tag)
         rule.paths = filter(map, "paths", what, allowedWith: on, .branch)
         rule.repositories = map["repositories"].map { patterns($0.value, "\(what).repositories") } ?? []
-        rule.environment = map["environment"].flatMap { environment($0.value, "\(what).environment") }
+        rule.environment = map["environment"].flatMap { environment($0.value, "\(what).environment", on: on) }
         rule.report = map["report"].flatMap { reportMode($0.value, "\(what).report") }
         if let entry = map["environment_url"], let text = string(entry.value, "\(what).environment_url") {
             checkTemplate(text, entry.value, "\(what).environment_url")
@@ -79,10 +79,21 @@ extension RulesFileReader {
         return mode
     }
 
-    private mutating func environment(_ node: Node, _ what: String) -> String? {
+    /// A name, or a template over the event rendered when the run is planned: not `${delivery}` nor `${run}` (not
+    /// known yet), nor `${environment}` (itself), nor the variable the rule's pushes leave empty (`${tag}` on push,
+    /// `${branch}` on tag), which would give one environment an empty part.
+    private mutating func environment(_ node: Node, _ what: String, on: RefKind?) -> String? {
         guard let text = string(node, what) else { return nil }
-        if text.contains("${") {
-            report("\(what) is a plain name, not a template", at: node)
+        checkTemplate(text, node, what)
+        if text.contains("$"), let template = try? Template(text) {
+            let empty = on == .branch ? "tag" : on == .tag ? "branch" : nil
+            if let variable = template.variables.first(where: { ["delivery", "run", "environment"].contains($0) || $0 == empty }) {
+                let reason =
+                    variable == empty
+                    ? "it is empty for every run of an on: \(on == .branch ? "push" : "tag") rule"
+                    : variable == "environment" ? "it is the environment itself" : "it is rendered when the run is planned"
+                report("\(what) cannot use ${\(variable)}: \(reason)", at: node)
+            }
         }
         return text
     }

@@ -26,14 +26,15 @@ public struct RunReport: Sendable, Hashable, Codable {
         return StatusReporterKind.reporters(forge: forge, mode: mode, hasEnvironment: hasEnvironment).map(\.name)
     }
 
-    /// The report of a run of `rule` for `event` from `source`, given the rules' `status` blocks.
-    public static func plan(rule: Rule, source: SourceDefinition, status: StatusSettings, event: PushEvent) -> RunReport {
+    /// The report of a run of `rule` in `environment` (the rule's, rendered) for `event` from `source`, given the rules'
+    /// `status` blocks.
+    public static func plan(rule: Rule, environment: String?, source: SourceDefinition, status: StatusSettings, event: PushEvent) -> RunReport {
         guard status[source.forge] != nil else { return .none }
         let reporters = reporters(of: rule, forge: source.forge)
         guard !reporters.isEmpty else { return .none }
         // `${delivery}` and `${run}` are not known when a run is planned; `check` refuses them here.
         let environmentURL = rule.environmentURLTemplate.map { template in
-            template.render(TemplateVariables.make(event: event, rule: rule.name, environment: rule.environment, delivery: "", run: ""))
+            template.render(TemplateVariables.make(event: event, rule: rule.name, environment: environment, delivery: "", run: ""))
         }
         return RunReport(
             reporters: reporters, environmentURL: environmentURL, production: rule.productionEnvironment,
