@@ -8,6 +8,17 @@ local thread_count = tonumber(os.getenv("BENCH_THREADS") or "2")
 local slice = tonumber(os.getenv("BENCH_SLICE") or "0")
 local slices = tonumber(os.getenv("BENCH_SLICES") or "1")
 
+-- BENCH_RATE (requests a second over all BENCH_CONNECTIONS connections): a paced load instead of a saturating one.
+-- Each connection waits connections/rate seconds before each request, so the offered rate is about BENCH_RATE while
+-- answers take a small part of that; the achieved rate is in wrk's report.
+local rate = tonumber(os.getenv("BENCH_RATE") or "0")
+if rate > 0 then
+  local pause = tonumber(os.getenv("BENCH_CONNECTIONS") or "16") * 1000 / rate
+  function delay()
+    return pause
+  end
+end
+
 function setup(thread)
   thread:set("index", #threads)
   table.insert(threads, thread)

@@ -7,7 +7,13 @@ import Hummingbird
 // nothing and parses nothing: what the stack allows before the bridge does its work.
 //
 // Usage: BENCH_SECRET=… bench-ceiling PORT
+//        bench-ceiling spawn SECONDS   (the spawn limit: posix_spawn + waitpid of /bin/true in a loop; prints runs/s)
 let environment = ProcessInfo.processInfo.environment
+if CommandLine.arguments.dropFirst().first == "spawn" {
+    let seconds = CommandLine.arguments.dropFirst(2).first.flatMap { Double($0) } ?? 5
+    print(String(format: "%.0f", spawnLoop(seconds: seconds)))
+    exit(0)
+}
 guard let secret = environment["BENCH_SECRET"], !secret.isEmpty,
     let port = CommandLine.arguments.dropFirst().first.flatMap({ Int($0) })
 else {
@@ -29,3 +35,23 @@ router.post("/hooks/:source") { request, _ -> Response in
 router.get("/readyz") { _, _ in Response(status: .ok) }
 let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "bench-ceiling"))
 try await app.runService()
+
+/// Starts `/bin/true` and waits for it, again and again for `seconds`: the most runs of a command one core can execute
+/// one after the other, which `bench/worker` compares the bridge's executed runs with. Returns runs per second.
+func spawnLoop(seconds: Double) -> Double {
+    let clock = ContinuousClock()
+    let start = clock.now
+    let end = start + .milliseconds(Int(seconds * 1000))
+    var count = 0
+    var argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/true"), nil]
+    defer { free(argv[0]) }
+    while clock.now < end {
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, "/bin/true", nil, nil, &argv, environ) == 0 else { fatalError("posix_spawn failed") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        count += 1
+    }
+    let elapsed = (clock.now - start).components
+    return Double(count) / (Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18)
+}
