@@ -23,6 +23,7 @@ enum Migrations {
         ("v6", [v6RunReports]),
         ("v7", [v7DeliveryDetail, v7ListIndexes]),
         ("v8", [v8Redeliveries, v8RecoveryPasses]),
+        ("v9", [v9PendingSteps]),
     ]
 
     /// The migrator with every migration registered.

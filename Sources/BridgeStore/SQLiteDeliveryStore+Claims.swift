@@ -14,6 +14,25 @@ extension SQLiteDeliveryStore {
     /// `StoreSQL.supersededRuns` in this dialect, built once.
     static let supersededRuns = StoreSQL.supersededRuns(nullSafeEquals: "IS")
 
+    /// `StoreSQL.nextCandidate` in two parts, so neither reads more than it takes: a step whose lease expired (few,
+    /// and resumed first), else the first claimable pending step, oldest run first. The pending steps are walked in that
+    /// order on their own index (`Migrations.v9PendingSteps`; `INDEXED BY` and `CROSS JOIN` keep SQLite's planner from
+    /// reading and sorting every pending step instead), and the walk stops at the first one the worker may take.
+    static let expiredCandidate = """
+        SELECT s.id, s.run_id, r.status AS run_status
+        FROM steps s JOIN runs r ON r.id = s.run_id
+        WHERE s.status = 'running' AND \(StoreSQL.claimable)
+        ORDER BY s.run_id, s.position
+        LIMIT 1
+        """
+    static let pendingCandidate = """
+        SELECT s.id, s.run_id, r.status AS run_status
+        FROM steps s INDEXED BY steps_pending_by_run CROSS JOIN runs r ON r.id = s.run_id
+        WHERE s.status = 'pending' AND \(StoreSQL.claimable)
+        ORDER BY s.run_id, s.position
+        LIMIT 1
+        """
+
     public func claimNextStep(owner: String, now: Date, lease: Duration) async throws(StoreError) -> ClaimedStep? {
         let expiry = StoredTime.milliseconds(now, plus: lease)
         let now = StoredTime.milliseconds(now)
@@ -21,7 +40,10 @@ extension SQLiteDeliveryStore {
             for runID in try Int64.fetchAll(Self.cached(Self.supersededRuns, db)) {
                 try Self.changeRun(runID, now: now, in: db, RunLifecycle.supersede)
             }
-            guard let candidate = try Row.fetchOne(Self.cached(StoreSQL.nextCandidate, db), arguments: ["now": now]) else { return nil }
+            guard
+                let candidate = try Row.fetchOne(Self.cached(Self.expiredCandidate, db), arguments: ["now": now])
+                    ?? Row.fetchOne(Self.cached(Self.pendingCandidate, db), arguments: ["now": now])
+            else { return nil }
             let stepID = try candidate.int64("id")
             let runID = try candidate.int64("run_id")
             try Self.cached(StoreSQL.claimStep, db).execute(arguments: ["owner": owner, "expiry": expiry, "now": now, "id": stepID])

@@ -47,7 +47,7 @@ struct MigrationTests {
         #expect(step.stepCount == 2)
         #expect(step.event == WorkFixture.event())
         let applied = try strings("SELECT identifier FROM grdb_migrations", at: path)
-        #expect(applied == ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8"])
+        #expect(applied == ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9"])
         #expect(step.resource == "backend")
         #expect(try strings("SELECT cancel_requested FROM runs", at: path) == ["0"])
         #expect(try strings("SELECT target_status FROM status_outbox", at: path) == ["running"])

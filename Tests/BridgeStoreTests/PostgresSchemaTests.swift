@@ -25,7 +25,7 @@ struct PostgresSchemaTests {
         let outcome = try await store.record(Fixtures.delivery())
         #expect(outcome.kind == .queued)
         let migrations = try await Self.strings("SELECT name FROM gitops_bridge_migrations ORDER BY name", settings)
-        #expect(migrations == ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8"])
+        #expect(migrations == ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9"])
         for client in clients { await client.shutDown() }
     }
 

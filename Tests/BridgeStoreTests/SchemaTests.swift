@@ -24,7 +24,7 @@ struct SchemaTests {
         _ = try SQLiteDeliveryStore(path: path)
 
         #expect(FileManager.default.fileExists(atPath: path))
-        #expect(try migrations(in: path) == ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8"])
+        #expect(try migrations(in: path) == ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9"])
         #expect(
             try columns(of: "deliveries", in: path) == [
                 "id", "source", "forge", "delivery_key", "event_name", "received_at", "status", "reason", "duplicates",
@@ -58,7 +58,7 @@ struct SchemaTests {
 
         let second = try Fixtures.store(in: directory)
         let third = try Fixtures.store(in: directory)
-        #expect(try migrations(in: directory.path("bridge.sqlite")) == ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8"])
+        #expect(try migrations(in: directory.path("bridge.sqlite")) == ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9"])
         #expect(try await second.deliveries(limit: 10, source: nil).count == 1)
         #expect(try await third.runs(limit: 10, status: nil).count == 1)
     }

@@ -92,7 +92,7 @@ struct StepProcessTests {
         #expect(try await store.run(id: 1).steps.first?.notes == [])
         let upgraded = try DatabaseQueue(path: path)
         let migrations = try await upgraded.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(migrations == ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8"])
+        #expect(migrations == ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9"])
         // The process columns are set together or not at all.
         #expect(throws: DatabaseError.self) {
             try upgraded.write { db in try db.execute(sql: "UPDATE steps SET process_id = 12") }
