@@ -11,49 +11,52 @@ import GRDB
 /// processes on the file, are serialised by SQLite's write lock, and each step is handed to one of them. It
 /// shares the pool's single writer with `GroupCommitWriter`.
 extension SQLiteDeliveryStore {
-    /// `StoreSQL.supersededRuns` in this dialect, built once.
-    static let supersededRuns = StoreSQL.supersededRuns(nullSafeEquals: "IS")
-
     /// `StoreSQL.nextCandidate` in two parts, so neither reads more than it takes: a step whose lease expired (few,
-    /// and resumed first), else the first claimable pending step, oldest run first. The pending steps are walked in that
-    /// order on their own index (`Migrations.v9PendingSteps`; `INDEXED BY` and `CROSS JOIN` keep SQLite's planner from
-    /// reading and sorting every pending step instead), and the walk stops at the first one the worker may take.
+    /// and resumed first), else the first pending step that is claimable or belongs to a superseded run, oldest run
+    /// first. The pending steps are walked in that order on their own index (`Migrations.v9PendingSteps`; `INDEXED BY`
+    /// and `CROSS JOIN` keep SQLite's planner from reading and sorting every pending step instead), and the walk stops at
+    /// the first one the claim acts on.
     static let expiredCandidate = """
-        SELECT s.id, s.run_id, r.status AS run_status
+        SELECT s.id, s.run_id, r.status AS run_status, 0 AS superseded
         FROM steps s JOIN runs r ON r.id = s.run_id
         WHERE s.status = 'running' AND \(StoreSQL.claimable)
         ORDER BY s.run_id, s.position
         LIMIT 1
         """
     static let pendingCandidate = """
-        SELECT s.id, s.run_id, r.status AS run_status
+        SELECT s.id, s.run_id, r.status AS run_status, \(superseded) AS superseded
         FROM steps s INDEXED BY steps_pending_by_run CROSS JOIN runs r ON r.id = s.run_id
-        WHERE s.status = 'pending' AND \(StoreSQL.claimable)
+        WHERE s.status = 'pending' AND (\(superseded) OR \(StoreSQL.claimable))
         ORDER BY s.run_id, s.position
         LIMIT 1
         """
+    /// `StoreSQL.superseded` in this dialect.
+    private static let superseded = StoreSQL.superseded(nullSafeEquals: "IS")
 
     public func claimNextStep(owner: String, now: Date, lease: Duration) async throws(StoreError) -> ClaimedStep? {
         let expiry = StoredTime.milliseconds(now, plus: lease)
         let now = StoredTime.milliseconds(now)
         return try await writing("claim a step") { db in
-            for runID in try Int64.fetchAll(Self.cached(Self.supersededRuns, db)) {
-                try Self.changeRun(runID, now: now, in: db, RunLifecycle.supersede)
+            while let candidate = try Row.fetchOne(Self.cached(Self.expiredCandidate, db), arguments: ["now": now])
+                ?? Row.fetchOne(Self.cached(Self.pendingCandidate, db), arguments: ["now": now])
+            {
+                let stepID = try candidate.int64("id")
+                let runID = try candidate.int64("run_id")
+                if try candidate.bool("superseded") {
+                    // Superseded now, so the walk passes it next time.
+                    try Self.changeRun(runID, now: now, in: db, RunLifecycle.supersede)
+                    continue
+                }
+                try Self.cached(StoreSQL.claimStep, db).execute(arguments: ["owner": owner, "expiry": expiry, "now": now, "id": stepID])
+                if try candidate.value(RunStatus.self, "run_status") == .queued {
+                    try Self.changeRun(runID, now: now, in: db, RunLifecycle.stepClaimed)
+                }
+                guard let row = try Row.fetchOne(Self.cached(StoreSQL.claimedStep, db), arguments: ["id": stepID]) else {
+                    throw StoreError.notFound("step \(stepID)")
+                }
+                return try Rows.claimedStep(row)
             }
-            guard
-                let candidate = try Row.fetchOne(Self.cached(Self.expiredCandidate, db), arguments: ["now": now])
-                    ?? Row.fetchOne(Self.cached(Self.pendingCandidate, db), arguments: ["now": now])
-            else { return nil }
-            let stepID = try candidate.int64("id")
-            let runID = try candidate.int64("run_id")
-            try Self.cached(StoreSQL.claimStep, db).execute(arguments: ["owner": owner, "expiry": expiry, "now": now, "id": stepID])
-            if try candidate.value(RunStatus.self, "run_status") == .queued {
-                try Self.changeRun(runID, now: now, in: db, RunLifecycle.stepClaimed)
-            }
-            guard let row = try Row.fetchOne(Self.cached(StoreSQL.claimedStep, db), arguments: ["id": stepID]) else {
-                throw StoreError.notFound("step \(stepID)")
-            }
-            return try Rows.claimedStep(row)
+            return nil
         }
     }
 }

@@ -92,17 +92,19 @@ enum StoreSQL {
 
     // MARK: Claims (DESIGN §4)
 
-    /// Queued, never retried runs for which a newer run of the same rule and environment exists whose status
-    /// `RunStatus.supersedesOlderRuns`. `nullSafeEquals` compares environments with NULL equal to NULL.
-    static func supersededRuns(nullSafeEquals: String) -> String {
+    /// Whether the run `r` is superseded: queued, never retried, and a newer run of the same rule and environment
+    /// exists whose status `RunStatus.supersedesOlderRuns`. `nullSafeEquals` compares environments with NULL equal to
+    /// NULL. One probe of `runs_by_rule_environment_id` (a range on `id` above the run's).
+    ///
+    /// Claims ask it only of the runs their walk reaches (`nextCandidate`), so a claim costs the same however many runs
+    /// are queued; a superseded run is superseded when the walk first reaches it, before any later run's step is taken.
+    static func superseded(nullSafeEquals: String) -> String {
         let superseding = RunStatus.superseding.map { "'\($0.rawValue)'" }.joined(separator: ", ")
         return """
-            SELECT id FROM runs
-            WHERE status = 'queued' AND retried_at IS NULL AND EXISTS (
+            (r.status = 'queued' AND r.retried_at IS NULL AND EXISTS (
                 SELECT 1 FROM runs newer
-                WHERE newer.rule = runs.rule AND newer.environment \(nullSafeEquals) runs.environment AND newer.id > runs.id
-                  AND newer.status IN (\(superseding)))
-            ORDER BY id
+                WHERE newer.rule = r.rule AND newer.environment \(nullSafeEquals) r.environment AND newer.id > r.id
+                  AND newer.status IN (\(superseding))))
             """
     }
 
@@ -132,14 +134,18 @@ enum StoreSQL {
               AND busy.id <> s.id)
         """
 
-    /// The claimable step of the oldest run, lowest position first.
-    static let nextCandidate = """
-        SELECT s.id, s.run_id, r.status AS run_status
-        FROM steps s JOIN runs r ON r.id = s.run_id
-        WHERE \(claimable)
-        ORDER BY s.run_id, s.position
-        LIMIT 1
-        """
+    /// The step a claim acts on next, oldest run first, lowest position first: a claimable step, or a pending step of a
+    /// superseded run (`superseded`, whatever its resource), which the claim supersedes before it looks again.
+    static func nextCandidate(nullSafeEquals: String) -> String {
+        let superseded = superseded(nullSafeEquals: nullSafeEquals)
+        return """
+            SELECT s.id, s.run_id, r.status AS run_status, \(superseded) AS superseded
+            FROM steps s JOIN runs r ON r.id = s.run_id
+            WHERE (\(claimable)) OR (s.status = 'pending' AND \(superseded))
+            ORDER BY s.run_id, s.position
+            LIMIT 1
+            """
+    }
 
     /// Takes the step for `:owner` until `:expiry`.
     static let claimStep = """

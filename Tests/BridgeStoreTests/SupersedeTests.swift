@@ -96,4 +96,36 @@ struct SupersedeTests {
 
         #expect(claimed.runID == runs[0])
     }
+
+    /// A superseded run waits for the same resource as the run that supersedes it: it is superseded when a claim's walk
+    /// reaches it, though none of its steps could be taken, and the newer run is taken once the resource is free.
+    @Test(arguments: StoreKind.allCases) func aSupersededRunIsSupersededWhileItsResourceIsBusy(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
+        let busy = try await work.record([WorkFixture.run("other", sha: WorkFixture.sha(1), environment: "production")])
+        let running = try #require(try await work.claim(at: 0))
+        #expect(running.runID == busy[0])
+        let runs = try await work.record([WorkFixture.run(sha: WorkFixture.sha(2)), WorkFixture.run(sha: WorkFixture.sha(3))])
+
+        #expect(try await work.claim(at: 1) == nil)
+
+        #expect(try await work.runStatus(runs[0]) == "superseded")
+        #expect(try await work.runStatus(runs[1]) == "queued")
+        try await work.finish(running, at: 2)
+        #expect(try await work.claim(at: 3)?.runID == runs[1])
+    }
+
+    /// Claims supersede the runs their walk meets, oldest first, and never read every queued run: a run of another
+    /// environment that can be taken is taken first, and a superseded run behind it is superseded by the next claim.
+    @Test(arguments: StoreKind.allCases) func aClaimSupersedesOnlyTheRunsBeforeTheStepItTakes(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
+        let runs = try await work.record([
+            WorkFixture.run(sha: WorkFixture.sha(1), environment: "production", targets: ["api"]),
+            WorkFixture.run(sha: WorkFixture.sha(2)), WorkFixture.run(sha: WorkFixture.sha(3)),
+        ])
+
+        #expect(try await work.claim(at: 0)?.runID == runs[0])
+        #expect(try await work.runStatus(runs[1]) == "queued")
+        #expect(try await work.claim(at: 1)?.runID == runs[2])
+        #expect(try await work.runStatus(runs[1]) == "superseded")
+    }
 }
