@@ -27,7 +27,7 @@ import Testing
             forge: .github, repository: Self.repository, refKind: .branch, refName: "main",
             sha: "63638a1c954852f6e81b21b97b261304a9885c17", before: "7cea710f62cb9d71c3f545e815375058d590b7f1",
             created: false, deleted: false, forced: false,
-            changedPaths: ["README.md", "api/Package.swift", "api/orders/handler.swift", "docs/old-setup.md"],
+            changedPaths: ["api/orders/handler.swift", "README.md", "api/Package.swift", "docs/old-setup.md"],
             pathsTruncated: false, pusher: "mona", cloneURL: Self.cloneURL, projectID: "563214789")
         #expect(parsed.content == .push([expected]))
     }
@@ -94,6 +94,18 @@ import Testing
         #expect(event.pusher == "bot")  // no pusher: sender.login
         #expect(event.cloneURL == "https://github.com/acme/shop.git")  // no clone_url: html_url + .git
         #expect(event.changedPaths == ["a", "b"])
+    }
+
+    /// Each path once, in the order the commits list them (added, modified, removed), not sorted.
+    @Test func changedPathsAreUniqueInTheOrderTheCommitsListThem() throws {
+        let body = #"""
+            {"ref": "refs/heads/main", "after": "2222222222222222222222222222222222222222",
+             "commits": [{"id": "1", "added": ["z.go"], "modified": ["b.go", "a.go"], "removed": []},
+                         {"id": "2", "added": [], "modified": ["a.go", "c.go"], "removed": ["z.go"]}],
+             "repository": {"id": 1, "full_name": "acme/shop"}, "pusher": {"name": "mona"}}
+            """#
+        let event = try #require(try Self.parse(Array(body.utf8)).content.events.first)
+        #expect(event.changedPaths == ["z.go", "b.go", "a.go", "c.go"])
     }
 
     @Test func forcePushToAnOlderCommitHasUnknownPaths() throws {

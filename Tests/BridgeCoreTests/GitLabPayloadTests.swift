@@ -23,8 +23,8 @@ import Testing
             sha: "3a65cfe513d21ccb0d01b2d0ea901b083101d184", before: "f49de81d68684cd98ce6506fb4a6be6590507834",
             created: false, deleted: false, forced: false,
             changedPaths: [
-                "CHANGELOG.md", "config/routes.rb", "spec/refunds/endpoint_spec.rb", "src/jobs/legacy_refund.rb",
-                "src/refunds/endpoint.rb",
+                "src/refunds/endpoint.rb", "spec/refunds/endpoint_spec.rb", "config/routes.rb", "CHANGELOG.md",
+                "src/jobs/legacy_refund.rb",
             ],
             pathsTruncated: true, pusher: "jsmith", cloneURL: Self.cloneURL, projectID: "4211")
         #expect(parsed.content == .push([expected]))

@@ -21,7 +21,7 @@ import Testing
     static let pushEvent = PushEvent(
         forge: .gitea, repository: giteaRepository, refKind: .branch, refName: "main",
         sha: "c24ca5f3e3a73a76c9aef7f558f8b8aa65af672e", before: "22d1847c89a1b613333612adb5ef09580cbc38d1",
-        created: false, deleted: false, forced: false, changedPaths: ["terraform/staging/asg.tf", "terraform/staging/vpc.tf"],
+        created: false, deleted: false, forced: false, changedPaths: ["terraform/staging/vpc.tf", "terraform/staging/asg.tf"],
         pathsTruncated: false, pusher: "kim", cloneURL: giteaCloneURL, projectID: "27")
 
     @Test func giteaPush() throws {
@@ -53,7 +53,7 @@ import Testing
             forge: .gitea, repository: Self.giteaRepository, refKind: .branch, refName: "release/2025.03",
             sha: "b3652f8805b8b0602ec0683838e48309f5543317", before: "51fe46b37a047b1f242da87d0c73227d3cee47bf",
             created: false, deleted: false, forced: false,
-            changedPaths: ["modules/m3/main.tf", "modules/m5/main.tf", "modules/m7/main.tf", "modules/shared/vars.tf"],
+            changedPaths: ["modules/m3/main.tf", "modules/shared/vars.tf", "modules/m5/main.tf", "modules/m7/main.tf"],
             pathsTruncated: true, pusher: "kim", cloneURL: Self.giteaCloneURL, projectID: "27")
         #expect(try Self.parse(try Fixture.bytes("gitea", "push-truncated")).content == .push([expected]))
     }
@@ -105,7 +105,7 @@ import Testing
         let expected = PushEvent(
             forge: .forgejo, repository: "acme/website", refKind: .branch, refName: "main",
             sha: "cf96fd0ed49fd8f12909240b996d9aad79834745", before: "295b196c2fd53d971d90ee6fc4fdab9c4bbcca8a",
-            created: false, deleted: false, forced: false, changedPaths: ["config.toml", "content/old-pricing.md", "content/pricing.md"],
+            created: false, deleted: false, forced: false, changedPaths: ["content/pricing.md", "config.toml", "content/old-pricing.md"],
             pathsTruncated: false, pusher: "rowan", cloneURL: "https://codeberg.org/acme/website.git", projectID: "1094")
         #expect(parsed.content == .push([expected]))
         #expect(parsed.deliveryID == "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0")

@@ -26,8 +26,12 @@ public struct PushEvent: Sendable, Hashable, Codable {
     public var deleted: Bool
     /// The push rewrote history (when the forge says).
     public var forced: Bool
-    /// Union of added, modified and removed paths across the delivered commits, sorted and unique.
+    /// Union of added, modified and removed paths across the delivered commits, each once, in the order the commits
+    /// list them. A stored event keeps the first `storedPathLimit` of them (`configValue`) and counts the rest in
+    /// `pathsOmitted`; rules are matched against them all before the event is stored.
     public var changedPaths: [String]
+    /// How many changed paths a stored event left out (nil: none).
+    public var pathsOmitted: Int?
     /// The forge delivered fewer commits than the push contained, so `changedPaths` may be incomplete.
     public var pathsTruncated: Bool
     /// Who pushed (login or name).
@@ -44,6 +48,10 @@ public struct PushEvent: Sendable, Hashable, Codable {
         case .tag: "refs/tags/\(refName)"
         }
     }
+
+    /// At most this many changed paths are stored with an event (`configValue`), in the delivery's record and in each
+    /// run's: enough to read what a push changed, and a 25 MB push is not written out twice.
+    public static let storedPathLimit = 1_000
 
     /// The first 7 characters of `sha`.
     public var shortSHA: String { String(sha.prefix(7)) }

@@ -43,15 +43,19 @@ struct RefUpdate {
             cloneURL: cloneURL, projectID: projectID)
     }
 
-    /// Sorted, unique union of added, modified and removed paths over the delivered commits.
+    /// The union of added, modified and removed paths over the delivered commits, each once, in the order the commits
+    /// list them. Not sorted: a 25 MB push lists about 250,000 paths, and sorting them took a quarter of its parse.
     func changedPaths() -> [String] {
-        var paths = Set<String>()
+        let listed = commits.reduce(0) { $0 + ($1.added?.count ?? 0) + ($1.modified?.count ?? 0) + ($1.removed?.count ?? 0) }
+        var seen = Set<String>(minimumCapacity: listed)
+        var paths: [String] = []
+        paths.reserveCapacity(listed)
         for commit in commits {
-            paths.formUnion(commit.added ?? [])
-            paths.formUnion(commit.modified ?? [])
-            paths.formUnion(commit.removed ?? [])
+            for list in [commit.added, commit.modified, commit.removed] {
+                for path in list ?? [] where seen.insert(path).inserted { paths.append(path) }
+            }
         }
-        return paths.sorted()
+        return paths
     }
 
     /// Whether `changedPaths` may miss paths the push changed.

@@ -64,16 +64,20 @@ extension ConfigValue {
 }
 
 extension PushEvent {
-    /// The event as a `ConfigValue`, with the same keys as its `Codable` form, so `JSONDecoder` reads it back.
+    /// The event as stored, a `ConfigValue` with the same keys as its `Codable` form, so `JSONDecoder` reads it back:
+    /// its first `storedPathLimit` changed paths, and how many more there were in `pathsOmitted`.
     public var configValue: ConfigValue {
+        let kept = changedPaths.prefix(Self.storedPathLimit)
+        let omitted = (pathsOmitted ?? 0) + changedPaths.count - kept.count
         var members: [String: ConfigValue] = [
             "forge": .string(forge.rawValue), "repository": .string(repository), "refKind": .string(refKind.rawValue),
             "refName": .string(refName), "sha": .string(sha), "created": .bool(created), "deleted": .bool(deleted),
-            "forced": .bool(forced), "changedPaths": .array(changedPaths.map(ConfigValue.string)),
+            "forced": .bool(forced), "changedPaths": .array(kept.map(ConfigValue.string)),
             "pathsTruncated": .bool(pathsTruncated), "pusher": .string(pusher), "cloneURL": .string(cloneURL),
         ]
         if let before { members["before"] = .string(before) }
         if let projectID { members["projectID"] = .string(projectID) }
+        if omitted > 0 { members["pathsOmitted"] = .int(omitted) }
         return .object(members)
     }
 }
