@@ -86,16 +86,24 @@ extension RulesFileReader {
         guard let text = string(node, what) else { return nil }
         checkTemplate(text, node, what)
         if text.contains("$"), let template = try? Template(text) {
-            let empty = on == .branch ? "tag" : on == .tag ? "branch" : nil
-            if let variable = template.variables.first(where: { ["delivery", "run", "environment"].contains($0) || $0 == empty }) {
-                let reason =
-                    variable == empty
-                    ? "it is empty for every run of an on: \(on == .branch ? "push" : "tag") rule"
-                    : variable == "environment" ? "it is the environment itself" : "it is rendered when the run is planned"
+            for variable in template.variables {
+                guard let reason = Self.refusal(ofEnvironmentVariable: variable, on: on) else { continue }
                 report("\(what) cannot use ${\(variable)}: \(reason)", at: node)
+                break
             }
         }
         return text
+    }
+
+    /// Why an `environment` template of a rule `on` this kind of ref cannot use `variable`; nil when it can.
+    private static func refusal(ofEnvironmentVariable variable: String, on: RefKind?) -> String? {
+        switch (variable, on) {
+        case ("environment", _): "it is the environment itself"
+        case ("delivery", _), ("run", _): "it is rendered when the run is planned"
+        case ("tag", .branch?): "it is empty for every run of an on: push rule"
+        case ("branch", .tag?): "it is empty for every run of an on: tag rule"
+        default: nil
+        }
     }
 
     private mutating func steps(_ node: Node, _ what: String) -> [ParsedStep] {
