@@ -96,8 +96,8 @@ enum StoreSQL {
     /// exists whose status `RunStatus.supersedesOlderRuns`. `nullSafeEquals` compares environments with NULL equal to
     /// NULL. One probe of `runs_by_rule_environment_id` (a range on `id` above the run's).
     ///
-    /// Claims ask it only of the runs their walk reaches (`nextCandidate`), so a claim costs the same however many runs
-    /// are queued; a superseded run is superseded when the walk first reaches it, before any later run's step is taken.
+    /// Claims ask it only of the runs their walk reaches (`nextCandidate`), never of every queued run; a superseded run
+    /// is superseded when a claim's walk first reaches it, before any later run's step is taken.
     static func superseded(nullSafeEquals: String) -> String {
         let superseding = RunStatus.superseding.map { "'\($0.rawValue)'" }.joined(separator: ", ")
         return """
