@@ -102,7 +102,7 @@ extension SQLiteDeliveryStore {
         return Attempt(outcome: .success(value))
     }
 
-    /// A delivery's write, for the group commit.
+    /// A delivery's write as `record` submits it, for tests that write a batch of them (`writeOneBatch`).
     static func recording(_ delivery: EncodedDelivery) -> SQLiteWrite {
         SQLiteWrite(operation: "record delivery") { db in try record(delivery, in: db) }
     }

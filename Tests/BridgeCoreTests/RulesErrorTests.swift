@@ -310,7 +310,27 @@ import Testing
                 rules:
                   - {name: r, source: shop, on: push, environment: "review/${run}", deploy: [api]}
                 """,
-            at: "5:52", says: "rules.r.environment cannot use ${run}: it is rendered when the run is planned"),
+            at: "5:52", says: "rules.r.environment cannot use ${run}: the environment is chosen when the run is planned, before it is known"),
+        Case(
+            name: "environment template using itself",
+            yaml: """
+                version: 1
+                sources: {shop: {forge: github, secret: env:S}}
+                targets: {api: {provider: aws-apigateway, region: eu-west-2, rest_api_id: x}}
+                rules:
+                  - {name: r, source: shop, on: push, environment: "x-${environment}", deploy: [api]}
+                """,
+            at: "5:52", says: "rules.r.environment cannot use ${environment}: it is the environment itself"),
+        Case(
+            name: "environment template using the branch on a tag rule",
+            yaml: """
+                version: 1
+                sources: {shop: {forge: github, secret: env:S}}
+                targets: {api: {provider: aws-apigateway, region: eu-west-2, rest_api_id: x}}
+                rules:
+                  - {name: r, source: shop, on: tag, environment: "review/${branch}", deploy: [api]}
+                """,
+            at: "5:51", says: "rules.r.environment cannot use ${branch}: it is empty for every run of an on: tag rule"),
         Case(
             name: "environment template using the tag on a push rule",
             yaml: """

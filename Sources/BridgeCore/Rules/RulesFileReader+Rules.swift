@@ -99,7 +99,7 @@ extension RulesFileReader {
     private static func refusal(ofEnvironmentVariable variable: String, on: RefKind?) -> String? {
         switch (variable, on) {
         case ("environment", _): "it is the environment itself"
-        case ("delivery", _), ("run", _): "it is rendered when the run is planned"
+        case ("delivery", _), ("run", _): "the environment is chosen when the run is planned, before it is known"
         case ("tag", .branch?): "it is empty for every run of an on: push rule"
         case ("branch", .tag?): "it is empty for every run of an on: tag rule"
         default: nil
