@@ -224,6 +224,16 @@ import Testing
         let slowRun = try #require(try await store.runs(limit: 100, status: nil).first { $0.ref == "refs/heads/slow-1" })
         let started = try await Self.waitFor { cluster.events().first { $0.hasPrefix("start \(slowRun.id) 1 ") } }
         let killedPID = try #require(Int32(started.split(separator: " ")[3]))
+        // The kill is about the step, so it comes once every status so far is sent: an outbox row the killed replica
+        // had claimed stays claimed for `StatusOutboxSender.claimLease` (120 s, longer than this test waits), and the
+        // run's later rows wait behind it. Since the outbox is woken at each claim, the slow run's `running` row was
+        // often in that replica's hands at the kill.
+        _ = try await Self.waitFor { () async throws -> Bool? in
+            for run in try await store.runs(limit: 100, status: nil) {
+                guard try await store.run(id: run.id).statusUpdates.allSatisfy({ $0.state == .sent }) else { return nil }
+            }
+            return true
+        }
         let killed = try #require(cluster.replicas.first { $0.process.pid == killedPID })
         kill(killed.process.pid, SIGKILL)
         _ = await killed.process.waitForExit(timeout: .seconds(5))
