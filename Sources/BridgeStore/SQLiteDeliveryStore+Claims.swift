@@ -36,27 +36,42 @@ extension SQLiteDeliveryStore {
     public func claimNextStep(owner: String, now: Date, lease: Duration) async throws(StoreError) -> ClaimedStep? {
         let expiry = StoredTime.milliseconds(now, plus: lease)
         let now = StoredTime.milliseconds(now)
-        return try await writing("claim a step") { db in
-            while let candidate = try Row.fetchOne(Self.cached(Self.expiredCandidate, db), arguments: ["now": now])
-                ?? Row.fetchOne(Self.cached(Self.pendingCandidate, db), arguments: ["now": now])
-            {
-                let stepID = try candidate.int64("id")
-                let runID = try candidate.int64("run_id")
-                if try candidate.bool("superseded") {
-                    // Superseded now, so the walk passes it next time.
-                    try Self.changeRun(runID, now: now, in: db, RunLifecycle.supersede)
-                    continue
-                }
-                try Self.cached(StoreSQL.claimStep, db).execute(arguments: ["owner": owner, "expiry": expiry, "now": now, "id": stepID])
-                if try candidate.value(RunStatus.self, "run_status") == .queued {
-                    try Self.changeRun(runID, now: now, in: db, RunLifecycle.stepClaimed)
-                }
-                guard let row = try Row.fetchOne(Self.cached(StoreSQL.claimedStep, db), arguments: ["id": stepID]) else {
-                    throw StoreError.notFound("step \(stepID)")
-                }
-                return try Rows.claimedStep(row)
-            }
-            return nil
+        return try await writing("claim a step") { db in try Self.claimNext(owner: owner, now: now, expiry: expiry, in: db) }
+    }
+
+    /// `finishStep` and `claimNextStep` in one transaction: one commit where they took two.
+    public func finishStep(
+        stepID: Int64, owner: String, result: StepResult, log: String, now: Date, claimingNextFor lease: Duration
+    ) async throws(StoreError) -> ClaimedStep? {
+        let expiry = StoredTime.milliseconds(now, plus: lease)
+        let now = StoredTime.milliseconds(now)
+        return try await writing("finish step \(stepID) and claim the next") { db in
+            try Self.finish(stepID: stepID, owner: owner, result: result, log: log, now: now, in: db)
+            return try Self.claimNext(owner: owner, now: now, expiry: expiry, in: db)
         }
+    }
+
+    /// The claim's statements, in the caller's transaction.
+    static func claimNext(owner: String, now: Int64, expiry: Int64, in db: Database) throws -> ClaimedStep? {
+        while let candidate = try Row.fetchOne(cached(expiredCandidate, db), arguments: ["now": now])
+            ?? Row.fetchOne(cached(pendingCandidate, db), arguments: ["now": now])
+        {
+            let stepID = try candidate.int64("id")
+            let runID = try candidate.int64("run_id")
+            if try candidate.bool("superseded") {
+                // Superseded now, so the walk passes it next time.
+                try changeRun(runID, now: now, in: db, RunLifecycle.supersede)
+                continue
+            }
+            try cached(StoreSQL.claimStep, db).execute(arguments: ["owner": owner, "expiry": expiry, "now": now, "id": stepID])
+            if try candidate.value(RunStatus.self, "run_status") == .queued {
+                try changeRun(runID, now: now, in: db, RunLifecycle.stepClaimed)
+            }
+            guard let row = try Row.fetchOne(cached(StoreSQL.claimedStep, db), arguments: ["id": stepID]) else {
+                throw StoreError.notFound("step \(stepID)")
+            }
+            return try Rows.claimedStep(row)
+        }
+        return nil
     }
 }

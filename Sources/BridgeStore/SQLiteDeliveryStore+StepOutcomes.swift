@@ -8,15 +8,20 @@ extension SQLiteDeliveryStore {
     /// What that does to the run is `RunLifecycle.stepFinished`'s to decide. `log` is appended to the step's log in the same transaction: the outcome costs one commit.
     public func finishStep(stepID: Int64, owner: String, result: StepResult, log: String, now: Date) async throws(StoreError) {
         let now = StoredTime.milliseconds(now)
-        let (status, error) = result.ending
         try await writing("finish step \(stepID)") { db in
-            let runID = try Int64.fetchOne(
-                Self.cached(StoreSQL.finishStep, db),
-                arguments: ["status": status.rawValue, "error": error, "now": now, "id": stepID, "owner": owner])
-            guard let runID else { return }
-            try Self.appendLog(log, stepID: stepID, in: db)
-            try Self.changeRun(runID, now: now, in: db) { run in RunLifecycle.stepFinished(run, result) }
+            try Self.finish(stepID: stepID, owner: owner, result: result, log: log, now: now, in: db)
         }
+    }
+
+    /// `finishStep`'s statements, in the caller's transaction.
+    static func finish(stepID: Int64, owner: String, result: StepResult, log: String, now: Int64, in db: Database) throws {
+        let (status, error) = result.ending
+        let runID = try Int64.fetchOne(
+            cached(StoreSQL.finishStep, db),
+            arguments: ["status": status.rawValue, "error": error, "now": now, "id": stepID, "owner": owner])
+        guard let runID else { return }
+        try appendLog(log, stepID: stepID, in: db)
+        try changeRun(runID, now: now, in: db) { run in RunLifecycle.stepFinished(run, result) }
     }
 
     /// Pending again from `retryAt`, with the error and the external id kept: a step given back while it polled

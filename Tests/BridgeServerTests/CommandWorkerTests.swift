@@ -44,6 +44,31 @@ import Testing
         #expect(try await harness.store.run(id: run).steps.first?.log?.hasPrefix("done\n\n… (output still open") == true)
     }
 
+    /// The step a slot claims in the commit that records its last step's end waits while that step's provider drains
+    /// output held open elsewhere (up to a second): the slot renews its lease before it runs it, so another slot never
+    /// takes it over as expired and runs it a second time.
+    @Test func aStepClaimedAsTheLastOneEndedIsRunOnceThoughTheLastOnesCleanUpOutlastsItsLease() async throws {
+        let harness = try WorkerHarness()
+        defer { harness.removeFiles() }
+        let holder = harness.directory.appendingPathComponent("holder").path
+        let events = harness.directory.appendingPathComponent("events").path
+        let run = try await harness.queueRun(steps: [
+            Self.commandStep("setsid sh -c 'echo $$$$ > \(holder); exec sleep 60' & while [ ! -s \(holder) ]; do sleep 0.01; done", target: "first"),
+            Self.commandStep("echo \"attempt $GITOPS_ATTEMPT\" >> \(events); sleep 0.6", target: "second"),
+        ])
+        var configuration = WorkerHarness.configuration(slots: 2)
+        // Shorter than the drain plus the second step: unrenewed, the second step's lease would expire while it runs.
+        configuration.lease = .milliseconds(1200)
+        try await harness.runWorker(deployers: [Self.deployer()], configuration: configuration) {
+            try await harness.runStatus(run) == "succeeded"
+        }
+        if let pid = pid_t((try? String(contentsOfFile: holder, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") {
+            _ = kill(pid, SIGKILL)
+        }
+        #expect(try String(contentsOfFile: events, encoding: .utf8) == "attempt 1\n")
+        #expect(try await harness.store.run(id: run).steps.map(\.attempts) == [1, 1])
+    }
+
     @Test func aRunningCommandsOutputIsOnRecordWhileItRunsAndItsLastWordsWhenItIsCanceled() async throws {
         let harness = try WorkerHarness()
         defer { harness.removeFiles() }

@@ -238,4 +238,52 @@ struct WorkQueueTests {
         #expect(log.last == "z")
         await #expect(throws: StoreError.notFound("step 999")) { try await store.appendLog(stepID: 999, text: "x") }
     }
+
+    /// A worker's slot records its step's end and takes its next step in one commit: the run's next step, which only
+    /// that end made claimable, or another run's.
+    @Test(arguments: StoreKind.allCases) func finishingAStepClaimsTheNextInTheSameCall(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
+        let runs = try await work.record([WorkFixture.run("deploy-a", targets: ["a1", "a2"]), WorkFixture.run("deploy-b", targets: ["a1"])])
+        let first = try #require(try await work.claim("w1", at: 0))
+
+        let second = try #require(
+            try await work.store.finishStep(
+                stepID: first.stepID, owner: "w1", result: .succeeded, log: "done\n", now: WorkFixture.at(1),
+                claimingNextFor: WorkFixture.lease))
+        #expect(second.runID == runs[0])
+        #expect(second.position == 2)
+        #expect(second.leaseExpiresAt == WorkFixture.at(31))
+        #expect(try await work.stepStatuses(runs[0]) == ["succeeded", "running"])
+        #expect(try await work.store.run(id: runs[0]).steps[0].log == "done\n")
+
+        // The last step of run A ends the run; run B's step, on the same target, is free from then on.
+        let third = try #require(
+            try await work.store.finishStep(
+                stepID: second.stepID, owner: "w1", result: .succeeded, log: "", now: WorkFixture.at(2), claimingNextFor: WorkFixture.lease))
+        #expect(third.runID == runs[1])
+        #expect(try await work.runStatus(runs[0]) == "succeeded")
+        // GitLab hears of a run when it starts: run B's start is queued in the commit that ended run A.
+        #expect(try await work.outbox(runs[0]) == ["running", "success"])
+        #expect(try await work.outbox(runs[1]) == ["running"])
+
+        let none = try await work.store.finishStep(
+            stepID: third.stepID, owner: "w1", result: .failed(reason: "exit status 1"), log: "", now: WorkFixture.at(3),
+            claimingNextFor: WorkFixture.lease)
+        #expect(none == nil)
+        #expect(try await work.runStatus(runs[1]) == "failed")
+    }
+
+    /// The finish is only its lease holder's; the claim is anyone's, as `claimNextStep` is.
+    @Test(arguments: StoreKind.allCases) func aFinishWithoutTheLeaseChangesNothingButStillClaims(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
+        let runs = try await work.record([WorkFixture.run("deploy-a", targets: ["a"]), WorkFixture.run("deploy-b", targets: ["b"])])
+        let first = try #require(try await work.claim("w1", at: 0))
+
+        let claimed = try #require(
+            try await work.store.finishStep(
+                stepID: first.stepID, owner: "w2", result: .succeeded, log: "", now: WorkFixture.at(1), claimingNextFor: WorkFixture.lease))
+        #expect(claimed.runID == runs[1])
+        #expect(try await work.stepStatuses(runs[0]) == ["running"])
+        #expect(try await work.stepStatuses(runs[1]) == ["running"])
+    }
 }

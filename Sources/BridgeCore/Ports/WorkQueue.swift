@@ -102,8 +102,9 @@ public struct PendingStatusUpdate: Sendable, Hashable {
 /// environment, so a crash can never lose one.
 public protocol WorkQueue: Sendable {
     /// Claims the next runnable step for `owner`, leased until `now + lease`: the lowest pending step of the
-    /// oldest active run whose earlier steps all succeeded, whose resource (`StepResource`) has no other step running, and whose retry time has come; or a running step whose lease expired (to resume). Supersedes, first,
-    /// every queued run for which a newer run of the same rule and environment exists.
+    /// oldest active run whose earlier steps all succeeded, whose resource (`StepResource`) has no other step running,
+    /// and whose retry time has come; or a running step whose lease expired (to resume). On its way, it supersedes
+    /// each queued run it passes for which a newer run of the same rule and environment exists.
     func claimNextStep(owner: String, now: Date, lease: Duration) async throws(StoreError) -> ClaimedStep?
     /// Extends the lease; says whether it is still held, or whether a cancel was requested.
     func renewLease(stepID: Int64, owner: String, now: Date, lease: Duration) async throws(StoreError) -> LeaseState
@@ -120,6 +121,11 @@ public protocol WorkQueue: Sendable {
     /// Finishes the step, with `log` appended to its log in the same transaction, and, when that ends the run, the
     /// run (later steps of a failed or canceled run are skipped). Forgets the step's recorded process.
     func finishStep(stepID: Int64, owner: String, result: StepResult, log: String, now: Date) async throws(StoreError)
+    /// `finishStep`, then `claimNextStep` for the same owner, leased until `now + lease`: a worker's slot records how
+    /// its step ended and takes its next step with one commit (both stores do both in one transaction).
+    func finishStep(
+        stepID: Int64, owner: String, result: StepResult, log: String, now: Date, claimingNextFor lease: Duration
+    ) async throws(StoreError) -> ClaimedStep?
     /// Gives the step back after a retryable error: pending again from `retryAt`, the error recorded.
     func retryStepLater(stepID: Int64, owner: String, error: String, retryAt: Date, now: Date) async throws(StoreError)
     /// Releases every lease `owner` holds (graceful shutdown), so another worker or the next start resumes them.

@@ -86,8 +86,7 @@ extension DeploymentWorker {
     /// the provider has had the outcome recorded, the step is finished: nothing is left to hold or to interrupt
     /// while the provider cleans up.
     func watch(_ step: ClaimedStep, owner: String, journal: WorkerStepJournal) async -> StepOutcome {
-        // Every second at most: a cancel asked from the CLI or another replica is seen within a second.
-        let renewEvery = min(configuration.lease / 3, .seconds(1))
+        let renewEvery = Self.renewEvery(configuration.lease)
         var nextRenewal = ContinuousClock.now + renewEvery
         while !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(100))

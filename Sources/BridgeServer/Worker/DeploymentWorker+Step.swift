@@ -147,11 +147,18 @@ extension DeploymentWorker {
     }
 
     /// Records the step's end with the last of its log, in one commit; the store ends the run with it when it was
-    /// the last step or a failure. Returns whether it was recorded.
+    /// the last step or a failure. The same commit claims the slot's next step (`handoffs`), unless the worker is
+    /// stopping or the slot holds one already. Returns whether it was recorded.
     @discardableResult
     func record(_ step: ClaimedStep, owner: String, _ result: StepResult, log: String = "", _ logger: Logger) async -> Bool {
         do {
-            try await queue.finishStep(stepID: step.stepID, owner: owner, result: result, log: log, now: now())
+            if shutdown.isStopping || handoffs.holds(owner) {
+                try await queue.finishStep(stepID: step.stepID, owner: owner, result: result, log: log, now: now())
+            } else {
+                let next = try await queue.finishStep(
+                    stepID: step.stepID, owner: owner, result: result, log: log, now: now(), claimingNextFor: configuration.lease)
+                handoffs.keep(next, for: owner)
+            }
         } catch {
             logger.error("could not record the step's result; its lease will expire and the step resume", metadata: ["error": "\(error)"])
             return false

@@ -23,6 +23,8 @@ public final class DeploymentWorker: Service, Sendable {
     /// Wakes the status outbox's sender.
     let outboxSignal = WorkSignal()
     let shutdown: ShutdownState
+    /// Steps claimed for a slot as its previous step's end was recorded.
+    let handoffs = SlotHandoffs()
 
     public convenience init(
         queue: any WorkQueue, deployers: [any Deployer], statusReporters: [String: any StatusReporter], configuration: WorkerConfiguration,
@@ -100,7 +102,7 @@ public final class DeploymentWorker: Service, Sendable {
     private func slotLoop(owner: String) async {
         while !shutdown.isStopping && !Task.isCancelled {
             do {
-                if let step = try await queue.claimNextStep(owner: owner, now: now(), lease: configuration.lease) {
+                if let step = try await nextStep(owner: owner) {
                     // There may be more: the next idle slot looks (and wakes the next in turn if it finds some). The
                     // claim may have queued a `running` status for the outbox.
                     signal.notifyOne()
@@ -115,6 +117,24 @@ public final class DeploymentWorker: Service, Sendable {
             await refreshQueueDepth()
             await signal.wait(upTo: configuration.idlePoll)
         }
+    }
+
+    /// The step claimed for this slot when its last step ended, if its lease is still held, else a new claim.
+    private func nextStep(owner: String) async throws(StoreError) -> ClaimedStep? {
+        if let handoff = handoffs.take(owner) {
+            // Claimed a moment ago, unless the last step's provider took long to clean up after its outcome: then the
+            // lease is renewed first, and the step left alone if it was lost meanwhile.
+            guard ContinuousClock.now - handoff.claimedAt >= Self.renewEvery(configuration.lease) else { return handoff.step }
+            let state = try await queue.renewLease(stepID: handoff.step.stepID, owner: owner, now: now(), lease: configuration.lease)
+            if state != .lost { return handoff.step }
+        }
+        return try await queue.claimNextStep(owner: owner, now: now(), lease: configuration.lease)
+    }
+
+    /// How often a held lease is renewed: every third of it, and every second at most (a cancel asked from the CLI or
+    /// another replica is seen within a second).
+    static func renewEvery(_ lease: Duration) -> Duration {
+        min(lease / 3, .seconds(1))
     }
 
     private func refreshQueueDepth() async {

@@ -11,39 +11,60 @@ extension PostgresDeliveryStore {
     public func claimNextStep(owner: String, now: Date, lease: Duration) async throws(StoreError) -> ClaimedStep? {
         let expiry = StoredTime.milliseconds(now, plus: lease)
         let now = StoredTime.milliseconds(now)
-        return try await transaction("claim a step") { sql in
-            try await sql.execute("SELECT pg_advisory_xact_lock(:key)", ["key": .integer(Self.claimLock)])
-            // The candidate's run is locked after the candidate is found; a worker finishing an expired step meanwhile
-            // may have changed it, so the claim takes the step only if it is still claimable, else looks again. Each
-            // superseded run it meets is superseded (it stays locked until the commit) and the walk goes on past it.
-            var stale = 0
-            while stale < 3, let candidate = try await sql.row(Self.nextCandidate, ["now": .integer(now)]) {
-                let stepID = try candidate.int64("id")
-                let runID = try candidate.int64("run_id")
-                if try candidate.bool("superseded") {
-                    try await Self.changeRun(runID, now: now, sql, RunLifecycle.supersede)
-                    continue
-                }
-                let run = try await Self.lockedRunState(runID, sql)
-                let stillClaimable = try await sql.row(
-                    "SELECT s.id FROM steps s JOIN runs r ON r.id = s.run_id WHERE s.id = :id AND \(StoreSQL.claimable)",
-                    ["id": .integer(stepID), "now": .integer(now)])
-                guard stillClaimable != nil else {
-                    stale += 1
-                    continue
-                }
-                try await sql.execute(
-                    StoreSQL.claimStep,
-                    ["owner": .text(owner), "expiry": .integer(expiry), "now": .integer(now), "id": .integer(stepID)])
-                if run.status == .queued {
-                    try await Self.changeRun(runID, now: now, sql, RunLifecycle.stepClaimed)
-                }
-                guard let row = try await sql.row(StoreSQL.claimedStep, ["id": .integer(stepID)]) else {
-                    throw StoreError.notFound("step \(stepID)")
-                }
-                return try Rows.claimedStep(row)
-            }
-            return nil
+        return try await transaction("claim a step") { sql in try await Self.claimNext(owner: owner, now: now, expiry: expiry, sql) }
+    }
+
+    /// `finishStep` and `claimNextStep` in one transaction. The claim lock is taken first, as every claim takes it
+    /// before any run: taken after the finished step's run, it could wait on a claim that waits on that run.
+    public func finishStep(
+        stepID: Int64, owner: String, result: StepResult, log: String, now: Date, claimingNextFor lease: Duration
+    ) async throws(StoreError) -> ClaimedStep? {
+        let expiry = StoredTime.milliseconds(now, plus: lease)
+        let now = StoredTime.milliseconds(now)
+        return try await transaction("finish step \(stepID) and claim the next") { sql in
+            try await Self.takeClaimLock(sql)
+            try await Self.finish(stepID: stepID, owner: owner, result: result, log: log, now: now, sql)
+            return try await Self.claimNext(owner: owner, now: now, expiry: expiry, sql)
         }
+    }
+
+    static func takeClaimLock(_ sql: PostgresSQL) async throws {
+        try await sql.execute("SELECT pg_advisory_xact_lock(:key)", ["key": .integer(claimLock)])
+    }
+
+    /// The claim's statements, in the caller's transaction (the claim lock is reentrant: taking it twice is harmless).
+    static func claimNext(owner: String, now: Int64, expiry: Int64, _ sql: PostgresSQL) async throws -> ClaimedStep? {
+        try await takeClaimLock(sql)
+        // The candidate's run is locked after the candidate is found; a worker finishing an expired step meanwhile
+        // may have changed it, so the claim takes the step only if it is still claimable, else looks again. Each
+        // superseded run it meets is superseded (it stays locked until the commit) and the walk goes on past it.
+        var stale = 0
+        while stale < 3, let candidate = try await sql.row(nextCandidate, ["now": .integer(now)]) {
+            let stepID = try candidate.int64("id")
+            let runID = try candidate.int64("run_id")
+            if try candidate.bool("superseded") {
+                try await changeRun(runID, now: now, sql, RunLifecycle.supersede)
+                continue
+            }
+            let run = try await lockedRunState(runID, sql)
+            let stillClaimable = try await sql.row(
+                "SELECT s.id FROM steps s JOIN runs r ON r.id = s.run_id WHERE s.id = :id AND \(StoreSQL.claimable)",
+                ["id": .integer(stepID), "now": .integer(now)])
+            guard stillClaimable != nil else {
+                stale += 1
+                continue
+            }
+            try await sql.execute(
+                StoreSQL.claimStep,
+                ["owner": .text(owner), "expiry": .integer(expiry), "now": .integer(now), "id": .integer(stepID)])
+            if run.status == .queued {
+                try await changeRun(runID, now: now, sql, RunLifecycle.stepClaimed)
+            }
+            guard let row = try await sql.row(StoreSQL.claimedStep, ["id": .integer(stepID)]) else {
+                throw StoreError.notFound("step \(stepID)")
+            }
+            return try Rows.claimedStep(row)
+        }
+        return nil
     }
 }

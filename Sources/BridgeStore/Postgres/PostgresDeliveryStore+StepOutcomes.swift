@@ -7,17 +7,21 @@ import PostgresNIO
 extension PostgresDeliveryStore {
     public func finishStep(stepID: Int64, owner: String, result: StepResult, log: String, now: Date) async throws(StoreError) {
         let now = StoredTime.milliseconds(now)
-        let (status, error) = result.ending
         try await transaction("finish step \(stepID)") { sql in
-            guard try await Self.lockRun(ofStep: stepID, sql) != nil else { return }
-            let values: SQLValues = [
-                "status": .text(status.rawValue), "error": .text(error), "now": .integer(now), "id": .integer(stepID),
-                "owner": .text(owner),
-            ]
-            guard let row = try await sql.row(StoreSQL.finishStep, values) else { return }
-            try await Self.appendLog(log, stepID: stepID, sql)
-            try await Self.changeRun(try row.int64("run_id"), now: now, sql) { run in RunLifecycle.stepFinished(run, result) }
+            try await Self.finish(stepID: stepID, owner: owner, result: result, log: log, now: now, sql)
         }
+    }
+
+    /// `finishStep`'s statements, in the caller's transaction.
+    static func finish(stepID: Int64, owner: String, result: StepResult, log: String, now: Int64, _ sql: PostgresSQL) async throws {
+        guard try await lockRun(ofStep: stepID, sql) != nil else { return }
+        let (status, error) = result.ending
+        let values: SQLValues = [
+            "status": .text(status.rawValue), "error": .text(error), "now": .integer(now), "id": .integer(stepID), "owner": .text(owner),
+        ]
+        guard let row = try await sql.row(StoreSQL.finishStep, values) else { return }
+        try await appendLog(log, stepID: stepID, sql)
+        try await changeRun(try row.int64("run_id"), now: now, sql) { run in RunLifecycle.stepFinished(run, result) }
     }
 
     public func retryStepLater(stepID: Int64, owner: String, error: String, retryAt: Date, now: Date) async throws(StoreError) {
