@@ -45,6 +45,16 @@ import Testing
         .init(pattern: "café/*", text: "café/menu", matches: true),
         .init(pattern: "acme/*", text: "acme/sub/project", matches: false),
         .init(pattern: "acme/**", text: "acme/sub/project", matches: true),
+        // The literal head and tail are checked first: they may overlap in a short text, and a tail can end in a class.
+        .init(pattern: "ab*ba", text: "aba", matches: false),
+        .init(pattern: "ab*ba", text: "abba", matches: true),
+        .init(pattern: "a**a", text: "a", matches: false),
+        .init(pattern: "api/**/*.go", text: "api/x.go", matches: true),
+        .init(pattern: "api/**/*.go", text: "api/x.goo", matches: false),
+        .init(pattern: "docs/[ab]", text: "docs/b", matches: true),
+        .init(pattern: "é*é", text: "é", matches: false),
+        .init(pattern: "é*é", text: "éxé", matches: true),
+        .init(pattern: "main", text: "mai", matches: false),
     ]
 
     @Test(arguments: cases)

@@ -64,7 +64,7 @@ import Testing
     ) -> PushEvent {
         PushEvent(
             forge: forge, repository: repository, refKind: .branch, refName: branch, sha: deleted ? "" : "0123456789abcdef0123",
-            deleted: deleted, changedPaths: paths, pathsTruncated: truncated)
+            deleted: deleted, changedPaths: ChangedPaths(paths), pathsTruncated: truncated)
     }
 
     static func tag(_ name: String) -> PushEvent {

@@ -29,7 +29,7 @@ public struct PushEvent: Sendable, Hashable, Codable {
     /// Union of added, modified and removed paths across the delivered commits, each once, in the order the commits
     /// list them. A stored event keeps the first `storedPathLimit` of them (`configValue`) and counts the rest in
     /// `pathsOmitted`; rules are matched against them all before the event is stored.
-    public var changedPaths: [String]
+    public var changedPaths: ChangedPaths
     /// How many changed paths a stored event left out (nil: none).
     public var pathsOmitted: Int?
     /// The forge delivered fewer commits than the push contained, so `changedPaths` may be incomplete.
@@ -59,7 +59,7 @@ public struct PushEvent: Sendable, Hashable, Codable {
     /// Creates an event.
     public init(
         forge: Forge, repository: String, refKind: RefKind, refName: String, sha: String, before: String? = nil,
-        created: Bool = false, deleted: Bool = false, forced: Bool = false, changedPaths: [String] = [],
+        created: Bool = false, deleted: Bool = false, forced: Bool = false, changedPaths: ChangedPaths = [],
         pathsTruncated: Bool = false, pusher: String = "", cloneURL: String = "", projectID: String? = nil
     ) {
         self.forge = forge

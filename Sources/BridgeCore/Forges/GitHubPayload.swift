@@ -4,7 +4,7 @@
 /// string elsewhere, so it is never read.
 struct GitHubPayload: Decodable {
     enum CodingKeys: String, CodingKey {
-        case ref, before, after, created, deleted, forced, commits, headCommit = "head_commit", repository, pusher, sender
+        case ref, before, after, created, deleted, forced, headCommit = "head_commit", repository, pusher, sender
     }
 
     struct Commit: Decodable {
@@ -36,7 +36,6 @@ struct GitHubPayload: Decodable {
     var created: Bool?
     var deleted: Bool?
     var forced: Bool?
-    var commits: [CommitFiles]?
     var headCommit: Commit?
     var repository: Repository
     var pusher: Pusher?
@@ -49,7 +48,7 @@ struct GitHubPayload: Decodable {
     var refUpdate: RefUpdate {
         RefUpdate(
             forge: .github, repository: repository.fullName, ref: ref, before: before, after: after,
-            headCommit: headCommit?.id, created: created, deleted: deleted, forced: forced, commits: commits ?? [],
+            headCommit: headCommit?.id, created: created, deleted: deleted, forced: forced,
             commitCap: Self.commitCap, pusher: pusher?.name ?? sender?.login ?? "",
             cloneURL: repository.cloneUrl ?? repository.htmlUrl.map { $0 + ".git" } ?? "",
             projectID: repository.id?.value)

@@ -5,7 +5,7 @@ import Foundation
 struct GitLabPayload: Decodable {
     enum CodingKeys: String, CodingKey {
         case objectKind = "object_kind", eventName = "event_name", ref, before, after, checkoutSha = "checkout_sha", userUsername = "user_username",
-            userName = "user_name", projectId = "project_id", project, repository, commits, totalCommitsCount = "total_commits_count"
+            userName = "user_name", projectId = "project_id", project, repository, totalCommitsCount = "total_commits_count"
     }
 
     struct Project: Decodable {
@@ -40,14 +40,13 @@ struct GitLabPayload: Decodable {
     var projectId: LenientString?
     var project: Project?
     var repository: Repository?
-    var commits: [CommitFiles]?
     var totalCommitsCount: Int?
 
     /// The ref update; the deploy commit is `checkout_sha` (for annotated tags `after` is the tag object).
     func refUpdate() throws(PayloadError) -> RefUpdate {
         RefUpdate(
             forge: .gitlab, repository: try repositoryName(), ref: ref, before: before, after: after,
-            headCommit: checkoutSha, commits: commits ?? [], totalCommits: totalCommitsCount,
+            headCommit: checkoutSha, totalCommits: totalCommitsCount,
             pusher: userUsername ?? userName ?? "", cloneURL: cloneURL, projectID: projectId?.value ?? project?.id?.value)
     }
 

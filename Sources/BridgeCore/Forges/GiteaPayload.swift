@@ -3,7 +3,7 @@
 /// There are no `created`/`deleted`/`forced` flags: zero SHAs say whether the ref was created or deleted.
 struct GiteaPayload: Decodable {
     enum CodingKeys: String, CodingKey {
-        case ref, before, after, commits, totalCommits = "total_commits", headCommit = "head_commit", repository, pusher, sender
+        case ref, before, after, totalCommits = "total_commits", headCommit = "head_commit", repository, pusher, sender
     }
 
     struct Commit: Decodable {
@@ -29,7 +29,6 @@ struct GiteaPayload: Decodable {
     var ref: String
     var before: String?
     var after: String?
-    var commits: [CommitFiles]?
     var totalCommits: Int?
     var headCommit: Commit?
     var repository: Repository
@@ -40,7 +39,7 @@ struct GiteaPayload: Decodable {
     func refUpdate(forge: Forge) -> RefUpdate {
         RefUpdate(
             forge: forge, repository: repository.fullName, ref: ref, before: before, after: after,
-            headCommit: headCommit?.id, commits: commits ?? [], totalCommits: totalCommits,
+            headCommit: headCommit?.id, totalCommits: totalCommits,
             pusher: pusher?.login ?? pusher?.username ?? sender?.login ?? sender?.username ?? "",
             cloneURL: repository.cloneUrl ?? repository.htmlUrl.map { $0 + ".git" } ?? "", projectID: repository.id?.value)
     }

@@ -55,10 +55,3 @@ struct LenientString: Decodable, Hashable {
         }
     }
 }
-
-/// The file lists of one commit, shared by GitHub, GitLab, Gitea and Forgejo payloads.
-struct CommitFiles: Decodable {
-    var added: [String]?
-    var modified: [String]?
-    var removed: [String]?
-}

@@ -2,7 +2,9 @@ extension WebhookParser {
     static func parseGitHub(_ request: WebhookRequest, event: String) throws(PayloadError) -> ParsedWebhook.Content {
         switch event {
         case "ping": return .ping
-        case "push": return try content(JSONPayload.decode(GitHubPayload.self, from: jsonBytes(request)).refUpdate)
+        case "push":
+            let document = try PushDocument(jsonBytes(request))
+            return try content(JSONPayload.decode(GitHubPayload.self, from: document.rest).refUpdate.listing(document))
         default: return notAPush(event)
         }
     }
@@ -12,14 +14,16 @@ extension WebhookParser {
     static func parseGitLab(_ request: WebhookRequest, event: String) throws(PayloadError) -> ParsedWebhook.Content {
         switch event {
         case "Push Hook", "Tag Push Hook":
-            return try content(JSONPayload.decode(GitLabPayload.self, from: request.body).refUpdate())
+            let document = try PushDocument(request.body)
+            return try content(JSONPayload.decode(GitLabPayload.self, from: document.rest).refUpdate().listing(document))
         case "System Hook":
-            let kind = try JSONPayload.decode(GitLabEventKind.self, from: request.body)
+            let document = try PushDocument(request.body)
+            let kind = try JSONPayload.decode(GitLabEventKind.self, from: document.rest)
             guard let name = kind.eventName ?? kind.objectKind else { throw .missingField("event_name") }
             guard name == "push" || name == "tag_push" else {
                 return .ignored(reason: "system hook event '\(name)' is not a push")
             }
-            return try content(JSONPayload.decode(GitLabPayload.self, from: request.body).refUpdate())
+            return try content(JSONPayload.decode(GitLabPayload.self, from: document.rest).refUpdate().listing(document))
         default:
             return notAPush(event)
         }
@@ -28,7 +32,8 @@ extension WebhookParser {
     static func parseGitea(_ request: WebhookRequest, event: String, forge: Forge) throws(PayloadError) -> ParsedWebhook.Content {
         // Branch deletion arrives as `delete`, tag creation as `push` plus `create`: only `push` is routed.
         guard event == "push" else { return notAPush(event) }
-        return try content(JSONPayload.decode(GiteaPayload.self, from: jsonBytes(request)).refUpdate(forge: forge))
+        let document = try PushDocument(jsonBytes(request))
+        return try content(JSONPayload.decode(GiteaPayload.self, from: document.rest).refUpdate(forge: forge).listing(document))
     }
 
     /// Bitbucket Cloud sends no ping when a hook is created; `diagnostics:ping` is what Bitbucket Data Center's

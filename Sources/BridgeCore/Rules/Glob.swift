@@ -40,22 +40,38 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
     /// The pattern as written.
     public let pattern: String
     let tokens: [Token]
+    /// The UTF-8 of the literal characters the pattern starts and ends with (`api/` and `.go` in `api/**/*.go`):
+    /// text that lacks them is refused before the table is built, as most changed paths are by a path filter.
+    private let head: [UInt8]
+    private let tail: [UInt8]
 
     /// Compiles a pattern; throws on an empty pattern, an unterminated `[` class or a trailing `\`.
     public init(_ pattern: String) throws(GlobError) {
-        self.pattern = pattern
         var compiler = GlobCompiler(pattern: pattern, strict: true)
-        self.tokens = try compiler.compile()
+        self.init(pattern: pattern, tokens: try compiler.compile())
+    }
+
+    private init(pattern: String, tokens: [Token]) {
+        self.pattern = pattern
+        self.tokens = tokens
+        func literals(_ tokens: some Sequence<Token>) -> [Unicode.Scalar] {
+            var scalars: [Unicode.Scalar] = []
+            for case .literal(let scalar) in tokens.lazy.prefix(while: { if case .literal = $0 { true } else { false } }) {
+                scalars.append(scalar)
+            }
+            return scalars
+        }
+        head = Array(String(String.UnicodeScalarView(literals(tokens))).utf8)
+        tail = Array(String(String.UnicodeScalarView(literals(tokens.reversed()).reversed())).utf8)
     }
 
     /// Compiles a pattern leniently: malformed classes and escapes match themselves literally.
     init(lenient pattern: String) {
-        self.pattern = pattern
         var compiler = GlobCompiler(pattern: pattern, strict: false)
         do {
-            self.tokens = try compiler.compile()
+            self.init(pattern: pattern, tokens: try compiler.compile())
         } catch {
-            self.tokens = pattern.unicodeScalars.map(Token.literal)
+            self.init(pattern: pattern, tokens: pattern.unicodeScalars.map(Token.literal))
         }
     }
 
@@ -64,6 +80,10 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether the whole of `text` matches the pattern.
     public func matches(_ text: String) -> Bool {
+        let utf8 = text.utf8
+        guard utf8.count >= max(head.count, tail.count), utf8.starts(with: head), utf8.suffix(tail.count).elementsEqual(tail) else {
+            return false
+        }
         let input = Array(text.unicodeScalars)
         let width = input.count + 1
         // matched[t * width + s]: tokens[t...] match input[s...]. Filled from the end, so no recursion or backtracking.
