@@ -32,6 +32,20 @@ import Testing
         #expect(ChangedPaths().isEmpty && ChangedPaths() == [])
     }
 
+    /// A path filter tries each path's bytes first; what it answers is what `PatternList.matches` answers.
+    @Test func theFirstPathAFilterPasses() throws {
+        let document = try PushDocument(Array(#"{"commits": [{"added": ["README.md", "api\/x.go", "docs/a", "caf\u00e9/menu"]}]}"#.utf8))
+        let cases: [([String], String?)] = [
+            (["api/**"], "api/x.go"), (["**/*.go"], "api/x.go"), (["!README.md"], "api/x.go"), (["!api/**"], "README.md"),
+            (["docs/**", "!docs/a"], nil), (["café/*"], "café/menu"), (["*"], "README.md"), ([], "README.md"), (["nothing/**"], nil),
+        ]
+        for (patterns, expected) in cases {
+            let list = PatternList(patterns)
+            #expect(document.paths.first(matching: list) == expected, "\(patterns)")
+            #expect(document.paths.first(where: list.matches) == expected, "\(patterns)")
+        }
+    }
+
     @Test func storedAsAJSONArrayOfStrings() throws {
         let paths: ChangedPaths = ["api/a.go", "docs/\u{1F600}.md", "q\"uote"]
         let data = try JSONEncoder().encode(paths)

@@ -63,7 +63,7 @@ struct RuleMatch {
     /// Some changed path must pass the filter. When the forge truncated the commit list, paths it left out might
     /// have, so the rule matches and the run says why (a missed deployment is worse than an extra one).
     private static func pathFact(_ patterns: PatternList, _ event: PushEvent) -> PathFact {
-        if let path = event.changedPaths.first(where: patterns.matches) {
+        if let path = event.changedPaths.first(matching: patterns) {
             return .matched("changed path \(path) matches \(patterns)")
         }
         if event.pathsTruncated {

@@ -78,12 +78,14 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
     /// The pattern as written.
     public var description: String { pattern }
 
+    /// Whether `utf8` starts and ends with the pattern's literal head and tail, which every match does.
+    func mightMatch(utf8: some BidirectionalCollection<UInt8>) -> Bool {
+        utf8.count >= max(head.count, tail.count) && utf8.starts(with: head) && utf8.suffix(tail.count).elementsEqual(tail)
+    }
+
     /// Whether the whole of `text` matches the pattern.
     public func matches(_ text: String) -> Bool {
-        let utf8 = text.utf8
-        guard utf8.count >= max(head.count, tail.count), utf8.starts(with: head), utf8.suffix(tail.count).elementsEqual(tail) else {
-            return false
-        }
+        guard mightMatch(utf8: text.utf8) else { return false }
         let input = Array(text.unicodeScalars)
         let width = input.count + 1
         // matched[t * width + s]: tokens[t...] match input[s...]. Filled from the end, so no recursion or backtracking.

@@ -49,6 +49,12 @@ public struct PatternList: Sendable, Hashable, CustomStringConvertible {
         (includes.isEmpty || includes.contains { $0.matches(value) }) && !excludes.contains { $0.matches(value) }
     }
 
+    /// Whether the UTF-8 `value` passes the list; a value no include could match is refused without making a `String`.
+    func matches(utf8 value: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard includes.isEmpty || includes.contains(where: { $0.mightMatch(utf8: value) }) else { return false }
+        return matches(String(decoding: value, as: UTF8.self))
+    }
+
     /// `[main, release/*, !release/old]`
     public var description: String { "[" + patterns.joined(separator: ", ") + "]" }
 
