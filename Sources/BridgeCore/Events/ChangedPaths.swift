@@ -10,6 +10,8 @@ import Synchronization
 /// written with escapes or given as a `String`; a path becomes a `String` only when it is read (a rule's path filter
 /// stops at the first path it matches, and a stored event keeps the first `PushEvent.storedPathLimit`). Two paths are
 /// the same when their bytes are: git names files by bytes, so `café` precomposed and decomposed are two files here.
+/// Holding one keeps its payload's bytes alive: an event lives as long as its request, and what is stored (the delivery's
+/// and the runs' events) is JSON with the first paths as strings.
 public struct ChangedPaths: Sendable, Hashable, RandomAccessCollection, ExpressibleByArrayLiteral, Codable {
     /// Bytes the paths are in: a payload's.
     private var bytes: [UInt8] = []
