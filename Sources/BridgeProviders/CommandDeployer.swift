@@ -37,20 +37,23 @@ public struct CommandDeployer: Deployer {
     private let maximumLogBytes: Int
     private let defaultTimeout: Duration
     private let terminationGrace: Duration
+    private let outputDrainLimit: Duration
     private let now: @Sendable () -> Date
 
     /// Creates the provider. `environment` is the bridge's, of which only locale and path variables are passed on;
-    /// `now` dates the processes it records.
+    /// `outputDrainLimit` is how long output held open outside the command's group is read after it exits (tests lengthen
+    /// it); `now` dates the processes it records.
     public init(
         resolver: any SecretResolver, environment: [String: String] = ProcessInfo.processInfo.environment,
         maximumLogBytes: Int = 64 * 1024, defaultTimeout: Duration = .seconds(600), terminationGrace: Duration = .seconds(5),
-        now: @escaping @Sendable () -> Date = { Date() }
+        outputDrainLimit: Duration = .seconds(1), now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.resolver = resolver
         self.environment = environment
         self.maximumLogBytes = maximumLogBytes
         self.defaultTimeout = defaultTimeout
         self.terminationGrace = terminationGrace
+        self.outputDrainLimit = outputDrainLimit
         self.now = now
     }
 
@@ -72,7 +75,8 @@ public struct CommandDeployer: Deployer {
             return DeploymentStart(externalID: nil, status: .canceled(reason: "canceled before the command started"))
         }
         let child = try await spawn(invocation, path: path, attempt: step.attempt, journal: journal)
-        let supervisor = CommandSupervisor(timeout: invocation.timeout, grace: terminationGrace, maximumLogBytes: maximumLogBytes)
+        var supervisor = CommandSupervisor(timeout: invocation.timeout, grace: terminationGrace, maximumLogBytes: maximumLogBytes)
+        supervisor.drainLimit = outputDrainLimit
         let progress = CommandLogProgress(journal: journal, secrets: invocation.secrets)
         let outcome = await supervisor.supervise(child, onProgress: progress.add) { termination, output in
             let status = Self.status(.exited, termination, timeoutText: invocation.timeoutText)

@@ -43,7 +43,7 @@ struct CommandSupervisor: Sendable {
     static let shortestPause = Duration.milliseconds(5)
     static let longestPause = Duration.milliseconds(50)
     /// How long to keep reading after the group is killed, for output still open in a process that left the group.
-    static let drainLimit = Duration.seconds(1)
+    var drainLimit = Duration.seconds(1)
 
     /// Supervises `child` to the end; the child is reaped and its pipe closed when this returns. `onExit` is called
     /// when the command exits on its own (not at a timeout or cancellation), with how and its output so far; it
@@ -121,7 +121,7 @@ struct CommandSupervisor: Sendable {
         }
         // The command is not reaped yet, so its pid, the group's id, cannot have been reused by an unrelated process.
         child.signalGroup(SIGKILL)
-        let end = clock.now.advanced(by: Self.drainLimit)
+        let end = clock.now.advanced(by: drainLimit)
         while open, clock.now < end {
             open = await drain(child, &output, open)
         }

@@ -15,9 +15,10 @@ import Testing
         PlannedStep(target: target, provider: "command", parameters: .object(["run": .array([.string("/bin/sh"), .string("-c"), .string(script)])]))
     }
 
-    static func deployer() -> CommandDeployer {
+    static func deployer(outputDrainLimit: Duration = .seconds(1)) -> CommandDeployer {
         CommandDeployer(
-            resolver: ProcessSecretResolver(environment: [:]), environment: ["PATH": "/usr/bin:/bin"], terminationGrace: .seconds(2))
+            resolver: ProcessSecretResolver(environment: [:]), environment: ["PATH": "/usr/bin:/bin"], terminationGrace: .seconds(2),
+            outputDrainLimit: outputDrainLimit)
     }
 
     @Test func aCommandsOutcomeIsOnRecordBeforeOutputHeldOpenElsewhereIsDrained() async throws {
@@ -45,8 +46,10 @@ import Testing
     }
 
     /// The step a slot claims in the commit that records its last step's end waits while that step's provider drains
-    /// output held open elsewhere (up to a second): the slot renews its lease before it runs it, so another slot never
-    /// takes it over as expired and runs it a second time.
+    /// output held open elsewhere: the slot renews its lease meanwhile and before it runs it, so another slot never
+    /// takes it over as expired and runs it a second time. The drain (3 s here) outlasts the lease (2.4 s), so with the
+    /// lease renewed only when the slot took the step (the build before `keepHandoff`), the other slot ran it first,
+    /// on a loaded machine and an idle one alike.
     @Test func aStepClaimedAsTheLastOneEndedIsRunOnceThoughTheLastOnesCleanUpOutlastsItsLease() async throws {
         let harness = try WorkerHarness()
         defer { harness.removeFiles() }
@@ -57,9 +60,9 @@ import Testing
             Self.commandStep("echo \"attempt $GITOPS_ATTEMPT\" >> \(events); sleep 0.6", target: "second"),
         ])
         var configuration = WorkerHarness.configuration(slots: 2)
-        // Shorter than the drain plus the second step: unrenewed, the second step's lease would expire while it runs.
-        configuration.lease = .milliseconds(1200)
-        try await harness.runWorker(deployers: [Self.deployer()], configuration: configuration) {
+        // Shorter than the drain: unrenewed while the first step's provider drains, the second step's lease expires.
+        configuration.lease = .milliseconds(2400)
+        try await harness.runWorker(deployers: [Self.deployer(outputDrainLimit: .seconds(3))], configuration: configuration) {
             try await harness.runStatus(run) == "succeeded"
         }
         if let pid = pid_t((try? String(contentsOfFile: holder, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") {

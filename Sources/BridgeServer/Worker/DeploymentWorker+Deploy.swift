@@ -84,13 +84,17 @@ extension DeploymentWorker {
 
     /// Keeps the lease while the step runs; ends the step early for a cancel request, a lost lease or shutdown. Once
     /// the provider has had the outcome recorded, the step is finished: nothing is left to hold or to interrupt
-    /// while the provider cleans up.
+    /// while the provider cleans up, but the lease of the step claimed in that same commit, which waits for the slot,
+    /// is kept meanwhile (`keepHandoff`).
     func watch(_ step: ClaimedStep, owner: String, journal: WorkerStepJournal) async -> StepOutcome {
         let renewEvery = Self.renewEvery(configuration.lease)
         var nextRenewal = ContinuousClock.now + renewEvery
         while !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(100))
-            if journal.outcomeRecorded { continue }
+            if journal.outcomeRecorded {
+                await keepHandoff(of: owner)
+                continue
+            }
             if shutdown.isGraceOver { return .shutdown }
             guard ContinuousClock.now >= nextRenewal else { continue }
             nextRenewal = .now + renewEvery

@@ -122,13 +122,33 @@ public final class DeploymentWorker: Service, Sendable {
     /// The step claimed for this slot when its last step ended, if its lease is still held, else a new claim.
     private func nextStep(owner: String) async throws(StoreError) -> ClaimedStep? {
         if let handoff = handoffs.take(owner) {
-            // Claimed a moment ago, unless the last step's provider took long to clean up after its outcome: then the
-            // lease is renewed first, and the step left alone if it was lost meanwhile.
+            // Claimed (or its lease renewed, `keepHandoff`) a moment ago, unless the last step's provider took long to
+            // clean up after its outcome: then the lease is renewed first, and the step left alone if it was lost.
             guard ContinuousClock.now - handoff.claimedAt >= Self.renewEvery(configuration.lease) else { return handoff.step }
             let state = try await queue.renewLease(stepID: handoff.step.stepID, owner: owner, now: now(), lease: configuration.lease)
             if state != .lost { return handoff.step }
         }
         return try await queue.claimNextStep(owner: owner, now: now(), lease: configuration.lease)
+    }
+
+    /// Renews the lease of the step waiting in `handoffs` for the slot `owner` once a renewal period has passed since
+    /// it was claimed or last renewed, while the slot's last step's provider cleans up (up to a second of output held
+    /// open elsewhere); drops the step when the lease was lost. Without it, a lease shorter than that clean-up expired
+    /// before the slot took the step, and another slot ran it (a loaded CI machine showed it).
+    func keepHandoff(of owner: String) async {
+        guard let handoff = handoffs.peek(owner), ContinuousClock.now - handoff.claimedAt >= Self.renewEvery(configuration.lease) else {
+            return
+        }
+        do {
+            let state = try await queue.renewLease(stepID: handoff.step.stepID, owner: owner, now: now(), lease: configuration.lease)
+            if state == .lost {
+                _ = handoffs.take(owner)
+            } else {
+                handoffs.keep(handoff.step, for: owner)
+            }
+        } catch {
+            logger.warning("could not renew a lease", metadata: ["run.id": "\(handoff.step.runID)", "error": "\(error)"])
+        }
     }
 
     /// How often a held lease is renewed: every third of it, and every second at most (a cancel asked from the CLI or

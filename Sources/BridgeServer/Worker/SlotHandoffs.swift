@@ -9,6 +9,7 @@ import Synchronization
 final class SlotHandoffs: Sendable {
     struct Handoff: Sendable {
         let step: ClaimedStep
+        /// When the step was claimed, or its lease last renewed.
         let claimedAt: ContinuousClock.Instant
     }
 
@@ -21,7 +22,12 @@ final class SlotHandoffs: Sendable {
         held.withLock { $0[owner] != nil }
     }
 
-    /// Keeps `step` for the slot `owner`; nothing when nil.
+    /// The step held for the slot `owner`, still held.
+    func peek(_ owner: String) -> Handoff? {
+        held.withLock { $0[owner] }
+    }
+
+    /// Keeps `step` for the slot `owner`, as of now (claimed, or its lease renewed); nothing when nil.
     func keep(_ step: ClaimedStep?, for owner: String) {
         guard let step else { return }
         held.withLock { $0[owner] = Handoff(step: step, claimedAt: .now) }
