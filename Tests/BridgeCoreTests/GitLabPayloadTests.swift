@@ -62,6 +62,9 @@ import Testing
     @Test func systemHookOtherEventIsIgnored() throws {
         let body = Array(#"{"event_name": "project_create", "name": "shop", "path_with_namespace": "acme/shop", "project_id": 9}"#.utf8)
         #expect(try Self.parse(body, event: "System Hook").content == .ignored(reason: "system hook event 'project_create' is not a push"))
+        // Another event's `commits`, whatever it holds, is not read as a push's.
+        let other = Array(#"{"event_name": "merge_request", "commits": [{"added": 3}], "object_attributes": {}}"#.utf8)
+        #expect(try Self.parse(other, event: "System Hook").content == .ignored(reason: "system hook event 'merge_request' is not a push"))
         let repositoryUpdate = Array(#"{"event_name": "repository_update", "changes": []}"#.utf8)
         #expect(
             try Self.parse(repositoryUpdate, event: "System Hook").content == .ignored(reason: "system hook event 'repository_update' is not a push"))

@@ -139,7 +139,7 @@ import Testing
             }
             let valid = Self.foundation(bytes) != nil
             do {
-                _ = try PushDocument(bytes)
+                _ = try PushDocument(bytes).checked()
                 #expect(valid, "seed \(seed): accepted \(shown)")
             } catch .malformedJSON {
                 #expect(!valid, "seed \(seed): refused \(shown)")
@@ -164,7 +164,9 @@ import Testing
         #expect(String(decoding: document.rest, as: UTF8.self) == #"{"ref": "x"}"#)
     }
 
-    @Test func theCommitsShapeIsCheckedAndNamedInErrors() {
+    /// A field of the wrong type is kept, not thrown, until `checked()`: the document is still read to its end.
+    @Test func theCommitsShapeIsCheckedAndNamedInErrors() throws {
+        #expect(try PushDocument(Array(#"{"commits": [1]}"#.utf8)).fault == .invalidField("commits[0]"))
         let cases: [(String, PayloadError)] = [
             (#"{"commits": "x"}"#, .invalidField("commits")),
             (#"{"commits": [1]}"#, .invalidField("commits[0]")),
@@ -182,7 +184,7 @@ import Testing
             ("{\"commits\": [" + String(repeating: "[", count: 600) + String(repeating: "]", count: 600) + "]}", .malformedJSON),
         ]
         for (text, error) in cases {
-            #expect(throws: error, "\(text)") { try PushDocument(Array(text.utf8)) }
+            #expect(throws: error, "\(text)") { try PushDocument(Array(text.utf8)).checked() }
         }
         #expect(throws: PayloadError.malformedJSON) { try PushDocument(Array(#"{"commits": [{"added": ["caf"#.utf8) + [0xC3, 0x28] + Array(#""]}]}"#.utf8)) }
     }
@@ -200,7 +202,7 @@ import Testing
     @Test func aPathLongerThanSixteenMebibytesIsRefused() {
         let long = String(repeating: "a", count: ChangedPaths.maxPathLength + 1)
         #expect(throws: PayloadError.invalidField("commits[0].added[1]")) {
-            try PushDocument(Array(#"{"commits": [{"added": ["ok", "\#(long)"]}]}"#.utf8))
+            try PushDocument(Array(#"{"commits": [{"added": ["ok", "\#(long)"]}]}"#.utf8)).checked()
         }
     }
 

@@ -26,7 +26,9 @@ public struct ChangedPaths: Sendable, Hashable, RandomAccessCollection, Expressi
     /// A path's place: bit 63 set when it is in `extra`, its start in bits 24–62 and its length in bits 0–23.
     enum Span {
         static func make(start: Int, count: Int, inExtra: Bool) -> UInt64 {
-            (inExtra ? 1 << 63 : 0) | UInt64(start) << 24 | UInt64(count)
+            // `PushDocument` refuses a longer path; a stored event's paths came from it.
+            precondition(count <= maxPathLength && start < 1 << 39, "a changed path longer than 16 MiB or past 512 GiB")
+            return (inExtra ? 1 << 63 : 0) | UInt64(start) << 24 | UInt64(count)
         }
 
         static func start(_ span: UInt64) -> Int { Int(truncatingIfNeeded: (span >> 24) & (1 << 39 - 1)) }

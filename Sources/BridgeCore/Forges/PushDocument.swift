@@ -15,9 +15,10 @@ struct PushDocument {
     var commitCount = 0
     /// The union of each commit's `added`, `modified` and `removed`, in that order per commit, commits in order.
     var paths = ChangedPaths()
-    /// The first field of the wrong type in `commits`: thrown once the whole document is known to be JSON, so a
-    /// broken document is `.malformedJSON` wherever the break is, as with `JSONDecoder`.
-    private var fault: PayloadError?
+    /// The first field of the wrong type in `commits`, thrown by `checked()`: not by `init`, so a broken document is
+    /// `.malformedJSON` wherever the break is, as with `JSONDecoder`, and an event that is not a push (a GitLab system
+    /// hook's) is ignored whatever its `commits` holds.
+    private(set) var fault: PayloadError?
     /// The commits' lists, read; `paths` is made from them once the scan is over.
     private var lists: CommitLists?
 
@@ -32,6 +33,12 @@ struct PushDocument {
         }
         if !done { rest = json }
         if let lists { paths = lists.paths(in: json) }
+    }
+
+    /// The document, when its commits are as a push lists them; else the first field of the wrong type.
+    func checked() throws(PayloadError) -> PushDocument {
+        if let fault { throw fault }
+        return self
     }
 
     private mutating func readTopLevel(_ scan: inout JSONBytes) throws(PayloadError) {
@@ -55,7 +62,6 @@ struct PushDocument {
         }
         scan.skipSpace()
         guard scan.at == scan.bytes.count else { throw .malformedJSON }
-        if let fault { throw fault }
         rest.append(UInt8(ascii: "}"))
     }
 

@@ -28,8 +28,10 @@ struct RefUpdate {
     var cloneURL: String
     var projectID: String?
 
-    /// The update with the commits `document` read: their count and their changed paths.
-    func listing(_ document: PushDocument) -> RefUpdate {
+    /// The update with the commits `document` read: their count and their changed paths; throws when a commit's
+    /// fields are not what a push lists (`PushDocument.checked()`).
+    func listing(_ document: PushDocument) throws(PayloadError) -> RefUpdate {
+        let document = try document.checked()
         var update = self
         update.commitCount = document.commitCount
         update.changedPaths = document.paths

@@ -121,33 +121,40 @@ public final class DeploymentWorker: Service, Sendable {
 
     /// The step claimed for this slot when its last step ended, if its lease is still held, else a new claim.
     private func nextStep(owner: String) async throws(StoreError) -> ClaimedStep? {
-        if let handoff = handoffs.take(owner) {
-            // Claimed (or its lease renewed, `keepHandoff`) a moment ago, unless the last step's provider took long to
-            // clean up after its outcome: then the lease is renewed first, and the step left alone if it was lost.
-            guard ContinuousClock.now - handoff.claimedAt >= Self.renewEvery(configuration.lease) else { return handoff.step }
-            let state = try await queue.renewLease(stepID: handoff.step.stepID, owner: owner, now: now(), lease: configuration.lease)
-            if state != .lost { return handoff.step }
+        if handoffs.holds(owner) {
+            // Claimed (or its lease renewed) a moment ago, unless the last step's provider took long to clean up after
+            // its outcome: then the lease is renewed first, and the step left alone if it was lost meanwhile.
+            do {
+                try await renewHandoff(of: owner)
+            } catch {
+                _ = handoffs.take(owner)
+                throw error
+            }
+            if let handoff = handoffs.take(owner) { return handoff.step }
         }
         return try await queue.claimNextStep(owner: owner, now: now(), lease: configuration.lease)
     }
 
-    /// Renews the lease of the step waiting in `handoffs` for the slot `owner` once a renewal period has passed since
-    /// it was claimed or last renewed, while the slot's last step's provider cleans up (up to a second of output held
-    /// open elsewhere); drops the step when the lease was lost. Without it, a lease shorter than that clean-up expired
-    /// before the slot took the step, and another slot ran it (a loaded CI machine showed it).
+    /// Keeps the lease of the step waiting in `handoffs` for the slot `owner` while the slot's last step's provider
+    /// cleans up (up to a second of output held open elsewhere), from the step's `watch`. Without it, a lease shorter
+    /// than that clean-up expired before the slot took the step, and another slot ran it (a loaded CI machine showed it).
     func keepHandoff(of owner: String) async {
+        do {
+            try await renewHandoff(of: owner)
+        } catch {
+            logger.warning("could not renew a lease", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Renews the lease of the step held for `owner` once a renewal period has passed since it was claimed or last
+    /// renewed; drops the step when the lease was lost.
+    private func renewHandoff(of owner: String) async throws(StoreError) {
         guard let handoff = handoffs.peek(owner), ContinuousClock.now - handoff.claimedAt >= Self.renewEvery(configuration.lease) else {
             return
         }
-        do {
-            let state = try await queue.renewLease(stepID: handoff.step.stepID, owner: owner, now: now(), lease: configuration.lease)
-            if state == .lost {
-                _ = handoffs.take(owner)
-            } else {
-                handoffs.keep(handoff.step, for: owner)
-            }
-        } catch {
-            logger.warning("could not renew a lease", metadata: ["run.id": "\(handoff.step.runID)", "error": "\(error)"])
+        switch try await queue.renewLease(stepID: handoff.step.stepID, owner: owner, now: now(), lease: configuration.lease) {
+        case .lost: _ = handoffs.take(owner)
+        case .held, .cancelRequested: handoffs.keep(handoff.step, for: owner)
         }
     }
 
