@@ -19,12 +19,15 @@ enum ProcessTable {
         var hasExited: Bool { state == UInt8(ascii: "Z") || state == UInt8(ascii: "X") }
     }
 
-    /// This boot's id (`/proc/sys/kernel/random/boot_id`); nil when it cannot be read.
-    static func bootID() -> String? {
+    /// This boot's id (`/proc/sys/kernel/random/boot_id`); nil when it cannot be read. Read once: it cannot change
+    /// while this process lives (every spawn records it).
+    static func bootID() -> String? { currentBootID }
+
+    private static let currentBootID: String? = {
         guard let text = read("/proc/sys/kernel/random/boot_id") else { return nil }
         let id = text.trimmingCharacters(in: .whitespacesAndNewlines)
         return id.isEmpty ? nil : id
-    }
+    }()
 
     /// The process `pid`, nil when there is none (or `/proc` cannot tell).
     static func entry(_ pid: pid_t) -> Entry? {

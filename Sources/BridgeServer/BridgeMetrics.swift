@@ -147,6 +147,8 @@ enum PrometheusNames {
 
     /// `[a-zA-Z_:][a-zA-Z0-9_:]*` for names (labels allow no colon, and none of ours has one).
     static func sanitized(_ name: String) -> String {
+        // Every metric is made again at each use (Hummingbird's at each request): a valid name is returned as it is.
+        if isValid(name) { return name }
         var result = String(
             name.unicodeScalars.map { scalar -> Character in
                 let allowed = scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == ":")
@@ -154,5 +156,24 @@ enum PrometheusNames {
             })
         if let first = result.unicodeScalars.first, ("0"..."9").contains(first) { result = "_" + result }
         return result
+    }
+
+    /// Whether `name` needs no change: not empty, no leading digit, only ASCII letters, digits, `_` and `:`.
+    static func isValid(_ name: String) -> Bool {
+        var utf8 = name.utf8.makeIterator()
+        guard let first = utf8.next(), !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first), isAllowed(first) else { return false }
+        while let byte = utf8.next() {
+            guard isAllowed(byte) else { return false }
+        }
+        return true
+    }
+
+    private static func isAllowed(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "_"), UInt8(ascii: ":"):
+            true
+        default: false
+        }
     }
 }

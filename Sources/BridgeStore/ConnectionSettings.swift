@@ -16,12 +16,15 @@ public struct ConnectionSettings: Sendable, Hashable {
     public var foreignKeys: Bool
     /// `PRAGMA busy_timeout`, in milliseconds.
     public var busyTimeoutMilliseconds: Int
+    /// `PRAGMA temp_store`: 2 (MEMORY) for this store, so statement journals never spill into files.
+    public var tempStore: Int
 
     /// Creates settings.
-    public init(journalMode: String, synchronous: Int, foreignKeys: Bool, busyTimeoutMilliseconds: Int) {
+    public init(journalMode: String, synchronous: Int, foreignKeys: Bool, busyTimeoutMilliseconds: Int, tempStore: Int = 0) {
         self.journalMode = journalMode
         self.synchronous = synchronous
         self.foreignKeys = foreignKeys
         self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
+        self.tempStore = tempStore
     }
 }

@@ -122,6 +122,10 @@ extension SQLiteDeliveryStore {
         configuration.prepareDatabase { db in
             // Readers and a read-only writer keep this; the writer of a writable pool is set again in init.
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Statement journals in memory: a group commit runs many statements in one transaction, and from the second
+            // on each keeps the pages it changes in a statement journal, which by default spills past 64 KiB into a file
+            // under /var/tmp (a write call a page, measured). What they hold is small and lives for one statement.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         return configuration
     }
@@ -159,7 +163,8 @@ extension SQLiteDeliveryStore {
             journalMode: try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "",
             synchronous: try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1,
             foreignKeys: try Bool.fetchOne(db, sql: "PRAGMA foreign_keys") ?? false,
-            busyTimeoutMilliseconds: try Int.fetchOne(db, sql: "PRAGMA busy_timeout") ?? -1
+            busyTimeoutMilliseconds: try Int.fetchOne(db, sql: "PRAGMA busy_timeout") ?? -1,
+            tempStore: try Int.fetchOne(db, sql: "PRAGMA temp_store") ?? -1
         )
     }
 }

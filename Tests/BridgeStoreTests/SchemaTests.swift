@@ -72,6 +72,7 @@ struct SchemaTests {
         #expect(settings.synchronous == 2)
         #expect(settings.foreignKeys)
         #expect(settings.busyTimeoutMilliseconds >= 5000)
+        #expect(settings.tempStore == 2)
     }
 
     @Test func everyReaderConnectionRunsWithFullSync() async throws {
@@ -85,7 +86,7 @@ struct SchemaTests {
             return try await group.reduce(into: [ConnectionSettings]()) { $0.append($1) }
         }
         #expect(settings.count == 20)
-        #expect(settings.allSatisfy { $0.journalMode == "wal" && $0.synchronous == 2 && $0.foreignKeys })
+        #expect(settings.allSatisfy { $0.journalMode == "wal" && $0.synchronous == 2 && $0.foreignKeys && $0.tempStore == 2 })
     }
 
     @Test func readOnlyStoreConnectionsRunInWALWithFullSync() async throws {

@@ -29,7 +29,7 @@ public struct WebhookRequest: Sendable {
     public var mediaType: String? {
         guard let value = header("content-type") else { return nil }
         let type = value.split(separator: ";", maxSplits: 1).first.map(String.init) ?? value
-        return type.trimmingCharacters(in: .whitespaces).lowercased()
+        return type.trimmingHeaderWhitespace().lowercased()
     }
 }
 

@@ -40,7 +40,7 @@ enum HeaderName {
 extension WebhookRequest {
     /// The first value of a header, or nil when it is absent or blank (Gitea sends empty signature headers).
     func nonEmptyHeader(_ name: String) -> String? {
-        guard let value = header(name)?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        guard let value = header(name)?.trimmingHeaderWhitespace(), !value.isEmpty else { return nil }
         return value
     }
 
