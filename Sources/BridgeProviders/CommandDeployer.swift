@@ -33,7 +33,8 @@ import Glibc
 /// step again.
 public struct CommandDeployer: Deployer {
     private let resolver: any SecretResolver
-    private let environment: [String: String]
+    /// What the children inherit of the bridge's environment (`CommandInvocation.inherited`), chosen once.
+    private let inheritedEnvironment: [String: String]
     private let maximumLogBytes: Int
     private let defaultTimeout: Duration
     private let terminationGrace: Duration
@@ -49,7 +50,7 @@ public struct CommandDeployer: Deployer {
         outputDrainLimit: Duration = .seconds(1), now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.resolver = resolver
-        self.environment = environment
+        self.inheritedEnvironment = CommandInvocation.inherited(from: environment)
         self.maximumLogBytes = maximumLogBytes
         self.defaultTimeout = defaultTimeout
         self.terminationGrace = terminationGrace
@@ -68,7 +69,7 @@ public struct CommandDeployer: Deployer {
             try await endEarlierCopy(earlier, attempt: step.attempt, journal: journal)
         }
         let invocation = try CommandInvocation(
-            command, step: step, bridgeEnvironment: environment, resolver: resolver, defaultTimeout: defaultTimeout)
+            command, step: step, inheritedEnvironment: inheritedEnvironment, resolver: resolver, defaultTimeout: defaultTimeout)
         if let directory = invocation.directory { try ProgramSearch.checkDirectory(directory) }
         let path = try ProgramSearch.path(for: invocation.program, searchPath: invocation.environment["PATH", default: ""])
         guard !Task.isCancelled else {

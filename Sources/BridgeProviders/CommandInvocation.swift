@@ -21,16 +21,17 @@ struct CommandInvocation: Sendable {
     /// The search path when the bridge has none.
     static let defaultPath = "/usr/local/bin:/usr/bin:/bin"
 
-    /// `command` for `step`; a secret that cannot be resolved is a permanent error.
+    /// `command` for `step`, over `inheritedEnvironment` (`inherited(from:)` of the bridge's); a secret that cannot be
+    /// resolved is a permanent error.
     init(
-        _ command: CommandRequest, step: DeploymentRequest, bridgeEnvironment: [String: String], resolver: any SecretResolver,
+        _ command: CommandRequest, step: DeploymentRequest, inheritedEnvironment: [String: String], resolver: any SecretResolver,
         defaultTimeout: Duration
     ) throws(ProviderError) {
         arguments = command.arguments
         timeout = command.timeout?.duration ?? defaultTimeout
         timeoutText = command.timeout?.text ?? defaultTimeout.configText
         directory = command.directory
-        environment = Self.inherited(from: bridgeEnvironment).merging(Self.standardVariables(step)) { $1 }
+        environment = inheritedEnvironment.merging(Self.standardVariables(step)) { $1 }
         let (variables, secrets) = try Self.targetVariables(command.variables, resolver: resolver)
         environment.merge(variables) { $1 }
         self.secrets = secrets
@@ -60,7 +61,8 @@ struct CommandInvocation: Sendable {
         return variables
     }
 
-    private static func inherited(from bridgeEnvironment: [String: String]) -> [String: String] {
+    /// The variables of the bridge's environment a child gets, `PATH` set to `defaultPath` when missing or empty.
+    static func inherited(from bridgeEnvironment: [String: String]) -> [String: String] {
         var inherited = bridgeEnvironment.filter { inheritedVariables.contains($0.key) || $0.key.hasPrefix("LC_") }
         if inherited["PATH", default: ""].isEmpty { inherited["PATH"] = defaultPath }
         return inherited

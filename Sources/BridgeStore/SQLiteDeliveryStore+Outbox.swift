@@ -15,11 +15,22 @@ import GRDB
 extension SQLiteDeliveryStore {
     /// `StoreSQL.claimOutboxRows` in this dialect, built once.
     static let claimOutboxRows = StoreSQL.claimOutboxRows(lock: "")
+    /// The rows `claimOutboxRows` would take, read without taking them.
+    static let claimableOutboxRows = StoreSQL.claimableOutboxRows(lock: "")
 
+    /// The sender is woken at every change of a run, and most wakes find nothing due (no `status` block, or a run
+    /// whose forge is not told): a reader connection says so first, without a turn of the single writer, whose every
+    /// turn is a transaction (bench/worker: 1,772 empty claims for 3,000 runs). A row committed before the wake is
+    /// seen by the read, which starts after it.
     public func claimStatusUpdates(
         owner: String, now: Date, lease: Duration, limit: Int
     ) async throws(StoreError) -> [PendingStatusUpdate] {
         guard limit > 0 else { return [] }
+        let probe: StatementArguments = ["owner": owner, "now": StoredTime.milliseconds(now), "limit": 1]
+        let anyDue = try await reading("read due status updates") { db in
+            try Row.fetchOne(Self.cached(Self.claimableOutboxRows, db), arguments: probe) != nil
+        }
+        guard anyDue else { return [] }
         let arguments: StatementArguments = [
             "owner": owner, "expiry": StoredTime.milliseconds(now, plus: lease), "now": StoredTime.milliseconds(now), "limit": limit,
         ]
