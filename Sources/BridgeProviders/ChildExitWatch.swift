@@ -22,9 +22,10 @@ final class ChildExitWatch: Sendable {
 
     private let state = Mutex(State())
 
-    /// Starts watching `pid`, a child of this process, until it exits or is reaped.
-    init(pid: pid_t) {
-        if ChildExits.shared?.watch(pid, self) == true { return }
+    /// Starts watching `pid`, a child of this process, until it exits or is reaped: through `exits`, or with a thread
+    /// of its own when that is nil or cannot (tests pass nil to run the fallback).
+    init(pid: pid_t, exits: ChildExits? = ChildExits.shared) {
+        if exits?.watch(pid, self) == true { return }
         let thread = Thread { [self] in exited(Self.waitForExit(pid)) }
         thread.name = "child-exit-\(pid)"
         thread.stackSize = 256 * 1024
