@@ -11,27 +11,9 @@ import GRDB
 /// processes on the file, are serialised by SQLite's write lock, and each step is handed to one of them. It
 /// shares the pool's single writer with `GroupCommitWriter`.
 extension SQLiteDeliveryStore {
-    /// `StoreSQL.nextCandidate` in two parts, so neither reads more than it takes: a step whose lease expired (few,
-    /// and resumed first), else the first pending step that is claimable or belongs to a superseded run, oldest run
-    /// first. The pending steps are walked in that order on their own index (`Migrations.v9PendingSteps`; `INDEXED BY`
-    /// and `CROSS JOIN` keep SQLite's planner from reading and sorting every pending step instead), and the walk stops at
-    /// the first one the claim acts on.
-    static let expiredCandidate = """
-        SELECT s.id, s.run_id, r.status AS run_status, 0 AS superseded
-        FROM steps s JOIN runs r ON r.id = s.run_id
-        WHERE s.status = 'running' AND \(StoreSQL.claimable)
-        ORDER BY s.run_id, s.position
-        LIMIT 1
-        """
-    static let pendingCandidate = """
-        SELECT s.id, s.run_id, r.status AS run_status, \(superseded) AS superseded
-        FROM steps s INDEXED BY steps_pending_by_run CROSS JOIN runs r ON r.id = s.run_id
-        WHERE s.status = 'pending' AND (\(superseded) OR \(StoreSQL.claimable))
-        ORDER BY s.run_id, s.position
-        LIMIT 1
-        """
-    /// `StoreSQL.superseded` in this dialect.
-    private static let superseded = StoreSQL.superseded(nullSafeEquals: "IS")
+    /// `StoreSQL.pendingCandidate` in this dialect: `INDEXED BY` and `CROSS JOIN` keep SQLite's planner from reading and
+    /// sorting every pending step instead of walking `steps_pending_by_run`.
+    static let pendingCandidate = StoreSQL.pendingCandidate(join: "steps s INDEXED BY steps_pending_by_run CROSS JOIN runs r ON r.id = s.run_id")
 
     public func claimNextStep(owner: String, now: Date, lease: Duration) async throws(StoreError) -> ClaimedStep? {
         let expiry = StoredTime.milliseconds(now, plus: lease)
@@ -53,7 +35,7 @@ extension SQLiteDeliveryStore {
 
     /// The claim's statements, in the caller's transaction.
     static func claimNext(owner: String, now: Int64, expiry: Int64, in db: Database) throws -> ClaimedStep? {
-        while let candidate = try Row.fetchOne(cached(expiredCandidate, db), arguments: ["now": now])
+        while let candidate = try Row.fetchOne(cached(StoreSQL.expiredCandidate, db), arguments: ["now": now])
             ?? Row.fetchOne(cached(pendingCandidate, db), arguments: ["now": now])
         {
             let stepID = try candidate.int64("id")

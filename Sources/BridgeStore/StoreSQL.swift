@@ -93,20 +93,21 @@ enum StoreSQL {
     // MARK: Claims (DESIGN §4)
 
     /// Whether the run `r` is superseded: queued, never retried, and a newer run of the same rule and environment
-    /// exists whose status `RunStatus.supersedesOlderRuns`. `nullSafeEquals` compares environments with NULL equal to
-    /// NULL. One probe of `runs_by_rule_environment_id` (a range on `id` above the run's).
+    /// exists whose status `RunStatus.supersedesOlderRuns`. One probe of `runs_by_rule_environment_id` (a range on `id`
+    /// above the run's). Environments are compared with `=`, and NULL with NULL in a second probe, not with a null-safe
+    /// operator: PostgreSQL uses no index for `IS NOT DISTINCT FROM`, and read every newer run of the rule instead.
     ///
-    /// Claims ask it only of the runs their walk reaches (`nextCandidate`), never of every queued run; a superseded run
+    /// Claims ask it only of the runs their walk reaches (`pendingCandidate`), never of every queued run; a superseded run
     /// is superseded when a claim's walk first reaches it, before any later run's step is taken.
-    static func superseded(nullSafeEquals: String) -> String {
+    static let superseded: String = {
         let superseding = RunStatus.superseding.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        let newer = "SELECT 1 FROM runs newer WHERE newer.rule = r.rule AND newer.id > r.id AND newer.status IN (\(superseding))"
         return """
-            (r.status = 'queued' AND r.retried_at IS NULL AND EXISTS (
-                SELECT 1 FROM runs newer
-                WHERE newer.rule = r.rule AND newer.environment \(nullSafeEquals) r.environment AND newer.id > r.id
-                  AND newer.status IN (\(superseding))))
+            (r.status = 'queued' AND r.retried_at IS NULL AND (
+                EXISTS (\(newer) AND newer.environment = r.environment)
+                OR (r.environment IS NULL AND EXISTS (\(newer) AND newer.environment IS NULL))))
             """
-    }
+    }()
 
     /// The condition a step meets to be claimed at `:now`: a running step whose lease expired (to resume: its worker is
     /// gone, perhaps not its deployment), or a due pending step whose earlier steps all succeeded, of a queued or running
@@ -134,17 +135,28 @@ enum StoreSQL {
               AND busy.id <> s.id)
         """
 
-    /// The step a claim acts on next, oldest run first, lowest position first: a claimable step, or a pending step of a
-    /// superseded run (`superseded`, whatever its resource), which the claim supersedes before it looks again.
-    static func nextCandidate(nullSafeEquals: String) -> String {
-        let superseded = superseded(nullSafeEquals: nullSafeEquals)
-        return """
-            SELECT s.id, s.run_id, r.status AS run_status, \(superseded) AS superseded
-            FROM steps s JOIN runs r ON r.id = s.run_id
-            WHERE (\(claimable)) OR (s.status = 'pending' AND \(superseded))
-            ORDER BY s.run_id, s.position
-            LIMIT 1
-            """
+    /// The step a claim acts on next, in two parts, so neither reads more than it takes: a step whose lease expired (few,
+    /// and resumed first), else `pendingCandidate`.
+    static let expiredCandidate = """
+        SELECT s.id, s.run_id, r.status AS run_status, FALSE AS superseded
+        FROM steps s JOIN runs r ON r.id = s.run_id
+        WHERE s.status = 'running' AND \(claimable)
+        ORDER BY s.run_id, s.position
+        LIMIT 1
+        """
+
+    /// The first pending step that is claimable or belongs to a superseded run (`superseded`, whatever its resource, which
+    /// the claim supersedes before it looks again), oldest run first, lowest position first. `join` is the store's
+    /// spelling of `steps s` joined to `runs r`: the pending steps are walked in that order on their own partial index
+    /// (`Migrations.v9PendingSteps`), and the walk stops at the first one the claim acts on.
+    static func pendingCandidate(join: String) -> String {
+        """
+        SELECT s.id, s.run_id, r.status AS run_status, \(superseded) AS superseded
+        FROM \(join)
+        WHERE s.status = 'pending' AND (\(superseded) OR \(claimable))
+        ORDER BY s.run_id, s.position
+        LIMIT 1
+        """
     }
 
     /// Takes the step for `:owner` until `:expiry`.

@@ -19,7 +19,7 @@ struct ClaimPlanTests {
         }
 
         // Only the running steps are read and sorted: at most one per worker slot.
-        let expired = try await plan(SQLiteDeliveryStore.expiredCandidate)
+        let expired = try await plan(StoreSQL.expiredCandidate)
         #expect(expired.contains("SEARCH s USING INDEX steps_runnable (status=?)"), "\(expired)")
         #expect(!expired.contains { $0.hasPrefix("SCAN") }, "\(expired)")
         // The pending steps are walked in claim order on their partial index, which stops at the first match; nothing

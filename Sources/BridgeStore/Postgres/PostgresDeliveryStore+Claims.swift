@@ -5,9 +5,6 @@ import PostgresNIO
 /// Claiming steps across replicas (DESIGN §4): the same rules as SQLite's claims (`StoreSQL.claimable`), one claim at
 /// a time cluster-wide under `claimLock`.
 extension PostgresDeliveryStore {
-    /// `StoreSQL.nextCandidate` in this dialect, built once.
-    static let nextCandidate = StoreSQL.nextCandidate(nullSafeEquals: "IS NOT DISTINCT FROM")
-
     public func claimNextStep(owner: String, now: Date, lease: Duration) async throws(StoreError) -> ClaimedStep? {
         let expiry = StoredTime.milliseconds(now, plus: lease)
         let now = StoredTime.milliseconds(now)
@@ -29,7 +26,7 @@ extension PostgresDeliveryStore {
     }
 
     static func takeClaimLock(_ sql: PostgresSQL) async throws {
-        try await sql.execute("SELECT pg_advisory_xact_lock(:key)", ["key": .integer(claimLock)])
+        try await sql.execute(PreparedStatements.ClaimLock.self, ["key": .integer(claimLock)])
     }
 
     /// The claim's statements, in the caller's transaction (the claim lock is reentrant: taking it twice is harmless).
@@ -39,7 +36,7 @@ extension PostgresDeliveryStore {
         // may have changed it, so the claim takes the step only if it is still claimable, else looks again. Each
         // superseded run it meets is superseded (it stays locked until the commit) and the walk goes on past it.
         var stale = 0
-        while stale < 3, let candidate = try await sql.row(nextCandidate, ["now": .integer(now)]) {
+        while stale < 3, let candidate = try await nextCandidate(now: now, sql) {
             let stepID = try candidate.int64("id")
             let runID = try candidate.int64("run_id")
             if try candidate.bool("superseded") {
@@ -48,23 +45,29 @@ extension PostgresDeliveryStore {
             }
             let run = try await lockedRunState(runID, sql)
             let stillClaimable = try await sql.row(
-                "SELECT s.id FROM steps s JOIN runs r ON r.id = s.run_id WHERE s.id = :id AND \(StoreSQL.claimable)",
-                ["id": .integer(stepID), "now": .integer(now)])
+                PreparedStatements.StillClaimable.self, ["id": .integer(stepID), "now": .integer(now)])
             guard stillClaimable != nil else {
                 stale += 1
                 continue
             }
             try await sql.execute(
-                StoreSQL.claimStep,
+                PreparedStatements.ClaimStep.self,
                 ["owner": .text(owner), "expiry": .integer(expiry), "now": .integer(now), "id": .integer(stepID)])
             if run.status == .queued {
                 try await changeRun(runID, now: now, sql, RunLifecycle.stepClaimed)
             }
-            guard let row = try await sql.row(StoreSQL.claimedStep, ["id": .integer(stepID)]) else {
+            guard let row = try await sql.row(PreparedStatements.ClaimedStep.self, ["id": .integer(stepID)]) else {
                 throw StoreError.notFound("step \(stepID)")
             }
             return try Rows.claimedStep(row)
         }
         return nil
+    }
+
+    /// A step whose lease expired, else the first pending step a claim acts on (`StoreSQL.expiredCandidate`,
+    /// `pendingCandidate`).
+    private static func nextCandidate(now: Int64, _ sql: PostgresSQL) async throws -> PostgresRandomAccessRow? {
+        if let expired = try await sql.row(PreparedStatements.ExpiredCandidate.self, ["now": .integer(now)]) { return expired }
+        return try await sql.row(PreparedStatements.PendingCandidate.self, ["now": .integer(now)])
     }
 }

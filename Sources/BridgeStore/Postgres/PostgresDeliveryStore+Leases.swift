@@ -10,14 +10,14 @@ extension PostgresDeliveryStore {
             "id": .integer(stepID), "owner": .text(owner),
         ]
         return try await transaction("renew the lease of step \(stepID)") { sql in
-            guard let row = try await sql.row(StoreSQL.renewLease, values) else { return .lost }
+            guard let row = try await sql.row(PreparedStatements.RenewLease.self, values) else { return .lost }
             return try row.bool("cancel_requested") ? .cancelRequested : .held
         }
     }
 
     public func recordExternalID(stepID: Int64, owner: String, externalID: String) async throws(StoreError) {
         let values: SQLValues = ["external_id": .text(externalID), "id": .integer(stepID), "owner": .text(owner)]
-        try await heldStepUpdate(StoreSQL.recordExternalID, values, stepID: stepID, owner: owner, "record the external id of step \(stepID)")
+        try await heldStepUpdate(PreparedStatements.RecordExternalID.self, values, stepID: stepID, owner: owner, "record the external id of step \(stepID)")
     }
 
     public func recordProcess(stepID: Int64, owner: String, process: LocalProcess) async throws(StoreError) {
@@ -26,12 +26,12 @@ extension PostgresDeliveryStore {
             "started_at": .integer(StoredTime.milliseconds(process.startedAt)), "attempt": .int(process.attempt),
             "id": .integer(stepID), "owner": .text(owner),
         ]
-        try await heldStepUpdate(StoreSQL.recordProcess, values, stepID: stepID, owner: owner, "record the process of step \(stepID)")
+        try await heldStepUpdate(PreparedStatements.RecordProcess.self, values, stepID: stepID, owner: owner, "record the process of step \(stepID)")
     }
 
     /// Runs an update only the lease's owner may make: `StoreError.conflict` for anyone else, `.notFound` for no step.
     private func heldStepUpdate(
-        _ statement: String, _ values: SQLValues, stepID: Int64, owner: String, _ operation: String
+        _ statement: any PreparedStoreSQL.Type, _ values: SQLValues, stepID: Int64, owner: String, _ operation: String
     ) async throws(StoreError) {
         try await transaction(operation) { sql in
             guard try await sql.row(statement, values) == nil else { return }
@@ -50,11 +50,11 @@ extension PostgresDeliveryStore {
     /// Appends `text` to the step's log (its last 64 KiB kept, `StepLog`), the row locked while it is read and written.
     static func appendLog(_ text: String, stepID: Int64, _ sql: PostgresSQL) async throws {
         guard !text.isEmpty else { return }
-        guard let row = try await sql.row("SELECT log FROM steps WHERE id = :id FOR UPDATE", ["id": .integer(stepID)]) else {
+        guard let row = try await sql.row(PreparedStatements.StepLog.self, ["id": .integer(stepID)]) else {
             throw StoreError.notFound("step \(stepID)")
         }
         let log = StepLog.appending(text, to: try row.optionalString("log"))
-        try await sql.execute("UPDATE steps SET log = :log WHERE id = :id", ["log": .text(log), "id": .integer(stepID)])
+        try await sql.execute(PreparedStatements.SetStepLog.self, ["log": .text(log), "id": .integer(stepID)])
     }
 
     public func addStepNote(stepID: Int64, text: String) async throws(StoreError) {
@@ -89,7 +89,7 @@ extension PostgresDeliveryStore {
 
     private func countSteps(expiredBefore now: Int64?) async throws(StoreError) -> Int {
         try await reading("count queued steps") { sql in
-            try await sql.row(StoreSQL.queueDepth, ["now": .integer(now)])?.int("depth") ?? 0
+            try await sql.row(PreparedStatements.QueueDepth.self, ["now": .integer(now)])?.int("depth") ?? 0
         }
     }
 }

@@ -5,9 +5,6 @@ import PostgresNIO
 /// The status outbox across replicas: rows claimed with `FOR UPDATE SKIP LOCKED` (two senders claiming at once take
 /// different rows, neither waits), then held by a claim (`claimed_by`, `claim_expires_at`) as in the SQLite store.
 extension PostgresDeliveryStore {
-    /// `StoreSQL.claimOutboxRows` in this dialect, built once.
-    static let claimOutboxRows = StoreSQL.claimOutboxRows(lock: "FOR UPDATE OF o SKIP LOCKED")
-
     public func claimStatusUpdates(
         owner: String, now: Date, lease: Duration, limit: Int
     ) async throws(StoreError) -> [PendingStatusUpdate] {
@@ -17,7 +14,7 @@ extension PostgresDeliveryStore {
             "now": .integer(StoredTime.milliseconds(now)), "limit": .int(limit),
         ]
         return try await transaction("claim due status updates") { sql in
-            try await sql.rows(Self.claimOutboxRows, values)
+            try await sql.rows(PreparedStatements.ClaimOutboxRows.self, values)
                 .map(Rows.pendingStatusUpdate).sorted { $0.outboxID < $1.outboxID }
         }
     }

@@ -45,7 +45,7 @@ extension PostgresDeliveryStore {
     }
 
     static func record(_ delivery: EncodedDelivery, _ sql: PostgresSQL) async throws -> RecordOutcome {
-        guard let inserted = try await sql.row(StoreSQL.insertDelivery, delivery.values) else {
+        guard let inserted = try await sql.row(PreparedStatements.InsertDelivery.self, delivery.values) else {
             guard let original = try await sql.row(StoreSQL.countDuplicate, delivery.values) else {
                 throw StoreError.unavailable("delivery key conflict without a delivery")
             }
@@ -60,13 +60,13 @@ extension PostgresDeliveryStore {
         var created: [RecordedRun] = []
         var existing: [RecordDecision.ExistingRun] = []
         for run in delivery.runs {
-            if let row = try await sql.row(StoreSQL.insertRun, delivery.values(of: run, deliveryID: deliveryID)) {
+            if let row = try await sql.row(PreparedStatements.InsertRun.self, delivery.values(of: run, deliveryID: deliveryID)) {
                 let id = try row.int64("id")
                 for (index, step) in run.steps.enumerated() {
-                    try await sql.execute(StoreSQL.insertStep, delivery.values(of: step, position: index + 1, runID: id))
+                    try await sql.execute(PreparedStatements.InsertStep.self, delivery.values(of: step, position: index + 1, runID: id))
                 }
                 for values in delivery.outboxValues(of: run, runID: id) {
-                    try await sql.execute(StoreSQL.insertOutbox, values)
+                    try await sql.execute(PreparedStatements.InsertOutbox.self, values)
                 }
                 created.append(RecordedRun(id: id, rule: run.rule, status: "queued"))
             } else {
@@ -79,7 +79,7 @@ extension PostgresDeliveryStore {
         let (outcome, status) = RecordDecision.outcome(deliveryID: deliveryID, created: created, existing: existing)
         if let status {
             try await sql.execute(
-                StoreSQL.setDeliveryStatus,
+                PreparedStatements.SetDeliveryStatus.self,
                 [
                     "status": .text(status.status), "reason": .text(status.reason), "duplicate_of_runs": .text(status.duplicateOfRuns),
                     "id": .integer(deliveryID),

@@ -6,10 +6,10 @@ import PostgresNIO
 extension PostgresDeliveryStore {
     /// The run as `RunLifecycle` needs it, its row locked until the transaction ends.
     static func lockedRunState(_ runID: Int64, _ sql: PostgresSQL) async throws -> RunState {
-        guard let run = try await sql.row(StoreSQL.runStateRun + " FOR UPDATE", ["id": .integer(runID)]) else {
+        guard let run = try await sql.row(PreparedStatements.LockedRun.self, ["id": .integer(runID)]) else {
             throw StoreError.notFound("run \(runID)")
         }
-        let steps = try await sql.rows(StoreSQL.runStateSteps, ["id": .integer(runID)])
+        let steps = try await sql.rows(PreparedStatements.RunStateSteps.self, ["id": .integer(runID)])
         return try Rows.runState(id: runID, run, steps: steps)
     }
 
@@ -27,11 +27,11 @@ extension PostgresDeliveryStore {
     static func apply(_ change: RunChange, to runID: Int64, now: Int64, _ sql: PostgresSQL) async throws {
         for step in change.steps {
             try await sql.execute(
-                step.reset ? StoreSQL.resetStep : StoreSQL.setStepStatus,
+                step.reset ? PreparedStatements.ResetStep.self : PreparedStatements.SetStepStatus.self,
                 ["status": .text(step.status.rawValue), "now": .integer(now), "id": .integer(step.id)])
         }
         try await sql.execute(
-            StoreSQL.updateRun(change.times),
+            PreparedStatements.updateRun(change.times),
             [
                 "status": .text(change.status?.rawValue), "cancel": .flag(change.cancelRequested), "now": .integer(now),
                 "id": .integer(runID),
@@ -45,19 +45,19 @@ extension PostgresDeliveryStore {
     /// Appends the report's status to the run's outbox, one row per reporter told, and remembers it as the run's last
     /// reported status.
     static func enqueueStatus(_ report: RunChange.Report, runID: Int64, now: Int64, _ sql: PostgresSQL) async throws {
-        guard let run = try await sql.row(StoreSQL.statusUpdateRun, ["id": .integer(runID)]) else {
+        guard let run = try await sql.row(PreparedStatements.StatusUpdateRun.self, ["id": .integer(runID)]) else {
             throw StoreError.notFound("run \(runID)")
         }
         let payload = StoredJSON.statusPayload(try Rows.statusUpdate(runID: runID, run, status: report.status))
         for reporter in report.reporters {
             try await sql.execute(
-                StoreSQL.insertOutbox,
+                PreparedStatements.InsertOutbox.self,
                 [
                     "run_id": .integer(runID), "reporter": .text(reporter), "status": .text(report.status.rawValue),
                     "payload": .text(payload), "now": .integer(now),
                 ])
         }
-        try await sql.execute(StoreSQL.setReported, ["status": .text(report.status.rawValue), "id": .integer(runID)])
+        try await sql.execute(PreparedStatements.SetReported.self, ["status": .text(report.status.rawValue), "id": .integer(runID)])
     }
 
     /// The run's summary, read in the caller's transaction.
@@ -71,8 +71,6 @@ extension PostgresDeliveryStore {
     /// The run a step belongs to, its row locked: taken before the step is changed, so every transaction locks a run
     /// before its steps.
     static func lockRun(ofStep stepID: Int64, _ sql: PostgresSQL) async throws -> Int64? {
-        try await sql.row(
-            "SELECT id FROM runs WHERE id = (SELECT run_id FROM steps WHERE id = :id) FOR UPDATE", ["id": .integer(stepID)]
-        )?.int64("id")
+        try await sql.row(PreparedStatements.LockRunOfStep.self, ["id": .integer(stepID)])?.int64("id")
     }
 }

@@ -19,7 +19,7 @@ extension PostgresDeliveryStore {
         let values: SQLValues = [
             "status": .text(status.rawValue), "error": .text(error), "now": .integer(now), "id": .integer(stepID), "owner": .text(owner),
         ]
-        guard let row = try await sql.row(StoreSQL.finishStep, values) else { return }
+        guard let row = try await sql.row(PreparedStatements.FinishStep.self, values) else { return }
         try await appendLog(log, stepID: stepID, sql)
         try await changeRun(try row.int64("run_id"), now: now, sql) { run in RunLifecycle.stepFinished(run, result) }
     }

@@ -3,13 +3,18 @@ import PostgresNIO
 /// A value to bind to a named parameter: any PostgresNIO-encodable value, or nil for NULL.
 typealias PostgresValue = (any PostgresEncodable & Sendable)?
 
-extension PostgresQuery {
-    /// A query from SQL written with `:name` parameters (as the SQLite store binds them, so both stores run the same
-    /// text, `StoreSQL`), each replaced by a positional `$n` bound to `values[name]`. A `::` cast and text inside single
-    /// quotes are left alone. A name missing from `values` binds NULL.
-    static func named(_ sql: String, _ values: [String: PostgresValue] = [:]) throws -> PostgresQuery {
+/// SQL written with `:name` parameters (as the SQLite store binds them, so both stores run the same text, `StoreSQL`),
+/// each replaced by a positional `$n`, and the names in their positions. A `::` cast and text inside single quotes are
+/// left alone.
+struct PositionalSQL: Sendable {
+    /// The text with `$n` parameters.
+    let text: String
+    /// The name bound at each position.
+    let names: [String]
+
+    init(_ sql: String) {
         var text = ""
-        var bindings = PostgresBindings()
+        var names: [String] = []
         var positions: [String: Int] = [:]
         let characters = Array(sql)
         var index = 0
@@ -30,12 +35,30 @@ extension PostgresQuery {
             while end < characters.count, characters[end].isLetter || characters[end].isNumber || characters[end] == "_" { end += 1 }
             let name = String(characters[(index + 1)..<end])
             if positions[name] == nil {
-                positions[name] = positions.count + 1
-                if let value = values[name] ?? nil { try bindings.append(value) } else { bindings.appendNull() }
+                names.append(name)
+                positions[name] = names.count
             }
             text += "$\(positions[name] ?? 0)"
             index = end
         }
-        return PostgresQuery(unsafeSQL: text, binds: bindings)
+        self.text = text
+        self.names = names
+    }
+
+    /// `values` in the parameters' positions; a name missing from `values` binds NULL.
+    func bindings(_ values: [String: PostgresValue]) throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: names.count)
+        for name in names {
+            if let value = values[name] ?? nil { try bindings.append(value) } else { bindings.appendNull() }
+        }
+        return bindings
+    }
+}
+
+extension PostgresQuery {
+    /// A query from SQL written with `:name` parameters (`PositionalSQL`).
+    static func named(_ sql: String, _ values: [String: PostgresValue] = [:]) throws -> PostgresQuery {
+        let positional = PositionalSQL(sql)
+        return PostgresQuery(unsafeSQL: positional.text, binds: try positional.bindings(values))
     }
 }

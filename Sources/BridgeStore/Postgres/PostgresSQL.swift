@@ -21,6 +21,31 @@ struct PostgresSQL {
     func execute(_ sql: String, _ values: [String: PostgresValue] = [:]) async throws {
         _ = try await connection.query(try .named(sql, values), logger: logger).collect()
     }
+
+    /// Every row of a prepared statement's result (`PreparedStoreSQL`).
+    func rows(_ statement: any PreparedStoreSQL.Type, _ values: SQLValues = [:]) async throws -> [PostgresRandomAccessRow] {
+        try await preparedRows(statement, values.mapValues(\.postgres))
+    }
+
+    /// The first row of a prepared statement's result, nil when there is none.
+    func row(_ statement: any PreparedStoreSQL.Type, _ values: SQLValues = [:]) async throws -> PostgresRandomAccessRow? {
+        try await rows(statement, values).first
+    }
+
+    /// Runs a prepared statement, its rows (if any) discarded.
+    func execute(_ statement: any PreparedStoreSQL.Type, _ values: SQLValues = [:]) async throws {
+        _ = try await rows(statement, values)
+    }
+
+    private func preparedRows<Statement: PreparedStoreSQL>(
+        _ statement: Statement.Type, _ values: [String: PostgresValue]
+    ) async throws -> [PostgresRandomAccessRow] {
+        var rows: [PostgresRandomAccessRow] = []
+        for try await row in try await connection.execute(PreparedStoreStatement<Statement>(values: values), logger: logger) {
+            rows.append(row)
+        }
+        return rows
+    }
 }
 
 extension StoreError {

@@ -1,0 +1,79 @@
+import BridgeCore
+import BridgeTestSupport
+import Foundation
+import Logging
+import PostgresNIO
+import Testing
+
+@testable import BridgeStore
+
+/// The plans of a claim's candidate statements on PostgreSQL, as `ClaimPlanTests` checks them on SQLite: with many
+/// finished runs before a few queued ones, the pending steps are walked on their partial index and each step's run is
+/// probed for a newer run by an index range, whether the server plans for the values (its first runs of a prepared
+/// statement) or once for any (its generic plan, reused after that). Before, PostgreSQL read every newer run of the rule
+/// for `IS NOT DISTINCT FROM`, and could walk every step, finished or not.
+@Suite("PostgreSQL claim plans")
+struct PostgresClaimPlanTests {
+    static let logger = TestStore.logger
+
+    @Test(arguments: ["force_custom_plan", "force_generic_plan"])
+    func theCandidatesReadIndexRanges(planMode: String) async throws {
+        let settings = try await TestStore.freshDatabase()
+        let store = try await PostgresDeliveryStore.open(settings, logger: Self.logger)
+        await store.shutDown()
+        // 3,000 finished runs (each its own environment, so none supersedes another), then 20 queued ones, each with
+        // one step.
+        let fill = [
+            """
+            INSERT INTO deliveries (id, source, forge, delivery_key, event_name, received_at, status)
+            SELECT g, 'bench', 'github', 'k' || g, 'push', g, 'queued' FROM generate_series(1, 3020) g
+            """,
+            """
+            INSERT INTO runs (id, delivery_id, rule, environment, source, forge, repository, ref, ref_kind, ref_name, sha,
+                event, notes, status, created_at, updated_at)
+            SELECT g, g, 'main', 'env' || (g % 50), 'bench', 'github', 'acme/app', 'refs/heads/main', 'branch', 'main', 'sha' || g,
+                '{}', '[]', CASE WHEN g <= 3000 THEN 'succeeded' ELSE 'queued' END, g, g
+            FROM generate_series(1, 3020) g
+            """,
+            """
+            INSERT INTO steps (id, run_id, position, target, provider, parameters, resource, status, created_at, updated_at)
+            SELECT g, g, 1, 't' || (g % 8), 'command', '{}', 'command:t' || (g % 8),
+                CASE WHEN g <= 3000 THEN 'succeeded' ELSE 'pending' END, g, g
+            FROM generate_series(1, 3020) g
+            """,
+            "ANALYZE",
+        ]
+        let plans = try await PostgresConnector.withClient(settings, logger: Self.logger) { client in
+            try await client.withConnection { connection in
+                for statement in fill { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: Self.logger) }
+                try await connection.query(PostgresQuery(unsafeSQL: "SET plan_cache_mode = \(planMode)"), logger: Self.logger)
+                var plans: [String] = []
+                for (name, text) in [
+                    ("expired", PreparedStatements.ExpiredCandidate.prepared.positional.text),
+                    ("pending", PreparedStatements.PendingCandidate.prepared.positional.text),
+                ] {
+                    try await connection.query(PostgresQuery(unsafeSQL: "PREPARE \(name)(bigint) AS \(text)"), logger: Self.logger)
+                    let lines = try await connection.query(PostgresQuery(unsafeSQL: "EXPLAIN EXECUTE \(name)(0)"), logger: Self.logger)
+                        .collect().map { try $0.decode(String.self) }
+                    plans.append(lines.joined(separator: "\n"))
+                }
+                return plans
+            }
+        }
+        let expired = plans[0]
+        let pending = plans[1]
+        // Neither reads the 3,000 finished steps or runs: no table is scanned whole, and the steps are not walked on
+        // an index of every step. (Planned for the values, the pending steps are walked in claim order on their
+        // partial index; planned once for any values, the pending steps and active runs are read and sorted: the
+        // queue, never the history.)
+        for plan in [expired, pending] {
+            #expect(!plan.contains("Seq Scan"), "\(plan)")
+            #expect(!plan.contains("using steps_run_id_position_key on steps s "), "\(plan)")
+            #expect(!plan.contains("using steps_pkey on steps s "), "\(plan)")
+        }
+        #expect(pending.contains("steps_pending_by_run") || pending.contains("Index Cond: (status = 'pending'::text)"), "\(pending)")
+        // A run's newer runs are found by a range of the (rule, environment, id) index, NULL environments included.
+        #expect(pending.contains("Index Cond: ((rule = r.rule) AND (environment = r.environment) AND (id > r.id))"), "\(pending)")
+        #expect(pending.contains("Index Cond: ((rule = r.rule) AND (environment IS NULL) AND (id > r.id))"), "\(pending)")
+    }
+}
