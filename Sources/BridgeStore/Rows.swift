@@ -151,6 +151,17 @@ enum Rows {
             })
     }
 
+    /// The `RunState` of each run row (`StoreSQL.runStateRuns`), with its steps among `steps` (`runStateStepsOfRuns`:
+    /// by run, then position).
+    static func runStates<Row: StoredRow>(_ runs: [Row], steps: [Row]) throws -> [RunState] {
+        var stepsByRun: [Int64: [Row]] = [:]
+        for step in steps { stepsByRun[try step.int64("run_id"), default: []].append(step) }
+        return try runs.map { run in
+            let id = try run.int64("id")
+            return try runState(id: id, run, steps: stepsByRun[id] ?? [])
+        }
+    }
+
     /// A run's `RunReport`, from its `report`, `forge` and `environment` columns: the stored one, or for a run recorded
     /// before v6 the reporters it had then.
     static func runReport(_ run: some StoredRow) throws -> RunReport {

@@ -15,9 +15,17 @@ extension SQLiteDeliveryStore {
     /// sorting every pending step instead of walking `steps_pending_by_run`.
     static let pendingCandidate = StoreSQL.pendingCandidate(join: "steps s INDEXED BY steps_pending_by_run CROSS JOIN runs r ON r.id = s.run_id")
 
+    /// Most wakes of a slot find nothing to claim (the step's resource is busy, another slot took it): a reader
+    /// connection says so first, without a turn of the single writer. A step committed before the wake is seen by the
+    /// read, which starts after it; one committed after it wakes the slot again (`WorkSignal` keeps the notification).
     public func claimNextStep(owner: String, now: Date, lease: Duration) async throws(StoreError) -> ClaimedStep? {
         let expiry = StoredTime.milliseconds(now, plus: lease)
         let now = StoredTime.milliseconds(now)
+        let anyCandidate = try await reading("look for a step to claim") { db in
+            try Row.fetchOne(Self.cached(StoreSQL.expiredCandidate, db), arguments: ["now": now]) != nil
+                || Row.fetchOne(Self.cached(Self.pendingCandidate, db), arguments: ["now": now]) != nil
+        }
+        guard anyCandidate else { return nil }
         return try await writing("claim a step") { db in try Self.claimNext(owner: owner, now: now, expiry: expiry, in: db) }
     }
 
@@ -41,8 +49,9 @@ extension SQLiteDeliveryStore {
             let stepID = try candidate.int64("id")
             let runID = try candidate.int64("run_id")
             if try candidate.bool("superseded") {
-                // Superseded now, so the walk passes it next time.
-                try changeRun(runID, now: now, in: db, RunLifecycle.supersede)
+                // Superseded now, with the other superseded runs of its rule and environment, so the walk passes them
+                // next time.
+                try supersedeRuns(runID, rule: candidate.string("rule"), environment: candidate.optionalString("environment"), now: now, in: db)
                 continue
             }
             try cached(StoreSQL.claimStep, db).execute(arguments: ["owner": owner, "expiry": expiry, "now": now, "id": stepID])

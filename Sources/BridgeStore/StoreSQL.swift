@@ -48,11 +48,28 @@ enum StoreSQL {
 
     // MARK: Runs (RunLifecycle's decisions)
 
-    static let runStateRun = "SELECT status, cancel_requested, forge, environment, report, last_reported FROM runs WHERE id = :id"
+    private static let runStateColumns = "status, cancel_requested, forge, environment, report, last_reported"
+    private static let stepStateColumns = "id, status, attempts, external_id IS NOT NULL AS in_flight"
 
-    static let runStateSteps = """
-        SELECT id, status, attempts, external_id IS NOT NULL AS in_flight FROM steps WHERE run_id = :id ORDER BY position
-        """
+    static let runStateRun = "SELECT \(runStateColumns) FROM runs WHERE id = :id"
+
+    static let runStateSteps = "SELECT \(stepStateColumns) FROM steps WHERE run_id = :id ORDER BY position"
+
+    /// `runStateRun` for each run whose id is in `:ids` (`IDList`), by id; `suffix` is what follows (PostgreSQL's row
+    /// locks).
+    static func runStateRuns(_ ids: IDList, suffix: String = "") -> String {
+        "SELECT id, \(runStateColumns) FROM runs WHERE \(ids.contains("id")) ORDER BY id\(suffix)"
+    }
+
+    /// `runStateSteps` for each run whose id is in `:ids`, each with its run's id.
+    static func runStateStepsOfRuns(_ ids: IDList) -> String {
+        "SELECT run_id, \(stepStateColumns) FROM steps WHERE \(ids.contains("run_id")) ORDER BY run_id, position"
+    }
+
+    /// `setStepStatus` for each step whose id is in `:ids`.
+    static func setStepsStatus(_ ids: IDList) -> String {
+        "UPDATE steps SET status = :status, next_attempt_at = NULL, updated_at = :now WHERE \(ids.contains("id"))"
+    }
 
     static let setStepStatus = "UPDATE steps SET status = :status, next_attempt_at = NULL, updated_at = :now WHERE id = :id"
 
@@ -75,17 +92,29 @@ enum StoreSQL {
         }
     }
 
-    private static let updateRunKeepingTimes = updateRun(setting: "")
-    private static let updateRunStarted = updateRun(setting: ", started_at = :now")
-    private static let updateRunFinished = updateRun(setting: ", finished_at = :now")
-    private static let updateRunRetried = updateRun(setting: ", retried_at = :now, started_at = NULL, finished_at = NULL")
+    private static let updateRunKeepingTimes = updateRuns(.unchanged, where: "id = :id")
+    private static let updateRunStarted = updateRuns(.started, where: "id = :id")
+    private static let updateRunFinished = updateRuns(.finished, where: "id = :id")
+    private static let updateRunRetried = updateRuns(.retried, where: "id = :id")
 
-    private static func updateRun(setting assignments: String) -> String {
-        """
-        UPDATE runs SET status = COALESCE(:status, status), cancel_requested = COALESCE(:cancel, cancel_requested),
-            updated_at = :now\(assignments)
-        WHERE id = :id
-        """
+    /// `updateRun` for each run whose id is in `:ids`.
+    static func updateRuns(_ times: RunChange.Times, _ ids: IDList) -> String {
+        updateRuns(times, where: ids.contains("id"))
+    }
+
+    private static func updateRuns(_ times: RunChange.Times, where condition: String) -> String {
+        let assignments =
+            switch times {
+            case .unchanged: ""
+            case .started: ", started_at = :now"
+            case .finished: ", finished_at = :now"
+            case .retried: ", retried_at = :now, started_at = NULL, finished_at = NULL"
+            }
+        return """
+            UPDATE runs SET status = COALESCE(:status, status), cancel_requested = COALESCE(:cancel, cancel_requested),
+                updated_at = :now\(assignments)
+            WHERE \(condition)
+            """
     }
 
     static let runSummary = "SELECT \(Rows.runColumns) FROM runs r WHERE r.id = :id"
@@ -138,7 +167,7 @@ enum StoreSQL {
     /// The step a claim acts on next, in two parts, so neither reads more than it takes: a step whose lease expired (few,
     /// and resumed first), else `pendingCandidate`.
     static let expiredCandidate = """
-        SELECT s.id, s.run_id, r.status AS run_status, FALSE AS superseded
+        SELECT s.id, s.run_id, r.status AS run_status, r.rule, r.environment, FALSE AS superseded
         FROM steps s JOIN runs r ON r.id = s.run_id
         WHERE s.status = 'running' AND \(claimable)
         ORDER BY s.run_id, s.position
@@ -151,11 +180,28 @@ enum StoreSQL {
     /// (`Migrations.v9PendingSteps`), and the walk stops at the first one the claim acts on.
     static func pendingCandidate(join: String) -> String {
         """
-        SELECT s.id, s.run_id, r.status AS run_status, \(superseded) AS superseded
+        SELECT s.id, s.run_id, r.status AS run_status, r.rule, r.environment, \(superseded) AS superseded
         FROM \(join)
         WHERE s.status = 'pending' AND (\(superseded) OR \(claimable))
         ORDER BY s.run_id, s.position
         LIMIT 1
+        """
+    }
+
+    /// How many superseded runs a claim supersedes in one go (`supersededRuns`).
+    static let supersedeBatch = 256
+
+    /// The superseded runs (`superseded`) of `:rule` and `:environment` (NULL when `environmentIsNull`) from the run `:from`
+    /// on, oldest first, at most `:limit`: a claim whose walk meets one supersedes them together, in a few statements
+    /// for all of them (`RunChangeBatch`), instead of meeting and superseding each in turn. A range of
+    /// `runs_by_rule_environment_id` from the run the walk met: the rule's older runs, ended long ago, are not read.
+    static func supersededRuns(environmentIsNull: Bool) -> String {
+        """
+        SELECT r.id FROM runs r
+        WHERE r.rule = :rule AND \(environmentIsNull ? "r.environment IS NULL" : "r.environment = :environment") AND r.id >= :from
+          AND \(superseded)
+        ORDER BY r.id
+        LIMIT :limit
         """
     }
 

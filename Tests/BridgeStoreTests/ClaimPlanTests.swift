@@ -12,9 +12,9 @@ struct ClaimPlanTests {
         let directory = try TemporaryDirectory()
         _ = try Fixtures.store(in: directory)
         let queue = try DatabaseQueue(path: directory.path("bridge.sqlite"))
-        func plan(_ statement: String) async throws -> [String] {
+        func plan(_ statement: String, _ arguments: StatementArguments = ["now": 0]) async throws -> [String] {
             try await queue.read { db in
-                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + statement, arguments: ["now": 0]).map { $0["detail"] as String? ?? "" }
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + statement, arguments: arguments).map { $0["detail"] as String? ?? "" }
             }
         }
 
@@ -28,5 +28,13 @@ struct ClaimPlanTests {
         #expect(pending.filter { $0.hasPrefix("SCAN") } == ["SCAN s USING INDEX steps_pending_by_run"], "\(pending)")
         #expect(!pending.contains { $0.contains("TEMP B-TREE") }, "\(pending)")
         #expect(pending.contains("SEARCH newer USING INDEX runs_by_rule_environment_id (rule=? AND environment=? AND id>?)"), "\(pending)")
+        // A claim that meets a superseded run reads its rule's and environment's runs from that run on, not the older ones.
+        for environmentIsNull in [false, true] {
+            let superseded = try await plan(
+                StoreSQL.supersededRuns(environmentIsNull: environmentIsNull),
+                ["rule": "main", "environment": environmentIsNull ? nil : "staging", "from": 1, "limit": 256])
+            #expect(superseded.contains("SEARCH r USING INDEX runs_by_rule_environment_id (rule=? AND environment=? AND id>?)"), "\(superseded)")
+            #expect(!superseded.contains { $0.hasPrefix("SCAN") || $0.contains("TEMP B-TREE") }, "\(superseded)")
+        }
     }
 }

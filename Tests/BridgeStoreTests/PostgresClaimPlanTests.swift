@@ -57,6 +57,14 @@ struct PostgresClaimPlanTests {
                         .collect().map { try $0.decode(String.self) }
                     plans.append(lines.joined(separator: "\n"))
                 }
+                let superseded = PreparedStatements.SupersededRunsOfEnvironment.prepared.positional
+                #expect(superseded.names == ["rule", "environment", "from", "limit"])
+                try await connection.query(
+                    PostgresQuery(unsafeSQL: "PREPARE superseded(text, text, bigint, bigint) AS \(superseded.text)"), logger: Self.logger)
+                let lines = try await connection.query(
+                    PostgresQuery(unsafeSQL: "EXPLAIN EXECUTE superseded('main', 'env1', 3001, 256)"), logger: Self.logger
+                ).collect().map { try $0.decode(String.self) }
+                plans.append(lines.joined(separator: "\n"))
                 return plans
             }
         }
@@ -72,6 +80,10 @@ struct PostgresClaimPlanTests {
             #expect(!plan.contains("using steps_pkey on steps s "), "\(plan)")
         }
         #expect(pending.contains("steps_pending_by_run") || pending.contains("Index Cond: (status = 'pending'::text)"), "\(pending)")
+        // The superseded runs a claim supersedes together are read from the run it met on, by the same index.
+        let superseded = plans[2]
+        #expect(superseded.contains("runs_by_rule_environment_id"), "\(superseded)")
+        #expect(!superseded.contains("Seq Scan"), "\(superseded)")
         // A run's newer runs are found by a range of the (rule, environment, id) index, NULL environments included.
         #expect(pending.contains("Index Cond: ((rule = r.rule) AND (environment = r.environment) AND (id > r.id))"), "\(pending)")
         #expect(pending.contains("Index Cond: ((rule = r.rule) AND (environment IS NULL) AND (id > r.id))"), "\(pending)")

@@ -128,4 +128,38 @@ struct SupersedeTests {
         #expect(try await work.claim(at: 1)?.runID == runs[2])
         #expect(try await work.runStatus(runs[1]) == "superseded")
     }
+
+    /// A claim that meets a superseded run supersedes the superseded runs of its rule and environment together, at most
+    /// `StoreSQL.supersedeBatch` at a time, each as if alone: its steps canceled, the claim's time recorded, a forge told
+    /// of its queue told it was superseded. A run of another environment waiting among them is not touched, and is
+    /// taken when the walk reaches it.
+    @Test(arguments: StoreKind.allCases) func supersededRunsAreSupersededTogether(_ kind: StoreKind) async throws {
+        let work = try await WorkFixture(kind)
+        var planned: [PlannedRun] = (1...300).map { index in
+            var run = WorkFixture.run(sha: WorkFixture.sha(index), targets: ["backend", "api"])
+            if index % 3 == 0 { run.report = RunReport(reporters: ["github-status"]) }
+            return run
+        }
+        planned.insert(WorkFixture.run(sha: WorkFixture.sha(1000), environment: "production", targets: ["other"]), at: 100)
+        var staging = try await work.record(planned)
+        let production = staging.remove(at: 100)
+        let newest = staging.removeLast()
+
+        // The first batch of 256, then the run of the other environment, which the walk reaches next.
+        #expect(try await work.claim(at: 0)?.runID == production)
+        #expect(try await work.runStatus(staging[255]) == "superseded")
+        #expect(try await work.runStatus(staging[256]) == "queued")
+        // The rest, then the newest run.
+        #expect(try await work.claim(at: 1)?.runID == newest)
+
+        for (index, run) in staging.enumerated() {
+            let record = try await work.store.run(id: run)
+            #expect(record.summary.status == "superseded")
+            #expect(record.summary.updatedAt == WorkFixture.at(index < 256 ? 0 : 1))
+            #expect(record.steps.map(\.status) == ["canceled", "canceled"])
+            #expect(try await work.outbox(run) == ((index + 1) % 3 == 0 ? ["queued", "superseded"] : []))
+        }
+        #expect(try await work.runStatus(production) == "running")
+        #expect(try await work.claim(at: 2) == nil)
+    }
 }

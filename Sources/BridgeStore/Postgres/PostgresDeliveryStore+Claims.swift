@@ -5,9 +5,16 @@ import PostgresNIO
 /// Claiming steps across replicas (DESIGN §4): the same rules as SQLite's claims (`StoreSQL.claimable`), one claim at
 /// a time cluster-wide under `claimLock`.
 extension PostgresDeliveryStore {
+    /// Most wakes of a slot find nothing to claim (the step's resource is busy, another replica took it): a read
+    /// outside any transaction says so first, without the cluster-wide claim lock and a transaction's round trips. A
+    /// step committed before the wake is seen by the read, which starts after it; one committed after it wakes the slot
+    /// again (`NOTIFY`, and `WorkSignal` keeps the notification).
     public func claimNextStep(owner: String, now: Date, lease: Duration) async throws(StoreError) -> ClaimedStep? {
         let expiry = StoredTime.milliseconds(now, plus: lease)
         let now = StoredTime.milliseconds(now)
+        guard try await reading("look for a step to claim", { sql in try await Self.nextCandidate(now: now, sql) != nil }) else {
+            return nil
+        }
         return try await transaction("claim a step") { sql in try await Self.claimNext(owner: owner, now: now, expiry: expiry, sql) }
     }
 
@@ -33,14 +40,16 @@ extension PostgresDeliveryStore {
     static func claimNext(owner: String, now: Int64, expiry: Int64, _ sql: PostgresSQL) async throws -> ClaimedStep? {
         try await takeClaimLock(sql)
         // The candidate's run is locked after the candidate is found; a worker finishing an expired step meanwhile
-        // may have changed it, so the claim takes the step only if it is still claimable, else looks again. Each
-        // superseded run it meets is superseded (it stays locked until the commit) and the walk goes on past it.
+        // may have changed it, so the claim takes the step only if it is still claimable, else looks again. A superseded
+        // run it meets is superseded with the other superseded runs of its rule and environment (they stay locked until
+        // the commit), and the walk goes on past them.
         var stale = 0
         while stale < 3, let candidate = try await nextCandidate(now: now, sql) {
             let stepID = try candidate.int64("id")
             let runID = try candidate.int64("run_id")
             if try candidate.bool("superseded") {
-                try await changeRun(runID, now: now, sql, RunLifecycle.supersede)
+                try await supersedeRuns(
+                    runID, rule: candidate.string("rule"), environment: candidate.optionalString("environment"), now: now, sql)
                 continue
             }
             let run = try await lockedRunState(runID, sql)

@@ -13,6 +13,10 @@ extension PostgresDeliveryStore {
             "owner": .text(owner), "expiry": .integer(StoredTime.milliseconds(now, plus: lease)),
             "now": .integer(StoredTime.milliseconds(now)), "limit": .int(limit),
         ]
+        // As on SQLite: most wakes find nothing due, which a read says without a transaction's round trips.
+        let probe: SQLValues = ["owner": .text(owner), "now": .integer(StoredTime.milliseconds(now)), "limit": .int(1)]
+        guard try await reading("read due status updates", { sql in try await sql.row(PreparedStatements.ClaimableOutboxRows.self, probe) != nil })
+        else { return [] }
         return try await transaction("claim due status updates") { sql in
             try await sql.rows(PreparedStatements.ClaimOutboxRows.self, values)
                 .map(Rows.pendingStatusUpdate).sorted { $0.outboxID < $1.outboxID }

@@ -42,6 +42,48 @@ extension PostgresDeliveryStore {
         try await PostgresWorkChannel.notify(sql)
     }
 
+    /// Supersedes `runID` and the other superseded runs of its rule and environment (`StoreSQL.supersededRuns`, at most
+    /// `StoreSQL.supersedeBatch`), each as `RunLifecycle.supersede` decides, together (`changeRuns`).
+    static func supersedeRuns(_ runID: Int64, rule: String, environment: String?, now: Int64, _ sql: PostgresSQL) async throws {
+        let values: SQLValues = [
+            "rule": .text(rule), "environment": .text(environment), "from": .integer(runID), "limit": .int(StoreSQL.supersedeBatch),
+        ]
+        var ids = try await sql.rows(
+            environment == nil ? PreparedStatements.SupersededRunsWithoutEnvironment.self : PreparedStatements.SupersededRunsOfEnvironment.self,
+            values
+        ).map { try $0.int64("id") }
+        if !ids.contains(runID) { ids.append(runID) }
+        try await changeRuns(ids, now: now, sql, RunLifecycle.supersede)
+    }
+
+    /// `changeRun` for each of the runs, their rows locked in id order and their states read together, their changes
+    /// persisted together (`RunChangeBatch`); announced once.
+    static func changeRuns(
+        _ ids: [Int64], now: Int64, _ sql: PostgresSQL, _ decide: (RunState) throws(StoreError) -> RunChange
+    ) async throws {
+        guard !ids.isEmpty else { return }
+        let list: SQLValues = ["ids": IDList.postgres.value(ids)]
+        let runs = try await sql.rows(PreparedStatements.LockedRuns.self, list)
+        let steps = try await sql.rows(PreparedStatements.RunStateStepsOfRuns.self, list)
+        let batch = RunChangeBatch(try Rows.runStates(runs, steps: steps).map { run in (run.id, try decide(run)) })
+        for (status, stepIDs) in batch.steps {
+            try await sql.execute(
+                PreparedStatements.SetStepsStatus.self,
+                ["status": .text(status.rawValue), "now": .integer(now), "ids": IDList.postgres.value(stepIDs)])
+        }
+        for (update, runIDs) in batch.runs {
+            try await sql.execute(
+                PreparedStatements.updateRuns(update.times),
+                [
+                    "status": .text(update.status?.rawValue), "cancel": .flag(update.cancelRequested), "now": .integer(now),
+                    "ids": IDList.postgres.value(runIDs),
+                ])
+        }
+        for (runID, change) in batch.single { try await apply(change, to: runID, now: now, sql) }
+        for (runID, report) in batch.reports { try await enqueueStatus(report, runID: runID, now: now, sql) }
+        try await PostgresWorkChannel.notify(sql)
+    }
+
     /// Appends the report's status to the run's outbox, one row per reporter told, and remembers it as the run's last
     /// reported status.
     static func enqueueStatus(_ report: RunChange.Report, runID: Int64, now: Int64, _ sql: PostgresSQL) async throws {

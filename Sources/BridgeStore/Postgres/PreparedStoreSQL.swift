@@ -80,6 +80,31 @@ enum PreparedStatements {
     enum StatusUpdateRun: PreparedStoreSQL { static let prepared = PreparedSQL("status_update_run", StoreSQL.statusUpdateRun) }
     enum SetReported: PreparedStoreSQL { static let prepared = PreparedSQL("set_reported", StoreSQL.setReported) }
 
+    // Runs changed together (`RunChangeBatch`)
+    enum SupersededRunsOfEnvironment: PreparedStoreSQL {
+        static let prepared = PreparedSQL("superseded_runs", StoreSQL.supersededRuns(environmentIsNull: false))
+    }
+    enum SupersededRunsWithoutEnvironment: PreparedStoreSQL {
+        static let prepared = PreparedSQL("superseded_runs_without_environment", StoreSQL.supersededRuns(environmentIsNull: true))
+    }
+    enum LockedRuns: PreparedStoreSQL { static let prepared = PreparedSQL("locked_runs", StoreSQL.runStateRuns(.postgres, suffix: " FOR UPDATE")) }
+    enum RunStateStepsOfRuns: PreparedStoreSQL { static let prepared = PreparedSQL("run_state_steps_of_runs", StoreSQL.runStateStepsOfRuns(.postgres)) }
+    enum SetStepsStatus: PreparedStoreSQL { static let prepared = PreparedSQL("set_steps_status", StoreSQL.setStepsStatus(.postgres)) }
+    enum UpdateRunsKeepingTimes: PreparedStoreSQL { static let prepared = PreparedSQL("update_runs", StoreSQL.updateRuns(.unchanged, .postgres)) }
+    enum UpdateRunsStarted: PreparedStoreSQL { static let prepared = PreparedSQL("update_runs_started", StoreSQL.updateRuns(.started, .postgres)) }
+    enum UpdateRunsFinished: PreparedStoreSQL { static let prepared = PreparedSQL("update_runs_finished", StoreSQL.updateRuns(.finished, .postgres)) }
+    enum UpdateRunsRetried: PreparedStoreSQL { static let prepared = PreparedSQL("update_runs_retried", StoreSQL.updateRuns(.retried, .postgres)) }
+
+    /// `StoreSQL.updateRuns(times, .postgres)`.
+    static func updateRuns(_ times: RunChange.Times) -> any PreparedStoreSQL.Type {
+        switch times {
+        case .unchanged: UpdateRunsKeepingTimes.self
+        case .started: UpdateRunsStarted.self
+        case .finished: UpdateRunsFinished.self
+        case .retried: UpdateRunsRetried.self
+        }
+    }
+
     /// `StoreSQL.updateRun(times)`.
     static func updateRun(_ times: RunChange.Times) -> any PreparedStoreSQL.Type {
         switch times {
@@ -100,6 +125,9 @@ enum PreparedStatements {
     enum QueueDepth: PreparedStoreSQL { static let prepared = PreparedSQL("queue_depth", StoreSQL.queueDepth) }
 
     // The status outbox
+    enum ClaimableOutboxRows: PreparedStoreSQL {
+        static let prepared = PreparedSQL("claimable_outbox_rows", StoreSQL.claimableOutboxRows(lock: ""))
+    }
     enum ClaimOutboxRows: PreparedStoreSQL {
         static let prepared = PreparedSQL("claim_outbox_rows", StoreSQL.claimOutboxRows(lock: "FOR UPDATE OF o SKIP LOCKED"))
     }
