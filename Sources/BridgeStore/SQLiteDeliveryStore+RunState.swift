@@ -45,7 +45,9 @@ extension SQLiteDeliveryStore {
         let sql = environment == nil ? supersededRunsWithoutEnvironment : supersededRunsOfEnvironment
         var ids = try Int64.fetchAll(
             Self.cached(sql, db),
-            arguments: .init(["rule": .text(rule), "environment": .text(environment), "from": .integer(runID), "limit": .int(StoreSQL.supersedeBatch)]))
+            arguments: .init([
+                "rule": .text(rule), "environment": .text(environment), "from": .integer(runID), "limit": .int(StoreSQL.supersedeBatch),
+            ]))
         if !ids.contains(runID) { ids.append(runID) }
         try changeRuns(ids, now: now, in: db, RunLifecycle.supersede)
     }

@@ -126,8 +126,9 @@ enum StoreSQL {
     /// above the run's). Environments are compared with `=`, and NULL with NULL in a second probe, not with a null-safe
     /// operator: PostgreSQL uses no index for `IS NOT DISTINCT FROM`, and read every newer run of the rule instead.
     ///
-    /// Claims ask it only of the runs their walk reaches (`pendingCandidate`), never of every queued run; a superseded run
-    /// is superseded when a claim's walk first reaches it, before any later run's step is taken.
+    /// Claims ask it only of the runs their walk reaches (`pendingCandidate`) and, when one is superseded, of the later
+    /// runs of its rule and environment (`supersededRuns`), never of every queued run; a superseded run is superseded at
+    /// the latest when a claim's walk reaches it, before any later run's step is taken.
     static let superseded: String = {
         let superseding = RunStatus.superseding.map { "'\($0.rawValue)'" }.joined(separator: ", ")
         let newer = "SELECT 1 FROM runs newer WHERE newer.rule = r.rule AND newer.id > r.id AND newer.status IN (\(superseding))"

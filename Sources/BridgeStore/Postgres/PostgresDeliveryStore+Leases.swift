@@ -17,7 +17,8 @@ extension PostgresDeliveryStore {
 
     public func recordExternalID(stepID: Int64, owner: String, externalID: String) async throws(StoreError) {
         let values: SQLValues = ["external_id": .text(externalID), "id": .integer(stepID), "owner": .text(owner)]
-        try await heldStepUpdate(PreparedStatements.RecordExternalID.self, values, stepID: stepID, owner: owner, "record the external id of step \(stepID)")
+        try await heldStepUpdate(
+            PreparedStatements.RecordExternalID.self, values, stepID: stepID, owner: owner, "record the external id of step \(stepID)")
     }
 
     public func recordProcess(stepID: Int64, owner: String, process: LocalProcess) async throws(StoreError) {

@@ -56,7 +56,8 @@ extension StoreError {
         case let error as StoreError:
             self = error
         case let error as PostgresTransactionError:
-            self = StoreError(postgres: error.closureError ?? error.beginError ?? error.commitError ?? error.rollbackError ?? error, during: operation)
+            self = StoreError(
+                postgres: error.closureError ?? error.beginError ?? error.commitError ?? error.rollbackError ?? error, during: operation)
         case let error as PSQLError:
             if let info = error.serverInfo, let message = info[.message] {
                 let state = info[.sqlState].map { " (SQLSTATE \($0))" } ?? ""

@@ -88,7 +88,9 @@ enum PreparedStatements {
         static let prepared = PreparedSQL("superseded_runs_without_environment", StoreSQL.supersededRuns(environmentIsNull: true))
     }
     enum LockedRuns: PreparedStoreSQL { static let prepared = PreparedSQL("locked_runs", StoreSQL.runStateRuns(.postgres, suffix: " FOR UPDATE")) }
-    enum RunStateStepsOfRuns: PreparedStoreSQL { static let prepared = PreparedSQL("run_state_steps_of_runs", StoreSQL.runStateStepsOfRuns(.postgres)) }
+    enum RunStateStepsOfRuns: PreparedStoreSQL {
+        static let prepared = PreparedSQL("run_state_steps_of_runs", StoreSQL.runStateStepsOfRuns(.postgres))
+    }
     enum SetStepsStatus: PreparedStoreSQL { static let prepared = PreparedSQL("set_steps_status", StoreSQL.setStepsStatus(.postgres)) }
     enum UpdateRunsKeepingTimes: PreparedStoreSQL { static let prepared = PreparedSQL("update_runs", StoreSQL.updateRuns(.unchanged, .postgres)) }
     enum UpdateRunsStarted: PreparedStoreSQL { static let prepared = PreparedSQL("update_runs_started", StoreSQL.updateRuns(.started, .postgres)) }
