@@ -11,13 +11,14 @@ protocol PreparedStoreSQL: Sendable {
     static var prepared: PreparedSQL { get }
 }
 
-/// A prepared statement's name on the server and its text (`StoreSQL`'s, `:name` parameters rewritten once).
+/// A prepared statement's name on the server and its text (`StoreSQL`'s, `:name` parameters rewritten once). The name
+/// is the statement's type's, so no two statements share one (a connection runs the statement prepared under a name).
 struct PreparedSQL: Sendable {
     let name: String
     let positional: PositionalSQL
 
-    init(_ name: String, _ sql: String) {
-        self.name = "gitops_bridge_\(name)"
+    init(_ statement: any PreparedStoreSQL.Type, _ sql: String) {
+        self.name = "gitops_bridge_\(statement)"
         self.positional = PositionalSQL(sql)
     }
 }
@@ -45,57 +46,56 @@ struct PreparedStoreStatement<Statement: PreparedStoreSQL>: PostgresPreparedStat
 /// run. The rest (listings, the admin API, `migrate`, redeliveries) stays unnamed: each runs rarely.
 enum PreparedStatements {
     // Recording (`PostgresDeliveryStore.record`)
-    enum InsertDelivery: PreparedStoreSQL { static let prepared = PreparedSQL("insert_delivery", StoreSQL.insertDelivery) }
-    enum InsertRun: PreparedStoreSQL { static let prepared = PreparedSQL("insert_run", StoreSQL.insertRun) }
-    enum InsertStep: PreparedStoreSQL { static let prepared = PreparedSQL("insert_step", StoreSQL.insertStep) }
-    enum InsertOutbox: PreparedStoreSQL { static let prepared = PreparedSQL("insert_outbox", StoreSQL.insertOutbox) }
-    enum SetDeliveryStatus: PreparedStoreSQL { static let prepared = PreparedSQL("set_delivery_status", StoreSQL.setDeliveryStatus) }
+    enum InsertDelivery: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.insertDelivery) }
+    enum InsertRun: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.insertRun) }
+    enum InsertStep: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.insertStep) }
+    enum InsertOutbox: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.insertOutbox) }
+    enum SetDeliveryStatus: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.setDeliveryStatus) }
 
     // Claims
-    enum ClaimLock: PreparedStoreSQL { static let prepared = PreparedSQL("claim_lock", "SELECT pg_advisory_xact_lock(:key)") }
-    enum ExpiredCandidate: PreparedStoreSQL { static let prepared = PreparedSQL("expired_candidate", StoreSQL.expiredCandidate) }
+    enum ClaimLock: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, "SELECT pg_advisory_xact_lock(:key)") }
+    enum ExpiredCandidate: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.expiredCandidate) }
     enum PendingCandidate: PreparedStoreSQL {
-        static let prepared = PreparedSQL("pending_candidate", StoreSQL.pendingCandidate(join: "steps s JOIN runs r ON r.id = s.run_id"))
+        static let prepared = PreparedSQL(Self.self, StoreSQL.pendingCandidate(join: "steps s JOIN runs r ON r.id = s.run_id"))
     }
     enum StillClaimable: PreparedStoreSQL {
         static let prepared = PreparedSQL(
-            "still_claimable", "SELECT s.id FROM steps s JOIN runs r ON r.id = s.run_id WHERE s.id = :id AND \(StoreSQL.claimable)")
+            Self.self, "SELECT s.id FROM steps s JOIN runs r ON r.id = s.run_id WHERE s.id = :id AND \(StoreSQL.claimable)")
     }
-    enum ClaimStep: PreparedStoreSQL { static let prepared = PreparedSQL("claim_step", StoreSQL.claimStep) }
-    enum ClaimedStep: PreparedStoreSQL { static let prepared = PreparedSQL("claimed_step", StoreSQL.claimedStep) }
+    enum ClaimStep: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.claimStep) }
+    enum ClaimedStep: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.claimedStep) }
 
     // Runs (`RunLifecycle`'s decisions)
-    enum LockedRun: PreparedStoreSQL { static let prepared = PreparedSQL("locked_run", StoreSQL.runStateRun + " FOR UPDATE") }
-    enum RunStateSteps: PreparedStoreSQL { static let prepared = PreparedSQL("run_state_steps", StoreSQL.runStateSteps) }
+    enum LockedRun: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.runStateRun + " FOR UPDATE") }
+    enum RunStateSteps: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.runStateSteps) }
     enum LockRunOfStep: PreparedStoreSQL {
-        static let prepared = PreparedSQL(
-            "lock_run_of_step", "SELECT id FROM runs WHERE id = (SELECT run_id FROM steps WHERE id = :id) FOR UPDATE")
+        static let prepared = PreparedSQL(Self.self, "SELECT id FROM runs WHERE id = (SELECT run_id FROM steps WHERE id = :id) FOR UPDATE")
     }
-    enum SetStepStatus: PreparedStoreSQL { static let prepared = PreparedSQL("set_step_status", StoreSQL.setStepStatus) }
-    enum ResetStep: PreparedStoreSQL { static let prepared = PreparedSQL("reset_step", StoreSQL.resetStep) }
-    enum UpdateRunKeepingTimes: PreparedStoreSQL { static let prepared = PreparedSQL("update_run", StoreSQL.updateRun(.unchanged)) }
-    enum UpdateRunStarted: PreparedStoreSQL { static let prepared = PreparedSQL("update_run_started", StoreSQL.updateRun(.started)) }
-    enum UpdateRunFinished: PreparedStoreSQL { static let prepared = PreparedSQL("update_run_finished", StoreSQL.updateRun(.finished)) }
-    enum UpdateRunRetried: PreparedStoreSQL { static let prepared = PreparedSQL("update_run_retried", StoreSQL.updateRun(.retried)) }
-    enum StatusUpdateRun: PreparedStoreSQL { static let prepared = PreparedSQL("status_update_run", StoreSQL.statusUpdateRun) }
-    enum SetReported: PreparedStoreSQL { static let prepared = PreparedSQL("set_reported", StoreSQL.setReported) }
+    enum SetStepStatus: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.setStepStatus) }
+    enum ResetStep: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.resetStep) }
+    enum UpdateRunKeepingTimes: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.updateRun(.unchanged)) }
+    enum UpdateRunStarted: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.updateRun(.started)) }
+    enum UpdateRunFinished: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.updateRun(.finished)) }
+    enum UpdateRunRetried: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.updateRun(.retried)) }
+    enum StatusUpdateRun: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.statusUpdateRun) }
+    enum SetReported: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.setReported) }
 
     // Runs changed together (`RunChangeBatch`)
     enum SupersededRunsOfEnvironment: PreparedStoreSQL {
-        static let prepared = PreparedSQL("superseded_runs", StoreSQL.supersededRuns(environmentIsNull: false))
+        static let prepared = PreparedSQL(Self.self, StoreSQL.supersededRuns(environmentIsNull: false))
     }
     enum SupersededRunsWithoutEnvironment: PreparedStoreSQL {
-        static let prepared = PreparedSQL("superseded_runs_without_environment", StoreSQL.supersededRuns(environmentIsNull: true))
+        static let prepared = PreparedSQL(Self.self, StoreSQL.supersededRuns(environmentIsNull: true))
     }
-    enum LockedRuns: PreparedStoreSQL { static let prepared = PreparedSQL("locked_runs", StoreSQL.runStateRuns(.postgres, suffix: " FOR UPDATE")) }
+    enum LockedRuns: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.runStateRuns(.postgres, suffix: " FOR UPDATE")) }
     enum RunStateStepsOfRuns: PreparedStoreSQL {
-        static let prepared = PreparedSQL("run_state_steps_of_runs", StoreSQL.runStateStepsOfRuns(.postgres))
+        static let prepared = PreparedSQL(Self.self, StoreSQL.runStateStepsOfRuns(.postgres))
     }
-    enum SetStepsStatus: PreparedStoreSQL { static let prepared = PreparedSQL("set_steps_status", StoreSQL.setStepsStatus(.postgres)) }
-    enum UpdateRunsKeepingTimes: PreparedStoreSQL { static let prepared = PreparedSQL("update_runs", StoreSQL.updateRuns(.unchanged, .postgres)) }
-    enum UpdateRunsStarted: PreparedStoreSQL { static let prepared = PreparedSQL("update_runs_started", StoreSQL.updateRuns(.started, .postgres)) }
-    enum UpdateRunsFinished: PreparedStoreSQL { static let prepared = PreparedSQL("update_runs_finished", StoreSQL.updateRuns(.finished, .postgres)) }
-    enum UpdateRunsRetried: PreparedStoreSQL { static let prepared = PreparedSQL("update_runs_retried", StoreSQL.updateRuns(.retried, .postgres)) }
+    enum SetStepsStatus: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.setStepsStatus(.postgres)) }
+    enum UpdateRunsKeepingTimes: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.updateRuns(.unchanged, .postgres)) }
+    enum UpdateRunsStarted: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.updateRuns(.started, .postgres)) }
+    enum UpdateRunsFinished: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.updateRuns(.finished, .postgres)) }
+    enum UpdateRunsRetried: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.updateRuns(.retried, .postgres)) }
 
     /// `StoreSQL.updateRuns(times, .postgres)`.
     static func updateRuns(_ times: RunChange.Times) -> any PreparedStoreSQL.Type {
@@ -118,19 +118,19 @@ enum PreparedStatements {
     }
 
     // Held steps
-    enum RenewLease: PreparedStoreSQL { static let prepared = PreparedSQL("renew_lease", StoreSQL.renewLease) }
-    enum RecordExternalID: PreparedStoreSQL { static let prepared = PreparedSQL("record_external_id", StoreSQL.recordExternalID) }
-    enum RecordProcess: PreparedStoreSQL { static let prepared = PreparedSQL("record_process", StoreSQL.recordProcess) }
-    enum StepLog: PreparedStoreSQL { static let prepared = PreparedSQL("step_log", "SELECT log FROM steps WHERE id = :id FOR UPDATE") }
-    enum SetStepLog: PreparedStoreSQL { static let prepared = PreparedSQL("set_step_log", "UPDATE steps SET log = :log WHERE id = :id") }
-    enum FinishStep: PreparedStoreSQL { static let prepared = PreparedSQL("finish_step", StoreSQL.finishStep) }
-    enum QueueDepth: PreparedStoreSQL { static let prepared = PreparedSQL("queue_depth", StoreSQL.queueDepth) }
+    enum RenewLease: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.renewLease) }
+    enum RecordExternalID: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.recordExternalID) }
+    enum RecordProcess: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.recordProcess) }
+    enum StepLog: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, "SELECT log FROM steps WHERE id = :id FOR UPDATE") }
+    enum SetStepLog: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, "UPDATE steps SET log = :log WHERE id = :id") }
+    enum FinishStep: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.finishStep) }
+    enum QueueDepth: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.queueDepth) }
 
     // The status outbox
     enum ClaimableOutboxRows: PreparedStoreSQL {
-        static let prepared = PreparedSQL("claimable_outbox_rows", StoreSQL.claimableOutboxRows(lock: ""))
+        static let prepared = PreparedSQL(Self.self, StoreSQL.claimableOutboxRows(lock: ""))
     }
     enum ClaimOutboxRows: PreparedStoreSQL {
-        static let prepared = PreparedSQL("claim_outbox_rows", StoreSQL.claimOutboxRows(lock: "FOR UPDATE OF o SKIP LOCKED"))
+        static let prepared = PreparedSQL(Self.self, StoreSQL.claimOutboxRows(lock: "FOR UPDATE OF o SKIP LOCKED"))
     }
 }
