@@ -31,12 +31,20 @@ extension SQLiteDeliveryStore {
         _ statement: String, _ arguments: StatementArguments, stepID: Int64, owner: String, _ operation: String
     ) async throws(StoreError) {
         try await writing(operation) { db in
-            guard try Row.fetchOne(Self.cached(statement, db), arguments: arguments) == nil else { return }
+            guard try Self.updateHeldStep(statement, arguments, stepID: stepID, in: db) == nil else { return }
             guard try Row.fetchOne(Self.cached(StoreSQL.stepExists, db), arguments: ["id": stepID]) != nil else {
                 throw StoreError.notFound("step \(stepID)")
             }
             throw StoreError.conflict("step \(stepID) is not leased to \(owner)")
         }
+    }
+
+    /// Runs `update`, one of `StoreSQL`'s updates of a held step; the step's run when it changed the step (its owner
+    /// held it), else nil.
+    static func updateHeldStep(_ update: String, _ arguments: StatementArguments, stepID: Int64, in db: Database) throws -> Int64? {
+        try cached(update, db).execute(arguments: arguments)
+        guard db.changesCount == 1 else { return nil }
+        return try Int64.fetchOne(cached(StoreSQL.stepRunID, db), arguments: ["id": stepID])
     }
 
     /// Appends to any step's log, whoever holds it; the log keeps its last 64 KiB (`StepLog`).

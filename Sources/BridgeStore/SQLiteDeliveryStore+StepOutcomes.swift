@@ -16,10 +16,8 @@ extension SQLiteDeliveryStore {
     /// `finishStep`'s statements, in the caller's transaction.
     static func finish(stepID: Int64, owner: String, result: StepResult, log: String, now: Int64, in db: Database) throws {
         let (status, error) = result.ending
-        let runID = try Int64.fetchOne(
-            cached(StoreSQL.finishStep, db),
-            arguments: ["status": status.rawValue, "error": error, "now": now, "id": stepID, "owner": owner])
-        guard let runID else { return }
+        let arguments: StatementArguments = ["status": status.rawValue, "error": error, "now": now, "id": stepID, "owner": owner]
+        guard let runID = try updateHeldStep(StoreSQL.finishStep, arguments, stepID: stepID, in: db) else { return }
         try appendLog(log, stepID: stepID, in: db)
         try changeRun(runID, now: now, in: db) { run in RunLifecycle.stepFinished(run, result) }
     }
@@ -34,10 +32,8 @@ extension SQLiteDeliveryStore {
         let now = StoredTime.milliseconds(now)
         let retryAt = StoredTime.milliseconds(retryAt)
         try await writing("give back step \(stepID)") { db in
-            let runID = try Int64.fetchOne(
-                Self.cached(StoreSQL.giveBackStep, db),
-                arguments: ["retry_at": retryAt, "error": error, "now": now, "id": stepID, "owner": owner])
-            guard let runID else { return }
+            let arguments: StatementArguments = ["retry_at": retryAt, "error": error, "now": now, "id": stepID, "owner": owner]
+            guard let runID = try Self.updateHeldStep(StoreSQL.giveBackStep, arguments, stepID: stepID, in: db) else { return }
             try Self.changeRun(runID, now: now, in: db, RunLifecycle.stepGivenBack)
         }
     }

@@ -32,6 +32,7 @@ public final class SQLiteDeliveryStore: DeliveryStore {
             // ran: set FULL again. The writer connection lives as long as the pool, so once is enough.
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             try Migrations.migrator.migrate(pool)
+            try pool.writeWithoutTransaction { db in try SQLiteCheckLists.respell(db) }
         } catch {
             throw StoreError(error, during: "cannot open database at \(path)")
         }

@@ -8,13 +8,16 @@ import BridgeCore
 enum StoreSQL {
     // MARK: Recording (DESIGN §1 step 6)
 
-    /// Nothing when (source, key) is already recorded, else the new delivery's id.
+    /// Inserts nothing when (source, key) is already recorded. PostgreSQL adds `returningID` to learn the new
+    /// delivery's id; SQLite reads it from the connection (`SQLiteDeliveryStore.insertedID`).
     static let insertDelivery = """
         INSERT INTO deliveries (source, forge, delivery_key, event_name, received_at, status, reason, headers, events, repository)
         VALUES (:source, :forge, :key, :event_name, :received_at, :status, :reason, :headers, :events, :repository)
         ON CONFLICT (source, delivery_key) DO NOTHING
-        RETURNING id
         """
+
+    /// What PostgreSQL appends to `insertDelivery` and `insertRun`: the new row's id, no row when it conflicted.
+    static let returningID = "\nRETURNING id"
 
     /// Counts a copy on the original delivery; its id.
     static let countDuplicate = """
@@ -23,14 +26,13 @@ enum StoreSQL {
 
     static let runsOfDelivery = "SELECT id, rule, status FROM runs WHERE delivery_id = :delivery_id ORDER BY id"
 
-    /// Nothing when a run with the same (rule, repository, ref, sha) exists, else the new run's id.
+    /// Inserts nothing when a run with the same (rule, repository, ref, sha) exists; its id as `insertDelivery`'s.
     static let insertRun = """
         INSERT INTO runs (delivery_id, rule, environment, source, forge, repository, ref, ref_kind, ref_name,
             sha, project_id, event, notes, report, last_reported, status, created_at, updated_at)
         VALUES (:delivery_id, :rule, :environment, :source, :forge, :repository, :ref, :ref_kind, :ref_name, :sha, :project_id,
             :event, :notes, :report, :last_reported, 'queued', :created_at, :created_at)
         ON CONFLICT (rule, repository, ref, sha) DO NOTHING
-        RETURNING id
         """
 
     static let insertStep = """
@@ -226,21 +228,27 @@ enum StoreSQL {
         process_id = NULL, process_start_ticks = NULL, process_boot_id = NULL, process_started_at = NULL, process_attempt = NULL
         """
 
-    /// Its run's id when `:owner` held the step, which is then finished with `:status` and `:error`.
+    // The updates of a held step below change it only when `:owner` holds it. PostgreSQL appends `returningRunID` or
+    // `returningID` to learn, in the same round trip, whether it did and the step's run; SQLite reads the change count
+    // and the run (`SQLiteDeliveryStore.updateHeldStep`): a RETURNING builds a temporary b-tree on every execution.
+
+    /// Finishes the step with `:status` and `:error`.
     static let finishStep = """
         UPDATE steps SET status = :status, error = :error, finished_at = :now, updated_at = :now,
             lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = NULL, \(forgetProcess)
         WHERE id = :id AND status = 'running' AND lease_owner = :owner
-        RETURNING run_id
         """
 
-    /// Its run's id when `:owner` held the step, which is then pending again from `:retry_at`.
+    /// Makes the step pending again from `:retry_at`.
     static let giveBackStep = """
         UPDATE steps SET status = 'pending', next_attempt_at = :retry_at, error = :error, updated_at = :now,
             lease_owner = NULL, lease_expires_at = NULL, \(forgetProcess)
         WHERE id = :id AND status = 'running' AND lease_owner = :owner
-        RETURNING run_id
         """
+
+    static let returningRunID = "\nRETURNING run_id"
+
+    static let stepRunID = "SELECT run_id FROM steps WHERE id = :id"
 
     /// The run's cancel request when `:owner` holds the step, whose lease then lasts until `:expiry`; no row otherwise.
     static let renewLease = """
@@ -250,14 +258,13 @@ enum StoreSQL {
         """
 
     static let recordExternalID = """
-        UPDATE steps SET external_id = :external_id WHERE id = :id AND status = 'running' AND lease_owner = :owner RETURNING id
+        UPDATE steps SET external_id = :external_id WHERE id = :id AND status = 'running' AND lease_owner = :owner
         """
 
     static let recordProcess = """
         UPDATE steps SET process_id = :pid, process_start_ticks = :ticks, process_boot_id = :boot_id,
             process_started_at = :started_at, process_attempt = :attempt
         WHERE id = :id AND status = 'running' AND lease_owner = :owner
-        RETURNING id
         """
 
     static let releaseLeases = """
@@ -282,10 +289,12 @@ enum StoreSQL {
     static let statusUpdateRun = "SELECT \(Rows.statusUpdateColumns) FROM runs WHERE id = :id"
 
     /// `reported_status` (v2) is kept in step for the statuses its CHECK allows, so a replica of an earlier version
-    /// running beside this one during a rolling update reads what GitLab was told (`Migrations.v6RunReports`).
+    /// running beside this one during a rolling update reads what GitLab was told (`Migrations.v6RunReports`). Comparisons,
+    /// not `IN (…)`, which SQLite makes a temporary b-tree of at each execution (`SQLiteCheckLists`).
     static let setReported = """
         UPDATE runs SET last_reported = :status,
-            reported_status = CASE WHEN :status IN ('running', 'success', 'failed', 'canceled') THEN :status ELSE reported_status END
+            reported_status = CASE WHEN :status = 'running' OR :status = 'success' OR :status = 'failed' OR :status = 'canceled'
+                THEN :status ELSE reported_status END
         WHERE id = :id
         """
 

@@ -46,8 +46,8 @@ struct PreparedStoreStatement<Statement: PreparedStoreSQL>: PostgresPreparedStat
 /// run. The rest (listings, the admin API, `migrate`, redeliveries) stays unnamed: each runs rarely.
 enum PreparedStatements {
     // Recording (`PostgresDeliveryStore.record`)
-    enum InsertDelivery: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.insertDelivery) }
-    enum InsertRun: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.insertRun) }
+    enum InsertDelivery: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.insertDelivery + StoreSQL.returningID) }
+    enum InsertRun: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.insertRun + StoreSQL.returningID) }
     enum InsertStep: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.insertStep) }
     enum InsertOutbox: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.insertOutbox) }
     enum SetDeliveryStatus: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.setDeliveryStatus) }
@@ -119,11 +119,11 @@ enum PreparedStatements {
 
     // Held steps
     enum RenewLease: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.renewLease) }
-    enum RecordExternalID: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.recordExternalID) }
-    enum RecordProcess: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.recordProcess) }
+    enum RecordExternalID: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.recordExternalID + StoreSQL.returningID) }
+    enum RecordProcess: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.recordProcess + StoreSQL.returningID) }
     enum StepLog: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, "SELECT log FROM steps WHERE id = :id FOR UPDATE") }
     enum SetStepLog: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, "UPDATE steps SET log = :log WHERE id = :id") }
-    enum FinishStep: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.finishStep) }
+    enum FinishStep: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.finishStep + StoreSQL.returningRunID) }
     enum QueueDepth: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.queueDepth) }
 
     // The status outbox
