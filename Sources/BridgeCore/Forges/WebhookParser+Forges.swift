@@ -4,7 +4,7 @@ extension WebhookParser {
         case "ping": return .ping
         case "push":
             let document = try PushDocument(jsonBytes(request))
-            return try content(JSONPayload.decode(GitHubPayload.self, from: document.rest).refUpdate.listing(document))
+            return try content(GitHubPayload.read(document.rest).refUpdate.listing(document))
         default: return notAPush(event)
         }
     }
