@@ -31,7 +31,7 @@ extension SQLiteDeliveryStore {
         _ statement: String, _ arguments: StatementArguments, stepID: Int64, owner: String, _ operation: String
     ) async throws(StoreError) {
         try await writing(operation) { db in
-            guard try Self.updateHeldStep(statement, arguments, stepID: stepID, in: db) == nil else { return }
+            guard try !Self.updateHeldStep(statement, arguments, in: db) else { return }
             guard try Row.fetchOne(Self.cached(StoreSQL.stepExists, db), arguments: ["id": stepID]) != nil else {
                 throw StoreError.notFound("step \(stepID)")
             }
@@ -39,11 +39,15 @@ extension SQLiteDeliveryStore {
         }
     }
 
-    /// Runs `update`, one of `StoreSQL`'s updates of a held step; the step's run when it changed the step (its owner
-    /// held it), else nil.
-    static func updateHeldStep(_ update: String, _ arguments: StatementArguments, stepID: Int64, in db: Database) throws -> Int64? {
+    /// Runs `update`, one of `StoreSQL`'s updates of a held step: whether it changed the step (its owner held it).
+    static func updateHeldStep(_ update: String, _ arguments: StatementArguments, in db: Database) throws -> Bool {
         try cached(update, db).execute(arguments: arguments)
-        guard db.changesCount == 1 else { return nil }
+        return db.changesCount == 1
+    }
+
+    /// `updateHeldStep`, then the step's run when it changed the step, else nil.
+    static func updateHeldStepOfRun(_ update: String, _ arguments: StatementArguments, stepID: Int64, in db: Database) throws -> Int64? {
+        guard try updateHeldStep(update, arguments, in: db) else { return nil }
         return try Int64.fetchOne(cached(StoreSQL.stepRunID, db), arguments: ["id": stepID])
     }
 

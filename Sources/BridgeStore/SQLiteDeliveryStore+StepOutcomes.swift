@@ -17,7 +17,7 @@ extension SQLiteDeliveryStore {
     static func finish(stepID: Int64, owner: String, result: StepResult, log: String, now: Int64, in db: Database) throws {
         let (status, error) = result.ending
         let arguments: StatementArguments = ["status": status.rawValue, "error": error, "now": now, "id": stepID, "owner": owner]
-        guard let runID = try updateHeldStep(StoreSQL.finishStep, arguments, stepID: stepID, in: db) else { return }
+        guard let runID = try updateHeldStepOfRun(StoreSQL.finishStep, arguments, stepID: stepID, in: db) else { return }
         try appendLog(log, stepID: stepID, in: db)
         try changeRun(runID, now: now, in: db) { run in RunLifecycle.stepFinished(run, result) }
     }
@@ -33,7 +33,7 @@ extension SQLiteDeliveryStore {
         let retryAt = StoredTime.milliseconds(retryAt)
         try await writing("give back step \(stepID)") { db in
             let arguments: StatementArguments = ["retry_at": retryAt, "error": error, "now": now, "id": stepID, "owner": owner]
-            guard let runID = try Self.updateHeldStep(StoreSQL.giveBackStep, arguments, stepID: stepID, in: db) else { return }
+            guard let runID = try Self.updateHeldStepOfRun(StoreSQL.giveBackStep, arguments, stepID: stepID, in: db) else { return }
             try Self.changeRun(runID, now: now, in: db, RunLifecycle.stepGivenBack)
         }
     }

@@ -230,7 +230,7 @@ enum StoreSQL {
 
     // The updates of a held step below change it only when `:owner` holds it. PostgreSQL appends `returningRunID` or
     // `returningID` to learn, in the same round trip, whether it did and the step's run; SQLite reads the change count
-    // and the run (`SQLiteDeliveryStore.updateHeldStep`): a RETURNING builds a temporary b-tree on every execution.
+    // and the run (`SQLiteDeliveryStore.updateHeldStepOfRun`): a RETURNING builds a temporary b-tree on every execution.
 
     /// Finishes the step with `:status` and `:error`.
     static let finishStep = """
