@@ -18,12 +18,14 @@ import GRDB
 enum SQLiteCheckLists {
     /// `column IN (value, value, …)` with literal values (quoted strings without quotes inside, or integers).
     nonisolated(unsafe) private static let list = /(?<column>[a-z_]+) IN \((?<values>(?:'[^']*'|-?[0-9]+)(?:, *(?:'[^']*'|-?[0-9]+))*)\)/
+    /// One value of such a list.
+    nonisolated(unsafe) private static let value = /'[^']*'|-?[0-9]+/
 
     /// `sql` with every list respelled as comparisons.
     static func respelled(_ sql: String) -> String {
         sql.replacing(list) { match in
             let column = match.output.column
-            let comparisons = match.output.values.split(separator: ",").map { "\(column) = \($0.trimmingPrefix(" "))" }
+            let comparisons = match.output.values.matches(of: value).map { "\(column) = \($0.output)" }
             return "(" + comparisons.joined(separator: " OR ") + ")"
         }
     }

@@ -44,6 +44,7 @@ struct StatementProgramTests {
             SQLiteCheckLists.respelled("status TEXT NOT NULL CHECK (status IN ('queued', 'ping', 'ignored')),")
                 == "status TEXT NOT NULL CHECK ((status = 'queued' OR status = 'ping' OR status = 'ignored')),")
         #expect(SQLiteCheckLists.respelled("flag INTEGER CHECK (flag IN (0, 1))") == "flag INTEGER CHECK ((flag = 0 OR flag = 1))")
+        #expect(SQLiteCheckLists.respelled("k CHECK (k IN ('a, b', 'c','d'))") == "k CHECK ((k = 'a, b' OR k = 'c' OR k = 'd'))")
         #expect(SQLiteCheckLists.respelled("position INTEGER NOT NULL CHECK (position >= 1)") == "position INTEGER NOT NULL CHECK (position >= 1)")
         let respelled = SQLiteCheckLists.respelled("a CHECK (a IN ('x','y','z')), b CHECK (b IN ('p', 'q', 'r'))")
         #expect(respelled == "a CHECK ((a = 'x' OR a = 'y' OR a = 'z')), b CHECK ((b = 'p' OR b = 'q' OR b = 'r'))")
