@@ -56,9 +56,10 @@ struct JSONFields {
     /// A string or an integer, as a string (`LenientString`); nil when absent or null. (An integer written with a
     /// fraction or an exponent, `1.0` or `1e3`, is `invalidField` here.)
     func optionalLenientString(_ name: StaticString) throws(PayloadError) -> String? {
-        guard let (scan, range) = member(name) else { return nil }
-        if scan.peek == UInt8(ascii: "\"") { return try optionalString(name) }
-        guard let number = Int64(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)) else {
+        guard let member = member(name) else { return nil }
+        var scan = member.scan
+        if scan.peek == UInt8(ascii: "\"") { return try Self.text(scan.string(), in: bytes) }
+        guard let number = Int64(String(decoding: UnsafeBufferPointer(rebasing: bytes[member.range]), as: UTF8.self)) else {
             throw .invalidField(path(name))
         }
         return String(number)

@@ -1,13 +1,14 @@
 /// A push payload read in one pass over its bytes: the commits' file lists become `ChangedPaths` directly, and the
-/// rest of the document, without `commits`, is left for `JSONDecoder`.
+/// rest of the document, without `commits`, is left for the forge's reader (`JSONFields` for GitHub, `JSONDecoder`
+/// for the others).
 ///
 /// The commits are nearly all of a large push (25 MB: 2,048 commits listing 600,000 paths), and decoding them made a
 /// `String` per path and per commit field, then dropped repeats by hashing the strings (issue 14). Here a path's bytes
 /// go from the payload to `ChangedPaths` once; the other members (ref, repository, pusher: a few kilobytes) are copied
-/// byte for byte into `rest`, where the forge's `Decodable` struct reads them as before.
+/// byte for byte into `rest`, where the forge's reader reads them.
 ///
 /// The scan is JSON as `JSONBytes` reads it: any syntax error anywhere is `.malformedJSON`, as `JSONDecoder` said; a
-/// document whose top level is not an object is left whole in `rest`, so `JSONDecoder` names what is wrong.
+/// document whose top level is not an object is left whole in `rest`, so the forge's reader names what is wrong.
 struct PushDocument {
     /// The document without its `commits` member.
     var rest: [UInt8]

@@ -32,7 +32,7 @@ extension PostgresDeliveryStore {
             let values: SQLValues = [
                 "retry_at": .integer(retryAt), "error": .text(error), "now": .integer(now), "id": .integer(stepID), "owner": .text(owner),
             ]
-            guard let row = try await sql.row(StoreSQL.giveBackStep + StoreSQL.returningRunID, values) else { return }
+            guard let row = try await sql.row(PreparedStatements.GiveBackStep.self, values) else { return }
             try await Self.changeRun(try row.int64("run_id"), now: now, sql, RunLifecycle.stepGivenBack)
         }
     }

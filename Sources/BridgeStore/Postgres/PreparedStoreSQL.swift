@@ -124,6 +124,7 @@ enum PreparedStatements {
     enum StepLog: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, "SELECT log FROM steps WHERE id = :id FOR UPDATE") }
     enum SetStepLog: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, "UPDATE steps SET log = :log WHERE id = :id") }
     enum FinishStep: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.finishStep + StoreSQL.returningRunID) }
+    enum GiveBackStep: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.giveBackStep + StoreSQL.returningRunID) }
     enum QueueDepth: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.queueDepth) }
 
     // The status outbox
