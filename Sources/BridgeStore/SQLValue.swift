@@ -61,6 +61,20 @@ extension EncodedDelivery {
         ]
     }
 
+    /// `StoreSQL.insertDeliveryWithFirstRun`'s values: the delivery's, and with `run` (its first run, when it queues
+    /// any) the run's, its first step's and its first outbox row's, prefixed `run_`, `step_` and `outbox_`.
+    func valuesWithFirstRun(_ run: EncodedRun?) -> SQLValues {
+        var all = values
+        guard let run else { return all }
+        func add(_ prefix: String, _ values: SQLValues) {
+            for (name, value) in values { all[prefix + name] = value }
+        }
+        add("run_", values(of: run, deliveryID: 0))
+        if let step = run.steps.first { add("step_", values(of: step, position: 1, runID: 0)) }
+        if let outbox = outboxValues(of: run, runID: 0).first { add("outbox_", outbox) }
+        return all
+    }
+
     func values(of run: EncodedRun, deliveryID: Int64) -> SQLValues {
         [
             "delivery_id": .integer(deliveryID), "rule": .text(run.rule), "environment": .text(run.environment),

@@ -19,6 +19,43 @@ enum StoreSQL {
     /// What PostgreSQL appends to `insertDelivery` and `insertRun`: the new row's id, no row when it conflicted.
     static let returningID = "\nRETURNING id"
 
+    /// PostgreSQL's recording of a delivery with its first run in one statement (one round trip where the one-row
+    /// statements take three or more): `insertDelivery`; when the delivery is new and `:run_rule` is given, its first run
+    /// (`insertRun`'s columns, each parameter prefixed `run_`); when that run is new, the run's first step (`step_`) and
+    /// its first status outbox row (`outbox_`), each skipped when its parameters are NULL. The row holds the delivery's id
+    /// and the run's (`run_id`, NULL when the run's key conflicted or no run was given); no row when the delivery's key
+    /// conflicted. The delivery's other runs, steps and outbox rows go through the one-row statements, in the same
+    /// transaction. The parameters the delivery's insert does not type are cast: PostgreSQL types a parameter from its
+    /// first use, and a bare one in a select list would be text.
+    static let insertDeliveryWithFirstRun = """
+        WITH delivery AS (
+        \(insertDelivery)\(returningID)
+        ), run AS (
+            INSERT INTO runs (delivery_id, rule, environment, source, forge, repository, ref, ref_kind, ref_name,
+                sha, project_id, event, notes, report, last_reported, status, created_at, updated_at)
+            SELECT delivery.id, CAST(:run_rule AS TEXT), CAST(:run_environment AS TEXT), CAST(:run_source AS TEXT),
+                CAST(:run_forge AS TEXT), CAST(:run_repository AS TEXT), CAST(:run_ref AS TEXT), CAST(:run_ref_kind AS TEXT),
+                CAST(:run_ref_name AS TEXT), CAST(:run_sha AS TEXT), CAST(:run_project_id AS TEXT), CAST(:run_event AS TEXT),
+                CAST(:run_notes AS TEXT), CAST(:run_report AS TEXT), CAST(:run_last_reported AS TEXT), 'queued',
+                CAST(:run_created_at AS BIGINT), CAST(:run_created_at AS BIGINT)
+            FROM delivery WHERE CAST(:run_rule AS TEXT) IS NOT NULL
+            ON CONFLICT (rule, repository, ref, sha) DO NOTHING
+            RETURNING id
+        ), step AS (
+            INSERT INTO steps (run_id, position, target, provider, parameters, resource, status, created_at, updated_at)
+            SELECT run.id, CAST(:step_position AS BIGINT), CAST(:step_target AS TEXT), CAST(:step_provider AS TEXT),
+                CAST(:step_parameters AS TEXT), CAST(:step_resource AS TEXT), 'pending', CAST(:step_created_at AS BIGINT),
+                CAST(:step_created_at AS BIGINT)
+            FROM run WHERE CAST(:step_target AS TEXT) IS NOT NULL
+        ), outbox AS (
+            INSERT INTO status_outbox (run_id, reporter, target_status, payload, created_at)
+            SELECT run.id, CAST(:outbox_reporter AS TEXT), CAST(:outbox_status AS TEXT), CAST(:outbox_payload AS TEXT),
+                CAST(:outbox_now AS BIGINT)
+            FROM run WHERE CAST(:outbox_reporter AS TEXT) IS NOT NULL
+        )
+        SELECT delivery.id, (SELECT id FROM run) AS run_id FROM delivery
+        """
+
     /// Counts a copy on the original delivery; its id.
     static let countDuplicate = """
         UPDATE deliveries SET duplicates = duplicates + 1 WHERE source = :source AND delivery_key = :key RETURNING id

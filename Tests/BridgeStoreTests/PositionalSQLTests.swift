@@ -31,7 +31,7 @@ struct PositionalSQLTests {
     /// A prepared statement is named after its type (a connection runs whatever it prepared under a name), within
     /// PostgreSQL's 63 bytes.
     @Test func aPreparedStatementIsNamedAfterItsType() {
-        #expect(PreparedStatements.InsertDelivery.prepared.name == "gitops_bridge_InsertDelivery")
+        #expect(PreparedStatements.InsertDeliveryWithFirstRun.prepared.name == "gitops_bridge_InsertDeliveryWithFirstRun")
         #expect(PreparedStatements.UpdateRunFinished.prepared.name != PreparedStatements.UpdateRunsFinished.prepared.name)
         #expect(PreparedStatements.SupersededRunsWithoutEnvironment.prepared.name.utf8.count < 64)
     }

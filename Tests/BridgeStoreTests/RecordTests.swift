@@ -162,4 +162,64 @@ struct RecordTests {
         #expect(outcome.reason == "no runs planned")
         #expect(try await store.delivery(id: outcome.deliveryID).summary.status == "ignored")
     }
+
+    /// PostgreSQL writes a delivery's first run, with that run's first step and outbox row, in one statement and the rest
+    /// one row at a time (`StoreSQL.insertDeliveryWithFirstRun`); SQLite writes every row on its own. The same deliveries
+    /// leave the same rows in both: new runs of several steps and reporters, a copy of a delivery, a push whose first
+    /// run exists and whose second is new, a push recorded before, an ignored delivery. Ids are compared through the
+    /// rows they name (PostgreSQL's sequences also move on a conflicting insert).
+    @Test func bothStoresWriteTheSameRowsForTheSameDeliveries() async throws {
+        var reported = Fixtures.run("main-to-staging")
+        reported.report = RunReport(reporters: ["github-deployment", "github-status"], environmentURL: "https://staging.example.com")
+        var smoke = Fixtures.run("main-to-smoke", environment: nil)
+        smoke.report = RunReport(reporters: ["github-status"])
+        var later = Fixtures.run("main-to-staging", sha: Fixtures.shaB)
+        later.steps = [later.steps[2]]
+        let deliveries = [
+            Fixtures.delivery(key: "one", runs: [reported, smoke]),
+            Fixtures.delivery(key: "one", runs: [reported]),
+            Fixtures.delivery(key: "two", runs: [reported, later]),
+            Fixtures.delivery(key: "three", runs: [smoke, reported]),
+            Fixtures.delivery(key: "four", runs: [], disposition: .ignored, reason: "branch deleted"),
+            Fixtures.delivery(key: "five", runs: [Fixtures.run("only", sha: Fixtures.shaB)]),
+        ]
+        let sqlite = try await TestStore(.sqlite)
+        let postgres = try await TestStore(.postgres)
+        var outcomes: [[RecordOutcome.Kind]] = [[], []]
+        for delivery in deliveries {
+            outcomes[0].append(try await sqlite.store.record(delivery).kind)
+            outcomes[1].append(try await postgres.store.record(delivery).kind)
+        }
+        #expect(outcomes[0] == [.queued, .duplicateDelivery, .queued, .duplicatePush, .ignored, .queued])
+        #expect(outcomes[1] == outcomes[0])
+        func row(_ columns: [String]) -> String {
+            columns.map { "COALESCE(CAST(\($0) AS TEXT), '-')" }.joined(separator: " || '|' || ")
+        }
+        let deliveryColumns = [
+            "source", "forge", "delivery_key", "event_name", "received_at", "status", "reason", "headers", "events", "repository",
+            "duplicates", "duplicate_of_runs",
+        ]
+        let runColumns = [
+            "d.delivery_key", "r.rule", "r.environment", "r.source", "r.forge", "r.repository", "r.ref", "r.ref_kind", "r.ref_name", "r.sha",
+            "r.project_id", "r.event", "r.notes", "r.report", "r.last_reported", "r.status", "r.created_at", "r.updated_at",
+        ]
+        let stepColumns = [
+            "r.rule", "r.sha", "s.position", "s.target", "s.provider", "s.parameters", "s.resource", "s.status", "s.attempts",
+            "s.created_at", "s.updated_at",
+        ]
+        let outboxColumns = ["r.rule", "r.sha", "o.reporter", "o.target_status", "o.payload", "o.created_at"]
+        let everyRow = [
+            "SELECT \(row(deliveryColumns)) FROM deliveries ORDER BY id",
+            "SELECT \(row(runColumns)) FROM runs r JOIN deliveries d ON d.id = r.delivery_id ORDER BY r.id",
+            "SELECT \(row(stepColumns)) FROM steps s JOIN runs r ON r.id = s.run_id ORDER BY s.id",
+            "SELECT \(row(outboxColumns)) FROM status_outbox o JOIN runs r ON r.id = o.run_id ORDER BY o.id",
+        ]
+        for query in everyRow {
+            let expected = try await sqlite.strings(query)
+            #expect(!expected.isEmpty)
+            #expect(try await postgres.strings(query) == expected)
+        }
+        #expect(try await postgres.count("steps") == 3 + 3 + 1 + 3)
+        #expect(try await postgres.count("status_outbox") == 2 + 1)
+    }
 }

@@ -44,8 +44,12 @@ extension PostgresDeliveryStore {
         return outcomes
     }
 
+    /// The delivery and its first run, with that run's first step and outbox row, go in one statement
+    /// (`StoreSQL.insertDeliveryWithFirstRun`); the rest one row at a time, and the follow-ups of a conflict as well.
     static func record(_ delivery: EncodedDelivery, _ sql: PostgresSQL) async throws -> RecordOutcome {
-        guard let inserted = try await sql.row(PreparedStatements.InsertDelivery.self, delivery.values) else {
+        let queued = delivery.status == .queued
+        let values = delivery.valuesWithFirstRun(queued ? delivery.runs.first : nil)
+        guard let inserted = try await sql.row(PreparedStatements.InsertDeliveryWithFirstRun.self, values) else {
             guard let original = try await sql.row(StoreSQL.countDuplicate, delivery.values) else {
                 throw StoreError.unavailable("delivery key conflict without a delivery")
             }
@@ -54,18 +58,23 @@ extension PostgresDeliveryStore {
             return RecordDecision.duplicateDelivery(key: delivery.key, originalID: originalID, runs: runs)
         }
         let deliveryID = try inserted.int64("id")
-        guard delivery.status == .queued else {
+        guard queued else {
             return RecordOutcome(kind: .ignored, deliveryID: deliveryID, runs: [], reason: delivery.reason)
         }
         var created: [RecordedRun] = []
         var existing: [RecordDecision.ExistingRun] = []
-        for run in delivery.runs {
-            if let row = try await sql.row(PreparedStatements.InsertRun.self, delivery.values(of: run, deliveryID: deliveryID)) {
-                let id = try row.int64("id")
-                for (index, step) in run.steps.enumerated() {
-                    try await sql.execute(PreparedStatements.InsertStep.self, delivery.values(of: step, position: index + 1, runID: id))
+        for (index, run) in delivery.runs.enumerated() {
+            // How many of the run's steps and outbox rows the first statement wrote: one of each for the first run.
+            let written = index == 0 ? 1 : 0
+            let runID =
+                index == 0
+                ? try inserted.optionalInt64("run_id")
+                : try await sql.row(PreparedStatements.InsertRun.self, delivery.values(of: run, deliveryID: deliveryID))?.int64("id")
+            if let id = runID {
+                for (offset, step) in run.steps.enumerated().dropFirst(written) {
+                    try await sql.execute(PreparedStatements.InsertStep.self, delivery.values(of: step, position: offset + 1, runID: id))
                 }
-                for values in delivery.outboxValues(of: run, runID: id) {
+                for values in delivery.outboxValues(of: run, runID: id).dropFirst(written) {
                     try await sql.execute(PreparedStatements.InsertOutbox.self, values)
                 }
                 created.append(RecordedRun(id: id, rule: run.rule, status: "queued"))

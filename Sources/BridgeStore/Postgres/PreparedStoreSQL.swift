@@ -46,7 +46,9 @@ struct PreparedStoreStatement<Statement: PreparedStoreSQL>: PostgresPreparedStat
 /// run. The rest (listings, the admin API, `migrate`, redeliveries) stays unnamed: each runs rarely.
 enum PreparedStatements {
     // Recording (`PostgresDeliveryStore.record`)
-    enum InsertDelivery: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.insertDelivery + StoreSQL.returningID) }
+    enum InsertDeliveryWithFirstRun: PreparedStoreSQL {
+        static let prepared = PreparedSQL(Self.self, StoreSQL.insertDeliveryWithFirstRun)
+    }
     enum InsertRun: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.insertRun + StoreSQL.returningID) }
     enum InsertStep: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.insertStep) }
     enum InsertOutbox: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.insertOutbox) }
