@@ -22,9 +22,9 @@ enum StoreSQL {
     /// PostgreSQL's recording of a delivery with its first run in one statement (one round trip where the one-row
     /// statements take three or more): `insertDelivery`; when the delivery is new and `:run_rule` is given, its first run
     /// (`insertRun`'s columns, each parameter prefixed `run_`); when that run is new, the run's first step (`step_`) and
-    /// its first status outbox row (`outbox_`), each skipped when its parameters are NULL. The row holds the delivery's id
-    /// and the run's (`run_id`, NULL when the run's key conflicted or no run was given); no row when the delivery's key
-    /// conflicted. The delivery's other runs, steps and outbox rows go through the one-row statements, in the same
+    /// its first status outbox row (`outbox_`), each skipped when its parameters are NULL; a new run is announced to the
+    /// replicas (`PostgresWorkChannel`, as `NOTIFY`: sent at commit). The row holds the delivery's id and the run's
+    /// (`run_id`, NULL when the run's key conflicted or no run was given); no row when the delivery's key conflicted. The delivery's other runs, steps and outbox rows go through the one-row statements, in the same
     /// transaction. The parameters the delivery's insert does not type are cast: PostgreSQL types a parameter from its
     /// first use, and a bare one in a select list would be text.
     static let insertDeliveryWithFirstRun = """
@@ -52,8 +52,10 @@ enum StoreSQL {
             SELECT run.id, CAST(:outbox_reporter AS TEXT), CAST(:outbox_status AS TEXT), CAST(:outbox_payload AS TEXT),
                 CAST(:outbox_now AS BIGINT)
             FROM run WHERE CAST(:outbox_reporter AS TEXT) IS NOT NULL
+        ), announced AS (
+            SELECT pg_notify('\(PostgresWorkChannel.name)', '') FROM run
         )
-        SELECT delivery.id, (SELECT id FROM run) AS run_id FROM delivery
+        SELECT delivery.id, (SELECT id FROM run) AS run_id, (SELECT COUNT(*) FROM announced) AS announced FROM delivery
         """
 
     /// Counts a copy on the original delivery; its id.

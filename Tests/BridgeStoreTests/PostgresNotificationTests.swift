@@ -37,6 +37,12 @@ struct PostgresNotificationTests {
         _ = try await tested.store.record(Fixtures.delivery(key: "ignored", runs: [], disposition: .ignored, reason: "no rule"))
         try await Task.sleep(for: .milliseconds(300))
         #expect(wakes.withLock { $0 } == settled)
+
+        // A push whose first run was recorded before and whose second is new wakes it too: the statement that records a
+        // delivery with its first run announces only a new first run, and the transaction announces the rest.
+        _ = try await tested.store.record(
+            Fixtures.delivery(key: "overlap", runs: [Fixtures.run("main-to-staging"), Fixtures.run("main-to-smoke")]))
+        try await Self.waitUntil { wakes.withLock { $0 } > settled }
     }
 
     static func waitUntil(_ condition: () -> Bool) async throws {

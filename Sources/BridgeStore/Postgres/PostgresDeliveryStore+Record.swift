@@ -36,17 +36,24 @@ extension PostgresDeliveryStore {
         return outcomes
     }
 
-    /// Records each delivery in order in the caller's transaction; announces work when any queued runs.
+    /// Records each delivery in order in the caller's transaction; announces work when any queued runs (a delivery whose
+    /// first run is new has announced it with that run).
     private static func recordAll(_ deliveries: [EncodedDelivery], _ sql: PostgresSQL) async throws -> [RecordOutcome] {
         var outcomes: [RecordOutcome] = []
-        for delivery in deliveries { outcomes.append(try await record(delivery, sql)) }
-        if outcomes.contains(where: { $0.kind == .queued }) { try await PostgresWorkChannel.notify(sql) }
+        var unannounced = false
+        for delivery in deliveries {
+            let (outcome, announced) = try await record(delivery, sql)
+            outcomes.append(outcome)
+            unannounced = unannounced || (outcome.kind == .queued && !announced)
+        }
+        if unannounced { try await PostgresWorkChannel.notify(sql) }
         return outcomes
     }
 
     /// The delivery and its first run, with that run's first step and outbox row, go in one statement
-    /// (`StoreSQL.insertDeliveryWithFirstRun`); the rest one row at a time, and the follow-ups of a conflict as well.
-    static func record(_ delivery: EncodedDelivery, _ sql: PostgresSQL) async throws -> RecordOutcome {
+    /// (`StoreSQL.insertDeliveryWithFirstRun`, which announces work when that run is new: `announced`); the rest one row
+    /// at a time, and the follow-ups of a conflict as well.
+    static func record(_ delivery: EncodedDelivery, _ sql: PostgresSQL) async throws -> (outcome: RecordOutcome, announced: Bool) {
         let queued = delivery.status == .queued
         let values = delivery.valuesWithFirstRun(queued ? delivery.runs.first : nil)
         guard let inserted = try await sql.row(PreparedStatements.InsertDeliveryWithFirstRun.self, values) else {
@@ -55,11 +62,11 @@ extension PostgresDeliveryStore {
             }
             let originalID = try original.int64("id")
             let runs = try await sql.rows(StoreSQL.runsOfDelivery, ["delivery_id": .integer(originalID)]).map(Rows.recordedRun)
-            return RecordDecision.duplicateDelivery(key: delivery.key, originalID: originalID, runs: runs)
+            return (RecordDecision.duplicateDelivery(key: delivery.key, originalID: originalID, runs: runs), false)
         }
         let deliveryID = try inserted.int64("id")
         guard queued else {
-            return RecordOutcome(kind: .ignored, deliveryID: deliveryID, runs: [], reason: delivery.reason)
+            return (RecordOutcome(kind: .ignored, deliveryID: deliveryID, runs: [], reason: delivery.reason), false)
         }
         var created: [RecordedRun] = []
         var existing: [RecordDecision.ExistingRun] = []
@@ -94,6 +101,6 @@ extension PostgresDeliveryStore {
                     "id": .integer(deliveryID),
                 ])
         }
-        return outcome
+        return (outcome, try inserted.optionalInt64("run_id") != nil)
     }
 }
