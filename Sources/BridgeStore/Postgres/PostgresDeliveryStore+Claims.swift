@@ -73,10 +73,8 @@ extension PostgresDeliveryStore {
         return nil
     }
 
-    /// A step whose lease expired, else the first pending step a claim acts on (`StoreSQL.expiredCandidate`,
-    /// `pendingCandidate`).
+    /// A step whose lease expired, else the first pending step a claim acts on (`PreparedStatements.NextCandidate`).
     private static func nextCandidate(now: Int64, _ sql: PostgresSQL) async throws -> PostgresRandomAccessRow? {
-        if let expired = try await sql.row(PreparedStatements.ExpiredCandidate.self, ["now": .integer(now)]) { return expired }
-        return try await sql.row(PreparedStatements.PendingCandidate.self, ["now": .integer(now)])
+        try await sql.row(PreparedStatements.NextCandidate.self, ["now": .integer(now)])
     }
 }

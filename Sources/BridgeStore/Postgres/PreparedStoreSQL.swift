@@ -56,9 +56,14 @@ enum PreparedStatements {
 
     // Claims
     enum ClaimLock: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, "SELECT pg_advisory_xact_lock(:key)") }
-    enum ExpiredCandidate: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, StoreSQL.expiredCandidate) }
-    enum PendingCandidate: PreparedStoreSQL {
-        static let prepared = PreparedSQL(Self.self, StoreSQL.pendingCandidate(join: "steps s JOIN runs r ON r.id = s.run_id"))
+    /// `StoreSQL.expiredCandidate`, else `pendingCandidate`, in one round trip: a `UNION ALL` runs its branches in order
+    /// and its `LIMIT` stops it at the first row, so the pending steps are walked only when no lease has expired. Each
+    /// branch keeps its own plan.
+    enum NextCandidate: PreparedStoreSQL {
+        static let prepared = PreparedSQL(
+            Self.self,
+            "(\(StoreSQL.expiredCandidate))\nUNION ALL\n(\(StoreSQL.pendingCandidate(join: "steps s JOIN runs r ON r.id = s.run_id")))\nLIMIT 1"
+        )
     }
     enum StillClaimable: PreparedStoreSQL {
         static let prepared = PreparedSQL(
