@@ -91,7 +91,7 @@ enum Rows {
         let id = try row.int64("id")
         return RunDetail(
             summary: try runSummary(row),
-            event: try row.json(PushEvent.self, "event", "event of run \(id)"),
+            event: try row.document(PushEvent.self, "event", "event of run \(id)"),
             notes: try row.json([String].self, "notes", "notes of run \(id)"),
             steps: steps, statusUpdates: statusUpdates)
     }
@@ -113,7 +113,7 @@ enum Rows {
             position: try row.int("position"),
             target: try row.string("target"),
             provider: try row.string("provider"),
-            parameters: try row.json(ConfigValue.self, "parameters", "parameters of step \(id)"),
+            parameters: try row.document(ConfigValue.self, "parameters", "parameters of step \(id)"),
             resource: try row.optionalString("resource"),
             status: try row.string("status"),
             attempts: try row.int("attempts"),
@@ -166,7 +166,7 @@ enum Rows {
     /// before v6 the reporters it had then.
     static func runReport(_ run: some StoredRow) throws -> RunReport {
         if let text = try run.optionalString("report") {
-            return try StoredJSON.decode(RunReport.self, from: text, "the report of a run")
+            return try StoredJSON.read(RunReport.self, from: text, "the report of a run")
         }
         let reporters = StatusOutboxPolicy.legacyReporters(
             forge: try run.value(Forge.self, "forge"), environment: try run.optionalString("environment"))

@@ -16,6 +16,16 @@ enum StoredJSON {
         }
     }
 
+    /// The value stored as `text`, read without `JSONDecoder` (`StoredDocument`). The error names the record, as
+    /// `decode`'s does.
+    static func read<Value: StoredDocument>(_ type: Value.Type, from text: String, _ what: String) throws(StoreError) -> Value {
+        do {
+            return try Value(storedJSON: text)
+        } catch {
+            throw .unavailable("\(what) is unreadable")
+        }
+    }
+
     /// An outbox row's payload: the update's JSON, keys sorted, without what is added when the row is read (its run id,
     /// deployment id, request id and time).
     static func statusPayload(_ update: StatusUpdate) -> String {
@@ -35,3 +45,17 @@ enum StoredJSON {
         return String(decoding: (try? encoder.encode(value)) ?? Data("{}".utf8), as: UTF8.self)
     }
 }
+
+/// A document the store writes as `ConfigValue.jsonText` and reads back with `ConfigValue`'s own reader
+/// (`ConfigValue+JSONRead`), which accepts and refuses what `JSONDecoder` does: the ones read for every claim and run
+/// change.
+protocol StoredDocument {
+    init(storedJSON text: String) throws(PayloadError)
+}
+
+extension ConfigValue: StoredDocument {
+    init(storedJSON text: String) throws(PayloadError) { try self.init(jsonText: text) }
+}
+
+extension PushEvent: StoredDocument {}
+extension RunReport: StoredDocument {}

@@ -50,6 +50,11 @@ extension StoredRow {
     func json<T: Decodable>(_ type: T.Type, _ column: String, _ what: String) throws -> T {
         try StoredJSON.decode(type, from: try string(column), what)
     }
+
+    /// A JSON document column, read (`StoredDocument`); the error names `what`, never the text.
+    func document<T: StoredDocument>(_ type: T.Type, _ column: String, _ what: String) throws -> T {
+        try StoredJSON.read(type, from: try string(column), what)
+    }
 }
 
 extension Row: StoredRow {

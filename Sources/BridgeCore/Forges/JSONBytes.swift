@@ -1,6 +1,7 @@
 /// A JSON (RFC 8259) reader over UTF-8 bytes that makes no values: it walks objects and arrays, hands out strings
 /// as byte ranges, and checks everything, skipped values too (string escapes, surrogate pairs and UTF-8, number
-/// syntax, literals, nesting up to `maxDepth`); any syntax error is `PayloadError.malformedJSON`. Used by `PushDocument`.
+/// syntax, literals, nesting up to `maxDepth`); any syntax error is `PayloadError.malformedJSON`. Used by
+/// `PushDocument`, and to read stored documents back (`ConfigValue+JSONRead`).
 ///
 /// It reads what `JSONSerialization` reads, a trailing comma included (`[1,]`, `{"a": 1,}`: both Foundation readers
 /// take it). `JSONDecoder`, which read payloads before, checked only the values it decoded: in a field the bridge does
@@ -50,6 +51,14 @@ struct JSONBytes {
         var unescaped: [UInt8] = []
         guard (try? Self.unescape(bytes[key.start..<key.end], into: &unescaped)) != nil else { return false }
         return unescaped.elementsEqual(expected)
+    }
+
+    /// A string's contents as text, escapes resolved.
+    func text(_ token: StringToken) throws(PayloadError) -> String {
+        guard token.escaped else { return String(decoding: UnsafeBufferPointer(rebasing: bytes[token.start..<token.end]), as: UTF8.self) }
+        var unescaped: [UInt8] = []
+        try Self.unescape(bytes[token.start..<token.end], into: &unescaped)
+        return String(decoding: unescaped, as: UTF8.self)
     }
 
     /// Reads an object at `at` (after any space), calling `member` with each key, the reader at its value; `member`
@@ -113,7 +122,7 @@ struct JSONBytes {
         }
     }
 
-    private mutating func literal(_ word: StaticString) throws(PayloadError) {
+    mutating func literal(_ word: StaticString) throws(PayloadError) {
         let count = word.utf8CodeUnitCount
         guard bytes.count - at >= count,
             bytes[at..<at + count].elementsEqual(UnsafeBufferPointer(start: word.utf8Start, count: count))
@@ -122,7 +131,7 @@ struct JSONBytes {
     }
 
     /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
-    private mutating func number() throws(PayloadError) {
+    mutating func number() throws(PayloadError) {
         if peek == UInt8(ascii: "-") { at += 1 }
         if peek == UInt8(ascii: "0") {
             at += 1

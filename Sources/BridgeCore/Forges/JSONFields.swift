@@ -50,7 +50,7 @@ struct JSONFields {
     func optionalString(_ name: StaticString) throws(PayloadError) -> String? {
         guard var scan = value(name) else { return nil }
         guard scan.peek == UInt8(ascii: "\"") else { throw .invalidField(path(name)) }
-        return try Self.text(scan.string(), in: bytes)
+        return try scan.text(scan.string())
     }
 
     /// A string or an integer, as a string (`LenientString`); nil when absent or null. (An integer written with a
@@ -58,7 +58,7 @@ struct JSONFields {
     func optionalLenientString(_ name: StaticString) throws(PayloadError) -> String? {
         guard let member = member(name) else { return nil }
         var scan = member.scan
-        if scan.peek == UInt8(ascii: "\"") { return try Self.text(scan.string(), in: bytes) }
+        if scan.peek == UInt8(ascii: "\"") { return try scan.text(scan.string()) }
         guard let number = Int64(String(decoding: UnsafeBufferPointer(rebasing: bytes[member.range]), as: UTF8.self)) else {
             throw .invalidField(path(name))
         }
@@ -103,13 +103,5 @@ struct JSONFields {
 
     private func path(_ name: StaticString) -> String {
         path.isEmpty ? "\(name)" : "\(path).\(name)"
-    }
-
-    /// A string's contents as text, escapes resolved.
-    private static func text(_ token: JSONBytes.StringToken, in bytes: UnsafeBufferPointer<UInt8>) throws(PayloadError) -> String {
-        guard token.escaped else { return String(decoding: UnsafeBufferPointer(rebasing: bytes[token.start..<token.end]), as: UTF8.self) }
-        var unescaped: [UInt8] = []
-        try JSONBytes.unescape(bytes[token.start..<token.end], into: &unescaped)
-        return String(decoding: unescaped, as: UTF8.self)
     }
 }
