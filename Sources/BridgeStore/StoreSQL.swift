@@ -24,9 +24,10 @@ enum StoreSQL {
     /// (`insertRun`'s columns, each parameter prefixed `run_`); when that run is new, the run's first step (`step_`) and
     /// its first status outbox row (`outbox_`), each skipped when its parameters are NULL; a new run is announced to the
     /// replicas (`PostgresWorkChannel`, as `NOTIFY`: sent at commit). The row holds the delivery's id and the run's
-    /// (`run_id`, NULL when the run's key conflicted or no run was given); no row when the delivery's key conflicted. The delivery's other runs, steps and outbox rows go through the one-row statements, in the same
-    /// transaction. The parameters the delivery's insert does not type are cast: PostgreSQL types a parameter from its
-    /// first use, and a bare one in a select list would be text.
+    /// (`run_id`, NULL when the run's key conflicted or no run was given); no row when the delivery's key conflicted.
+    /// The delivery's other runs, steps and outbox rows go through the one-row statements, in the same transaction. The
+    /// parameters the delivery's insert does not type are cast: PostgreSQL types a parameter from its first use, and a
+    /// bare one in a select list would be text.
     static let insertDeliveryWithFirstRun = """
         WITH delivery AS (
         \(insertDelivery)\(returningID)

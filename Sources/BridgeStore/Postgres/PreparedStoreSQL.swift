@@ -57,8 +57,10 @@ enum PreparedStatements {
     // Claims
     enum ClaimLock: PreparedStoreSQL { static let prepared = PreparedSQL(Self.self, "SELECT pg_advisory_xact_lock(:key)") }
     /// `StoreSQL.expiredCandidate`, else `pendingCandidate`, in one round trip: a `UNION ALL` runs its branches in order
-    /// and its `LIMIT` stops it at the first row, so the pending steps are walked only when no lease has expired. Each
-    /// branch keeps its own plan.
+    /// (PostgreSQL's `Append`) and its `LIMIT` stops it at the first row, so the pending steps are walked only when no
+    /// lease has expired. Each branch keeps its own plan. (Were a parallel plan ever chosen for it, a pending step
+    /// could come before an expired one; the expired one would then be taken at the next claim, which is all the
+    /// order decides.)
     enum NextCandidate: PreparedStoreSQL {
         static let prepared = PreparedSQL(
             Self.self,
